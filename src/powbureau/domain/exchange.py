@@ -1,0 +1,563 @@
+"""Exchanges with a counterpart: lists, eligibility, state, execution and reconciliation.
+
+Only a person whose latest wish is a verified ``return`` is listed (non-refoulement, GC III Art. 109(3)); the
+seriously sick and wounded are flagged and never counted one-for-one (Art. 109-110)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from .errors import Conflict, IllegalTransition, NotOnList, PermissionDenied, RefoulementRefused, ValidationFailed
+from .interview import as_utc
+from .roles import Actor
+from .wish import RepatriationWish, explain_wish, is_verified_return, latest_wish
+
+__all__ = [
+    "EXCHANGE_STATES", "TRANSITIONS", "MedicalDecision", "Check", "Eligibility", "assess", "OutgoingEntry",
+    "IncomingEntry", "Balance", "NegotiatorNotice", "Withdrawal", "Exchange", "ExecutionRecord", "Substitution",
+    "UnknownArrival", "ReconciliationLine", "Reconciliation", "reconcile", "OUTCOMES",
+]
+
+EXCHANGE_STATES: tuple[str, ...] = ("draft", "proposed", "agreed", "executed", "closed", "cancelled")
+
+TRANSITIONS: dict[str, frozenset[str]] = {
+    "draft": frozenset({"proposed", "cancelled"}),
+    "proposed": frozenset({"draft", "agreed", "cancelled"}),  # back to draft = amend the proposal
+    "agreed": frozenset({"executed", "cancelled"}),
+    "executed": frozenset({"closed"}),
+    "closed": frozenset(),
+    "cancelled": frozenset(),
+}
+
+#: States in which persons may be added to the lists (after agreement only withdrawals).
+EDITABLE: frozenset[str] = frozenset({"draft", "proposed"})
+
+MEDICAL_ROLE = "medical"
+WishesByPerson = Mapping[str, Sequence[RepatriationWish]]  # person_id -> all his wishes
+Decisions = Mapping[str, "MedicalDecision"] | None  # person_id -> latest medical decision; None = keep flags
+MEDICAL_RULE = "GC III Art. 109-110 (seriously sick and wounded: repatriated regardless of number or rank)"
+CONSENT_RULE = "GC III Art. 109(3); non-refoulement (no repatriation against the person's will)"
+VERIFY_RULE = "GC III Art. 126; ICRC practice (private interview, independent interpreter)"
+
+
+@dataclass(frozen=True)
+class MedicalDecision:
+    """A medical user's decision that a person is (or is no longer) seriously sick or wounded in the sense of
+    GC III Art. 110. ``category`` names the Art. 110 case (e.g. ``"Art. 110(1)(1)"``), never a diagnosis.
+    Raises ``PermissionDenied`` when ``decided_by`` is not a ``medical`` user (a never-rule of the domain)."""
+
+    person_id: str
+    seriously_sick_or_wounded: bool
+    decided_by: Actor
+    decided_at: datetime
+    category: str = ""
+
+    def __post_init__(self) -> None:
+        if self.decided_by.role != MEDICAL_ROLE:
+            raise PermissionDenied(
+                f"{self.decided_by.name} ({self.decided_by.role}) may not decide that a person is seriously sick "
+                "or wounded; a medical user records that decision (GC III Art. 110)"
+            )
+        object.__setattr__(self, "decided_at", as_utc(self.decided_at, "medical decision time"))
+
+
+@dataclass(frozen=True)
+class Check:
+    """One line of an eligibility explanation: ``code``, ``passed``, plain-language ``text`` and its ``rule``."""
+
+    code: str
+    passed: bool
+    text: str
+    rule: str
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    """Whether ``person_id`` may be on an outgoing list, with one Check per rule. Internal to the bureau: it
+    names the wish and is never sent to the counterpart or to the Power on which the person depends."""
+
+    person_id: str
+    eligible: bool
+    medical_priority: bool
+    checks: tuple[Check, ...]
+
+    @property
+    def counts_in_balance(self) -> bool:
+        """False for the seriously sick and wounded: they are never traded one-for-one (Art. 109-110)."""
+        return not self.medical_priority
+
+    def explain(self) -> str:
+        """The checks as lines ``[ok] text (rule)`` / ``[NO] text (rule)``."""
+        return "\n".join(f"[{'ok' if c.passed else 'NO'}] {c.text} ({c.rule})" for c in self.checks)
+
+
+def assess(
+    person_id: str, wishes: Iterable[RepatriationWish], medical_decision: MedicalDecision | None = None
+) -> Eligibility:
+    """The eligibility of ``person_id`` for an outgoing list, explained.
+
+    Eligible only when the latest wish is a verified ``return`` (consent + verification; non-refoulement).
+    ``medical_decision`` (from a medical user) flags medical priority; it never makes a person eligible
+    against his will (Art. 109(3)). Raises ``ValidationFailed`` for wishes or a decision of another person."""
+    wishes = tuple(wishes)
+    if any(w.person_id != person_id for w in wishes):
+        raise ValidationFailed(f"wishes of another person were given for {person_id}")
+    if medical_decision is not None and medical_decision.person_id != person_id:
+        raise ValidationFailed(f"medical decision for {medical_decision.person_id} was given for {person_id}")
+    latest = latest_wish(wishes)
+    consent = latest is not None and latest.kind == "return"
+    verified = latest is not None and latest.verified
+    medical = bool(
+        medical_decision and medical_decision.seriously_sick_or_wounded and medical_decision.decided_by.role == MEDICAL_ROLE
+    )
+    checks = (
+        Check(
+            "consent",
+            consent,
+            "the latest wish is to return" if consent else f"no consent to return: {explain_wish(wishes)}",
+            CONSENT_RULE,
+        ),
+        Check(
+            "verified",
+            consent and verified,
+            explain_wish(wishes) if verified else "the latest wish is not verified by an ICRC delegate in private",
+            VERIFY_RULE,
+        ),
+        Check(
+            "medical_priority",
+            True,
+            "seriously sick or wounded (medical decision): priority, not counted one-for-one"
+            if medical
+            else "no medical priority recorded: counted in the one-for-one balance",
+            MEDICAL_RULE,
+        ),
+    )
+    return Eligibility(person_id, consent and verified, medical, checks)
+
+
+@dataclass(frozen=True)
+class OutgoingEntry:
+    """A detainee on the outgoing list, with his eligibility when last checked."""
+
+    person_id: str
+    eligibility: Eligibility
+
+    @property
+    def medical_priority(self) -> bool:
+        """True for the seriously sick and wounded (not counted one-for-one)."""
+        return self.eligibility.medical_priority
+
+
+@dataclass(frozen=True)
+class IncomingEntry:
+    """A row of the counterpart's list: ``row_id`` (its external id) in ``list_id``; ``person_id`` is our own
+    personnel it matched, or None while "not yet matched"; ``medical_priority`` as the counterpart flags it."""
+
+    row_id: str
+    list_id: str
+    person_id: str | None = None
+    medical_priority: bool = False
+
+    @property
+    def matched(self) -> bool:
+        """False while the row is not yet matched to one of our own personnel."""
+        return self.person_id is not None
+
+
+@dataclass(frozen=True)
+class Balance:
+    """The one-for-one balance: counted persons on each side; the seriously sick and wounded apart."""
+
+    outgoing_counted: int
+    incoming_counted: int
+    outgoing_medical: int
+    incoming_medical: int
+
+    @property
+    def difference(self) -> int:
+        """Counted outgoing minus counted incoming (0 = one-for-one)."""
+        return self.outgoing_counted - self.incoming_counted
+
+
+@dataclass(frozen=True)
+class NegotiatorNotice:
+    """Tells the negotiator that a person left the outgoing list and why, without naming the wish (the
+    negotiator talks to the counterpart; the wish is not theirs to know)."""
+
+    exchange_id: str
+    person_id: str
+    state: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Withdrawal:
+    """A person taken off the outgoing list: who, in which state, why."""
+
+    person_id: str
+    state: str
+    reason: str
+
+
+# ----- execution and reconciliation ---------------------------------------------------------------------------
+OUTCOMES: tuple[str, ...] = ("crossed", "no_show", "substituted", "unknown_arrival")
+
+
+@dataclass(frozen=True)
+class Substitution:
+    """The counterpart sent someone else in place of incoming row ``planned_row_id``: our ``arrived_person_id``
+    if identified, else None, with a ``description`` (name as given at the crossing)."""
+
+    planned_row_id: str
+    arrived_person_id: str | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class UnknownArrival:
+    """Someone who crossed to us without being on the incoming list: ``description``, and ``person_id`` once
+    identified as our own personnel."""
+
+    description: str
+    person_id: str | None = None
+
+
+@dataclass(frozen=True)
+class ExecutionRecord:
+    """What the negotiator saw at the crossing: detainees handed over (``crossed_outgoing``: person ids),
+    incoming rows that arrived (``arrived_incoming``: row ids), substitutions and unknown arrivals."""
+
+    recorded_by: Actor
+    recorded_at: datetime
+    crossed_outgoing: frozenset[str] = frozenset()
+    arrived_incoming: frozenset[str] = frozenset()
+    substitutions: tuple[Substitution, ...] = ()
+    unknown_arrivals: tuple[UnknownArrival, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "recorded_at", as_utc(self.recorded_at, "execution record time"))
+        object.__setattr__(self, "crossed_outgoing", frozenset(self.crossed_outgoing))
+        object.__setattr__(self, "arrived_incoming", frozenset(self.arrived_incoming))
+        object.__setattr__(self, "substitutions", tuple(self.substitutions))
+        object.__setattr__(self, "unknown_arrivals", tuple(self.unknown_arrivals))
+
+
+@dataclass(frozen=True)
+class ReconciliationLine:
+    """One planned or actual crossing: ``side`` (outgoing|incoming), ``outcome`` (one of OUTCOMES), the person
+    and/or list row, and a note saying what to do."""
+
+    side: str
+    outcome: str
+    person_id: str | None
+    row_id: str | None
+    note: str
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    """Planned vs actual for one exchange; ``status_changes`` are ``(status, person_id)`` pairs the registry
+    should apply: ``("repatriated", detainee)`` and ``("returned", own personnel)`` (see ``lifecycle``)."""
+
+    exchange_id: str
+    lines: tuple[ReconciliationLine, ...]
+    status_changes: tuple[tuple[str, str], ...]
+
+    def counts(self) -> dict[str, int]:
+        """Number of lines per outcome (every outcome present, zero included)."""
+        return {o: sum(1 for line in self.lines if line.outcome == o) for o in OUTCOMES}
+
+
+def reconcile(
+    exchange_id: str, record: ExecutionRecord, outgoing: Sequence[str], incoming: Sequence[IncomingEntry]
+) -> Reconciliation:
+    """Compare the planned lists with ``record``. Raises ``NotOnList`` (nothing changes) when the record names a
+    detainee not on the outgoing list, or a row not on the incoming list (use ``unknown_arrivals`` for those),
+    or a substituted row that also arrived."""
+    planned_out = set(outgoing)
+    rows = {e.row_id: e for e in incoming}
+    stray = sorted(record.crossed_outgoing - planned_out)
+    if stray:
+        raise NotOnList(
+            f"execution record of exchange {exchange_id} names {', '.join(stray)} as handed over, but they are "
+            "not on its outgoing list; nobody is handed over without being listed — correct the record"
+        )
+    stray = sorted(record.arrived_incoming - rows.keys())
+    substituted = [s.planned_row_id for s in record.substitutions]
+    stray += sorted(set(substituted) - rows.keys())
+    if stray:
+        raise NotOnList(
+            f"execution record of exchange {exchange_id} names rows {', '.join(stray)}, not on its incoming list; "
+            "record people who arrived unannounced as unknown arrivals"
+        )
+    both = sorted(set(substituted) & record.arrived_incoming) + sorted(
+        {r for r in substituted if substituted.count(r) > 1}
+    )
+    if both:
+        raise NotOnList(f"rows {', '.join(both)} are recorded both as arrived and substituted, or substituted twice")
+    lines: list[ReconciliationLine] = []
+    changes: list[tuple[str, str]] = []
+    for pid in outgoing:
+        if pid in record.crossed_outgoing:
+            lines.append(ReconciliationLine("outgoing", "crossed", pid, None, "handed over"))
+            changes.append(("repatriated", pid))
+        else:
+            lines.append(ReconciliationLine("outgoing", "no_show", pid, None, "listed but not handed over"))
+    subs = {s.planned_row_id: s for s in record.substitutions}
+    for row_id, entry in rows.items():
+        if row_id in record.arrived_incoming:
+            note = "arrived" if entry.matched else "arrived; row not yet matched — match it to record his return"
+            lines.append(ReconciliationLine("incoming", "crossed", entry.person_id, row_id, note))
+            if entry.person_id:
+                changes.append(("returned", entry.person_id))
+        elif row_id in subs:
+            sub = subs[row_id]
+            who = sub.arrived_person_id or "an unidentified person"
+            note = f"{who} arrived instead ({sub.description})" if sub.description else f"{who} arrived instead"
+            lines.append(ReconciliationLine("incoming", "substituted", sub.arrived_person_id, row_id, note))
+            if sub.arrived_person_id:
+                changes.append(("returned", sub.arrived_person_id))
+        else:
+            lines.append(ReconciliationLine("incoming", "no_show", entry.person_id, row_id, "listed but did not arrive"))
+    for arrival in record.unknown_arrivals:
+        note = f"arrived unannounced: {arrival.description}; identify and register him"
+        lines.append(ReconciliationLine("incoming", "unknown_arrival", arrival.person_id, None, note))
+        if arrival.person_id:
+            changes.append(("returned", arrival.person_id))
+    return Reconciliation(exchange_id, tuple(lines), tuple(changes))
+
+
+class Exchange:
+    """An exchange agreement with ``counterpart`` (the Power holding our own personnel).
+
+    Verbs refuse with ``IllegalTransition`` (wrong state), ``RefoulementRefused`` (not a verified return),
+    ``Conflict`` (already listed), ``NotOnList`` (unknown person or row); a refused verb changes nothing."""
+
+    def __init__(self, exchange_id: str, counterpart: str, *, state: str = "draft") -> None:
+        if state not in EXCHANGE_STATES:
+            raise ValidationFailed(f"unknown exchange state {state!r}")
+        self.id = exchange_id
+        self.counterpart = counterpart
+        self.state = state
+        self._outgoing: dict[str, OutgoingEntry] = {}
+        self._incoming: dict[str, IncomingEntry] = {}
+        self.withdrawals: list[Withdrawal] = []
+        self.execution: ExecutionRecord | None = None
+        self.reconciliation: Reconciliation | None = None
+        self.cancel_reason: str | None = None
+
+    # ----- lists -------------------------------------------------------------------------------------------
+    @property
+    def outgoing(self) -> tuple[OutgoingEntry, ...]:
+        """The outgoing list in the order persons were added."""
+        return tuple(self._outgoing.values())
+
+    @property
+    def incoming(self) -> tuple[IncomingEntry, ...]:
+        """The incoming list (rows of the counterpart's list) in the order added."""
+        return tuple(self._incoming.values())
+
+    def is_listed(self, person_id: str) -> bool:
+        """True when ``person_id`` is on the outgoing list."""
+        return person_id in self._outgoing
+
+    def _require_state(self, allowed: Iterable[str], doing: str) -> None:
+        if self.state not in allowed:
+            raise IllegalTransition(
+                f"exchange {self.id} is {self.state}; cannot {doing} (allowed in: {', '.join(sorted(allowed))})"
+            )
+
+    def add_outgoing(
+        self,
+        person_id: str,
+        wishes: Iterable[RepatriationWish],
+        medical_decision: MedicalDecision | None = None,
+    ) -> Eligibility:
+        """List detainee ``person_id``; returns his eligibility. Only in draft or proposed.
+
+        Refuses with ``RefoulementRefused`` unless his latest wish is a verified return (GC III Art. 109(3)),
+        ``Conflict`` if he is already listed, ``IllegalTransition`` after agreement."""
+        self._require_state(EDITABLE, f"add {person_id} to the outgoing list")
+        if person_id in self._outgoing:
+            raise Conflict(f"{person_id} is already on the outgoing list of exchange {self.id}")
+        verdict = assess(person_id, wishes, medical_decision)
+        if not verdict.eligible:
+            raise RefoulementRefused(
+                f"{person_id} cannot be listed for handover in exchange {self.id}: "
+                + "; ".join(c.text for c in verdict.checks if not c.passed),
+                details=verdict,
+            )
+        self._outgoing[person_id] = OutgoingEntry(person_id, verdict)
+        return verdict
+
+    def remove_outgoing(self, person_id: str, reason: str) -> Withdrawal:
+        """Take ``person_id`` off the outgoing list (draft, proposed or agreed). Raises ``NotOnList``."""
+        self._require_state({"draft", "proposed", "agreed"}, f"withdraw {person_id}")
+        if person_id not in self._outgoing:
+            raise NotOnList(f"{person_id} is not on the outgoing list of exchange {self.id}")
+        del self._outgoing[person_id]
+        withdrawal = Withdrawal(person_id, self.state, reason)
+        self.withdrawals.append(withdrawal)
+        return withdrawal
+
+    def add_incoming(
+        self, row_id: str, list_id: str, *, person_id: str | None = None, medical_priority: bool = False
+    ) -> IncomingEntry:
+        """Put row ``row_id`` of the counterpart's list ``list_id`` on the incoming list, matched to our
+        ``person_id`` or "not yet matched" (None). Only in draft or proposed; ``Conflict`` if already there."""
+        self._require_state(EDITABLE, f"add row {row_id} to the incoming list")
+        if row_id in self._incoming:
+            raise Conflict(f"row {row_id} is already on the incoming list of exchange {self.id}")
+        entry = IncomingEntry(row_id, list_id, person_id, medical_priority)
+        self._incoming[row_id] = entry
+        return entry
+
+    def match_incoming(self, row_id: str, person_id: str) -> IncomingEntry:
+        """Record that incoming row ``row_id`` is our ``person_id`` (before execution). Raises ``NotOnList``."""
+        self._require_state({"draft", "proposed", "agreed"}, f"match row {row_id}")
+        if row_id not in self._incoming:
+            raise NotOnList(f"row {row_id} is not on the incoming list of exchange {self.id}")
+        old = self._incoming[row_id]
+        self._incoming[row_id] = IncomingEntry(old.row_id, old.list_id, person_id, old.medical_priority)
+        return self._incoming[row_id]
+
+    def balance(self) -> Balance:
+        """Counted persons per side; the seriously sick and wounded are counted apart (Art. 109-110)."""
+        out_med = sum(1 for e in self._outgoing.values() if e.medical_priority)
+        in_med = sum(1 for e in self._incoming.values() if e.medical_priority)
+        return Balance(len(self._outgoing) - out_med, len(self._incoming) - in_med, out_med, in_med)
+
+    # ----- never-rule (a) -----------------------------------------------------------------------------------
+    def recheck(self, wishes_by_person: WishesByPerson, medical_decisions: Decisions = None) -> list[Eligibility]:
+        """Re-assess everyone on the outgoing list; returns the fresh verdicts (changes nothing).
+
+        ``medical_decisions`` None keeps each person's current medical flag."""
+        verdicts = []
+        for pid, entry in self._outgoing.items():
+            verdict = assess(pid, wishes_by_person.get(pid, ()), (medical_decisions or {}).get(pid))
+            if medical_decisions is None:  # keep the medical check made when he was listed
+                old = entry.eligibility
+                verdict = Eligibility(pid, verdict.eligible, old.medical_priority, verdict.checks[:2] + old.checks[2:])
+            verdicts.append(verdict)
+        return verdicts
+
+    def _recheck_or_refuse(
+        self, wishes_by_person: WishesByPerson, medical_decisions: Decisions, target: str
+    ) -> list[Eligibility]:
+        verdicts = self.recheck(wishes_by_person, medical_decisions)
+        failing = [v for v in verdicts if not v.eligible]
+        if failing:
+            names = ", ".join(v.person_id for v in failing)
+            raise RefoulementRefused(
+                f"exchange {self.id} cannot become {target}: {names} no longer have a verified wish to return; "
+                "withdraw them first",
+                details=failing,
+            )
+        return verdicts
+
+    def _store(self, verdicts: list[Eligibility]) -> None:
+        for verdict in verdicts:
+            self._outgoing[verdict.person_id] = OutgoingEntry(verdict.person_id, verdict)
+
+    def on_wish_changed(self, person_id: str, wishes: Sequence[RepatriationWish]) -> NegotiatorNotice | None:
+        """Call after every change to a person's wishes. When he is listed and his latest wish is no longer a
+        verified return, he is removed (draft/proposed/agreed, or executed if he did not cross) and a notice for
+        the negotiator is returned; otherwise None. Never-rule (a), GC III Art. 109(3).
+
+        Raises ``IllegalTransition`` when he already crossed in this exchange (a wish cannot change after
+        handover). Closed and cancelled exchanges are history: None."""
+        if person_id not in self._outgoing or self.state in ("closed", "cancelled"):
+            return None
+        if is_verified_return(wishes):
+            return None
+        if self.state == "executed":
+            if self.execution is not None and person_id in self.execution.crossed_outgoing:
+                raise IllegalTransition(
+                    f"{person_id} was handed over in exchange {self.id}; a wish after handover changes nothing"
+                )
+        reason = "latest wish is no longer a verified return"
+        del self._outgoing[person_id]
+        self.withdrawals.append(Withdrawal(person_id, self.state, reason))
+        return NegotiatorNotice(
+            self.id,
+            person_id,
+            self.state,
+            f"{person_id} was removed from the outgoing list of exchange {self.id} ({self.state}): his {reason}. "
+            f"Tell {self.counterpart} that the list changed; do not give the reason to anyone outside the bureau.",
+        )
+
+    # ----- states --------------------------------------------------------------------------------------------
+    def _move(self, target: str) -> None:
+        if target not in TRANSITIONS[self.state]:
+            allowed = ", ".join(sorted(TRANSITIONS[self.state])) or "none"
+            raise IllegalTransition(f"exchange {self.id} cannot go from {self.state} to {target} (allowed: {allowed})")
+        self.state = target
+
+    def propose(self, wishes_by_person: WishesByPerson, medical_decisions: Decisions = None) -> None:
+        """draft → proposed, after re-checking everyone (``RefoulementRefused`` names who fails)."""
+        self._require_state({"draft"}, "propose")
+        verdicts = self._recheck_or_refuse(wishes_by_person, medical_decisions, "proposed")
+        self._move("proposed")
+        self._store(verdicts)
+
+    def reopen(self) -> None:
+        """proposed → draft, to amend the proposal."""
+        self._move("draft")
+
+    def agree(self, wishes_by_person: WishesByPerson, medical_decisions: Decisions = None) -> None:
+        """proposed → agreed, after re-checking everyone (``RefoulementRefused`` names who fails)."""
+        self._require_state({"proposed"}, "agree")
+        verdicts = self._recheck_or_refuse(wishes_by_person, medical_decisions, "agreed")
+        self._move("agreed")
+        self._store(verdicts)
+
+    def execute(
+        self, record: ExecutionRecord, wishes_by_person: WishesByPerson, medical_decisions: Decisions = None
+    ) -> Reconciliation:
+        """agreed → executed with the negotiator's ``record`` of who actually crossed; returns the reconciliation
+        (planned vs actual, and the status changes it implies). Re-checks everyone first.
+
+        Refuses, changing nothing: ``IllegalTransition`` unless agreed; ``RefoulementRefused`` if anyone listed is
+        no longer a verified return; ``NotOnList`` if the record names a person or row not on the lists."""
+        self._require_state({"agreed"}, "record the execution")
+        verdicts = self._recheck_or_refuse(wishes_by_person, medical_decisions, "executed")
+        result = reconcile(self.id, record, tuple(self._outgoing), self.incoming)
+        self._move("executed")
+        self._store(verdicts)
+        self.execution = record
+        self.reconciliation = result
+        return result
+
+    def close(self) -> None:
+        """executed → closed."""
+        self._move("closed")
+
+    def cancel(self, reason: str) -> None:
+        """draft/proposed/agreed → cancelled; ``reason`` is kept in ``cancel_reason``."""
+        self._move("cancelled")
+        self.cancel_reason = reason
+
+    # ----- what leaves the bureau ----------------------------------------------------------------------------
+    def view_for_counterpart(self) -> dict[str, object]:
+        """What the counterpart (or a Protecting Power) may see: ids, medical-priority flags and the balance.
+
+        Never a wish, an eligibility explanation or a withdrawal reason (never-rule b)."""
+        bal = self.balance()
+        return {
+            "exchange_id": self.id,
+            "counterpart": self.counterpart,
+            "state": self.state,
+            "outgoing": [{"person_id": e.person_id, "medical_priority": e.medical_priority} for e in self.outgoing],
+            "incoming": [
+                {"row_id": e.row_id, "list_id": e.list_id, "medical_priority": e.medical_priority}
+                for e in self.incoming
+            ],
+            "balance": {
+                "outgoing_counted": bal.outgoing_counted,
+                "incoming_counted": bal.incoming_counted,
+                "outgoing_medical_priority": bal.outgoing_medical,
+                "incoming_medical_priority": bal.incoming_medical,
+            },
+        }

@@ -1,0 +1,179 @@
+"""Interviews and the interpreter roster.
+
+An interview records when, where, why, in which language and through which interpreter a person spoke; an
+interpreter supplied by an interested party is not an independent channel (ICRC practice, GC III Art. 126)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from .errors import ValidationFailed
+from .roles import Actor
+
+PURPOSES: tuple[str, ...] = ("registration", "medical", "wish", "icrc_private")
+
+#: ``interpreter_supplied_by`` value for an interpreter no interested party supplied (ICRC's own, or neutral).
+INDEPENDENT = "independent"
+
+
+def normalise_language(code: str) -> str:
+    """A language tag as stored: stripped, lower case, ``_`` → ``-`` (``"ko"``, ``"ru"``, ``"tyv"``).
+
+    Raises ``ValidationFailed`` for an empty tag. Tags are ISO 639 codes or BCP 47 tags; any tag is accepted."""
+    tag = (code or "").strip().lower().replace("_", "-")
+    if not tag:
+        raise ValidationFailed("language is empty; give an ISO 639 code such as 'ko' or 'ru'")
+    return tag
+
+
+def as_utc(when: datetime, what: str = "time") -> datetime:
+    """``when`` converted to UTC; raises ``ValidationFailed`` for a naive datetime (no time zone)."""
+    if when.tzinfo is None or when.utcoffset() is None:
+        raise ValidationFailed(f"{what} {when.isoformat()} has no time zone; give it in UTC (e.g. ...T10:00:00+00:00)")
+    return when.astimezone(timezone.utc)
+
+
+@dataclass(frozen=True)
+class Interview:
+    """One interview with one person.
+
+    ``when`` is a timezone-aware datetime (stored in UTC); ``purpose`` one of PURPOSES; ``language`` the language
+    the person spoke (ISO 639); ``interpreter`` the interpreter's name or None; ``interpreter_supplied_by`` is
+    ``"independent"`` or the name of the interested party that supplied him (required with an interpreter, None
+    without one); ``conducted_by`` the user who led it; ``present`` everyone else in the room (names).
+    Raises ``ValidationFailed`` for an unknown purpose, a naive ``when``, or an interpreter without his supplier."""
+
+    id: str
+    person_id: str
+    when: datetime
+    where: str
+    purpose: str
+    language: str
+    interpreter: str | None
+    interpreter_supplied_by: str | None
+    conducted_by: Actor
+    present: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.id or not self.person_id:
+            raise ValidationFailed("an interview needs an id and a person_id")
+        if self.purpose not in PURPOSES:
+            raise ValidationFailed(
+                f"unknown interview purpose {self.purpose!r}; choose one of: {', '.join(PURPOSES)}"
+            )
+        object.__setattr__(self, "when", as_utc(self.when, "interview time"))
+        object.__setattr__(self, "language", normalise_language(self.language))
+        object.__setattr__(self, "present", tuple(self.present))
+        interpreter = (self.interpreter or "").strip() or None
+        supplied = (self.interpreter_supplied_by or "").strip() or None
+        if interpreter and not supplied:
+            raise ValidationFailed(
+                f"interview {self.id}: say who supplied interpreter {interpreter!r} "
+                f"({INDEPENDENT!r} or the name of the party that supplied him)"
+            )
+        if supplied and not interpreter:
+            raise ValidationFailed(f"interview {self.id}: interpreter_supplied_by is set but no interpreter is named")
+        object.__setattr__(self, "interpreter", interpreter)
+        object.__setattr__(self, "interpreter_supplied_by", supplied)
+
+    @property
+    def has_independent_interpreter(self) -> bool:
+        """True when an interpreter was used and no interested party supplied him."""
+        return self.interpreter is not None and self.interpreter_supplied_by == INDEPENDENT
+
+    @property
+    def interpreter_is_interested(self) -> bool:
+        """True when the interpreter was supplied by an interested party (not an independent channel)."""
+        return self.interpreter is not None and self.interpreter_supplied_by != INDEPENDENT
+
+    @property
+    def is_without_witnesses(self) -> bool:
+        """True when nobody but the interviewer and the interpreter was present (GC III Art. 126: interviews
+        "without witnesses"). Names are compared case-insensitively."""
+        allowed = {self.conducted_by.name.casefold()}
+        if self.interpreter:
+            allowed.add(self.interpreter.casefold())
+        return all(name.strip().casefold() in allowed for name in self.present if name.strip())
+
+
+@dataclass(frozen=True)
+class Interpreter:
+    """An interpreter the bureau can call: ``name``, ``languages`` (ISO 639 tags) and ``supplied_by``
+    (``"independent"`` or the interested party that provides him)."""
+
+    name: str
+    languages: frozenset[str]
+    supplied_by: str = INDEPENDENT
+
+    def __post_init__(self) -> None:
+        if not self.name.strip():
+            raise ValidationFailed("an interpreter needs a name")
+        object.__setattr__(self, "languages", frozenset(normalise_language(x) for x in self.languages))
+
+    @property
+    def independent(self) -> bool:
+        """True when no interested party supplies this interpreter."""
+        return self.supplied_by == INDEPENDENT
+
+
+@dataclass(frozen=True)
+class InterpreterRoster:
+    """The interpreters available, looked up by language. Immutable: ``with_interpreter`` returns a new roster."""
+
+    interpreters: tuple[Interpreter, ...] = field(default=())
+
+    def with_interpreter(self, interpreter: Interpreter) -> InterpreterRoster:
+        """A roster with ``interpreter`` added (replacing one of the same name)."""
+        kept = tuple(i for i in self.interpreters if i.name != interpreter.name)
+        return InterpreterRoster(kept + (interpreter,))
+
+    def for_language(self, language: str, *, independent_only: bool = False) -> tuple[Interpreter, ...]:
+        """The interpreters who speak ``language``, independent ones first, then by name."""
+        tag = normalise_language(language)
+        found = [i for i in self.interpreters if tag in i.languages and (i.independent or not independent_only)]
+        return tuple(sorted(found, key=lambda i: (not i.independent, i.name)))
+
+    def covers(self, language: str, *, independent_only: bool = True) -> bool:
+        """True when at least one (by default: independent) interpreter speaks ``language``."""
+        return bool(self.for_language(language, independent_only=independent_only))
+
+    def languages(self, *, independent_only: bool = False) -> frozenset[str]:
+        """Every language the roster covers."""
+        return frozenset(
+            lang for i in self.interpreters if i.independent or not independent_only for lang in i.languages
+        )
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """A person who waits for an interpreter: ``person_id`` and the ``languages`` he speaks (none covered)."""
+
+    person_id: str
+    languages: tuple[str, ...]
+
+
+def waiting_for_interpreter(
+    detainee_languages: Mapping[str, str | Collection[str]],
+    roster: InterpreterRoster,
+    *,
+    staff_languages: Iterable[str] = (),
+    independent_only: bool = True,
+) -> list[Waiting]:
+    """Who waits for an interpreter: every person none of whose languages the staff speak or the roster covers.
+
+    ``detainee_languages`` maps person_id → a language tag or a collection of tags (the languages he speaks);
+    ``staff_languages`` are spoken by the bureau's own staff (no interpreter needed). By default only
+    independent interpreters count: an interpreter supplied by an interested party is not an independent
+    channel, so the person still waits. A person with no known language waits with ``languages=()``.
+    Returns the list sorted by first language, then person_id."""
+    staff = {normalise_language(x) for x in staff_languages}
+    covered = roster.languages(independent_only=independent_only) | staff
+    waiting: list[Waiting] = []
+    for person_id, spoken in detainee_languages.items():
+        tags = (spoken,) if isinstance(spoken, str) else tuple(spoken)
+        langs = tuple(sorted({normalise_language(t) for t in tags if t and t.strip()}))
+        if not any(lang in covered for lang in langs):
+            waiting.append(Waiting(person_id, langs))
+    return sorted(waiting, key=lambda w: (w.languages[:1], w.person_id))

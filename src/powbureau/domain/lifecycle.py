@@ -1,0 +1,86 @@
+"""Status life cycle of a person; only legal transitions are allowed.
+
+Detainees: captured → registered → interned ⇄ hospitalised / transferring → repatriated, released,
+transferred_to_power, escaped, deceased; status_in_doubt while a tribunal decides (GC III Art. 5)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from .errors import IllegalTransition, ValidationFailed
+
+#: status -> (statuses it may move to, the GC III articles that govern the move)
+DETAINEE_TRANSITIONS: dict[str, frozenset[str]] = {
+    "captured": frozenset({"registered", "status_in_doubt", "hospitalised", "escaped", "deceased"}),
+    "status_in_doubt": frozenset({"registered", "released", "hospitalised", "deceased"}),
+    "registered": frozenset({"interned", "hospitalised", "transferring", "status_in_doubt", "escaped", "deceased"}),
+    "interned": frozenset(
+        {"hospitalised", "transferring", "repatriated", "released", "transferred_to_power", "escaped", "deceased"}
+    ),
+    "hospitalised": frozenset({"interned", "transferring", "repatriated", "escaped", "deceased"}),
+    "transferring": frozenset({"interned", "hospitalised", "escaped", "deceased"}),
+    "escaped": frozenset({"interned", "hospitalised", "deceased"}),  # recaptured: GC III Art. 91-92
+    "repatriated": frozenset(),
+    "released": frozenset(),
+    "transferred_to_power": frozenset(),
+    "deceased": frozenset(),
+}
+
+OWN_PERSONNEL_TRANSITIONS: dict[str, frozenset[str]] = {
+    "missing": frozenset({"held_by_adverse_power", "returned", "deceased"}),
+    "held_by_adverse_power": frozenset({"returned", "deceased", "missing"}),
+    "returned": frozenset(),
+    "deceased": frozenset(),
+}
+
+INITIAL_STATUS = {"detainee": "captured", "own_personnel": "missing"}
+
+RULES = {
+    "status_in_doubt": "GC III Art. 5 (status determined by a competent tribunal)",
+    "registered": "GC III Art. 17, 122 (registration and information bureau)",
+    "interned": "GC III Art. 21-22 (internment)",
+    "transferring": "GC III Art. 46-48 (transfer of prisoners)",
+    "hospitalised": "GC III Art. 30 (medical attention)",
+    "escaped": "GC III Art. 91-92 (escape and recapture)",
+    "deceased": "GC III Art. 120 (death)",
+    "repatriated": "GC III Art. 109-110, 118 (repatriation)",
+    "released": "GC III Art. 118-119 (release)",
+    "transferred_to_power": "GC III Art. 12 (transfer to another Power)",
+}
+
+
+def transitions_for(kind: str) -> dict[str, frozenset[str]]:
+    """The transition table of a person ``kind`` ("detainee" or "own_personnel")."""
+    if kind == "detainee":
+        return DETAINEE_TRANSITIONS
+    if kind == "own_personnel":
+        return OWN_PERSONNEL_TRANSITIONS
+    raise ValidationFailed(f"unknown person kind {kind!r}")
+
+
+@dataclass(frozen=True)
+class StatusEvent:
+    """A status change: ``person_id`` moved ``from_status`` → ``to_status`` at ``at`` (UTC), ``place``, by ``actor``."""
+
+    person_id: str
+    from_status: str | None
+    to_status: str
+    at: datetime
+    place: str
+    actor: str
+    note: str = ""
+
+
+def check_transition(kind: str, current: str, target: str) -> str:
+    """Return the rule text for moving ``current`` → ``target``; raise ``IllegalTransition`` if not allowed.
+
+    Raises ``ValidationFailed`` when ``target`` is not a status of this kind at all."""
+    table = transitions_for(kind)
+    if target not in table:
+        raise ValidationFailed(f"unknown status {target!r}; known: {', '.join(table)}")
+    allowed = table.get(current, frozenset())
+    if target not in allowed:
+        options = ", ".join(sorted(allowed)) or "none (final status)"
+        raise IllegalTransition(f"a {kind} cannot go from {current} to {target}; allowed from {current}: {options}")
+    return RULES.get(target, "")

@@ -1,0 +1,38 @@
+"""Person: one human being the bureau knows of, identified by an opaque id, never by a name.
+
+``kind`` is ``detainee`` (held by the detaining power, i.e. us) or ``own_personnel`` (ours, missing or held by
+the other side). Everything else about a person is a statement (see ``statement.py``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from ulid import ULID
+
+from .errors import ValidationFailed
+
+PERSON_KINDS: tuple[str, ...] = ("detainee", "own_personnel")
+
+
+def new_id() -> str:
+    """A new opaque, time-sortable identifier (ULID, 26 characters)."""
+    return str(ULID())
+
+
+@dataclass(frozen=True)
+class Person:
+    """``id`` (ULID), ``kind`` (see PERSON_KINDS), ``created_at`` (UTC), ``created_by`` (user name).
+
+    ``external_id`` is the person's id in the list he was first imported from, if any.
+    Raises ``ValidationFailed`` for an unknown kind."""
+
+    id: str
+    kind: str
+    created_at: datetime
+    created_by: str
+    external_id: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind not in PERSON_KINDS:
+            raise ValidationFailed(f"unknown person kind {self.kind!r}; choose one of: {', '.join(PERSON_KINDS)}")

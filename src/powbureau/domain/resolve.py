@@ -1,0 +1,109 @@
+"""The resolved view of a person: best value per property by source priority, conflicts flagged.
+
+Nothing is overwritten: every active statement stays listed; the view only chooses what to show first and
+marks disagreements (a document's name ≠ the self-declared name is an identity conflict to review)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from .roles import Actor, may_see_property
+from .statement import NAME_PROPERTIES, SOURCE_PRIORITY, Statement
+
+#: Properties that may hold several true values at once (aliases, languages): never a conflict.
+MULTI_VALUED: frozenset[str] = frozenset({"alias", "language", "notes", "next_of_kin"})
+
+SameValue = Callable[[str, str, str], bool]
+
+
+def default_same_value(prop: str, a: str, b: str) -> bool:
+    """Two values agree when equal after case folding and whitespace collapsing."""
+    return " ".join(a.casefold().split()) == " ".join(b.casefold().split())
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Statements about ``prop`` that disagree; ``kind`` is "identity" for names and documents, else "value"."""
+
+    prop: str
+    kind: str
+    values: tuple[tuple[str, str, str], ...]  # (value, source_kind, source_ref)
+
+    def describe(self) -> str:
+        """One readable line, e.g. ``surname: 'Ким' (document doc:1) vs '백' (self_declared int:2)``."""
+        parts = " vs ".join(f"{v!r} ({k} {r})" for v, k, r in self.values)
+        return f"{self.prop}: {parts}"
+
+
+@dataclass(frozen=True)
+class ResolvedProperty:
+    """The chosen ``best`` statement for ``prop`` and every active statement about it, best first."""
+
+    prop: str
+    best: Statement
+    all: tuple[Statement, ...]
+
+
+@dataclass(frozen=True)
+class ResolvedView:
+    """``properties`` keyed by property name, ``conflicts`` flagged, ``hidden`` = count of statements withheld
+    from this actor by field-level access."""
+
+    properties: dict[str, ResolvedProperty]
+    conflicts: tuple[Conflict, ...]
+    hidden: int
+
+    def value(self, prop: str) -> str | None:
+        """The best value of ``prop`` or None."""
+        rp = self.properties.get(prop)
+        return rp.best.value if rp else None
+
+
+def _rank(s: Statement) -> tuple[int, float]:
+    pr = SOURCE_PRIORITY.index(s.source_kind) if s.source_kind in SOURCE_PRIORITY else len(SOURCE_PRIORITY)
+    return (pr, -s.recorded_at.timestamp())
+
+
+def resolve(
+    statements: Iterable[Statement],
+    retracted_ids: Iterable[str] = (),
+    *,
+    actor: Actor | None = None,
+    same_value: SameValue = default_same_value,
+) -> ResolvedView:
+    """Resolve ``statements`` (any order) minus ``retracted_ids`` into a view.
+
+    Priority: SOURCE_PRIORITY (icrc_confirmed > document > self_declared > observation > third_party >
+    counterpart_list), then the most recent. ``same_value(prop, a, b)`` decides agreement (the services pass a
+    cross-script name comparator so 김정은 and Kim Jong Un are not a conflict). When ``actor`` is given,
+    restricted (medical) properties it may not see are left out and counted in ``hidden``."""
+    gone = set(retracted_ids)
+    by_prop: dict[str, list[Statement]] = defaultdict(list)
+    hidden = 0
+    for s in statements:
+        if s.id in gone:
+            continue
+        if actor is not None and not may_see_property(actor, s.prop):
+            hidden += 1
+            continue
+        key = "alias" if s.alias and s.prop in NAME_PROPERTIES else s.prop
+        by_prop[key].append(s)
+    props: dict[str, ResolvedProperty] = {}
+    conflicts: list[Conflict] = []
+    for prop, items in sorted(by_prop.items()):
+        items.sort(key=_rank)
+        props[prop] = ResolvedProperty(prop, items[0], tuple(items))
+        if prop in MULTI_VALUED:
+            continue
+        distinct: list[Statement] = []
+        for s in items:
+            if not any(same_value(prop, s.value, d.value) for d in distinct):
+                distinct.append(s)
+        if len(distinct) > 1:
+            kind = "identity" if prop in NAME_PROPERTIES or prop in {"birth_date", "service_number"} else "value"
+            conflicts.append(
+                Conflict(prop, kind, tuple((d.value, d.source_kind, d.source_ref) for d in distinct))
+            )
+    return ResolvedView(props, tuple(conflicts), hidden)

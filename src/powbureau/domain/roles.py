@@ -1,0 +1,87 @@
+"""Roles and permissions: the one place that says who may do what.
+
+Every service call names an action; ``require(actor, action)`` is the single check. Field-level access
+(medical statements only for medical roles) is decided here too (GC III Art. 30-31 medical confidentiality)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .errors import PermissionDenied
+
+ROLES: tuple[str, ...] = (
+    "admin",
+    "registrar",
+    "interviewer",
+    "medical",
+    "negotiator",
+    "auditor",
+    "icrc_delegate",
+)
+
+#: Properties whose statements are medical details: visible only to roles with ``medical.read``.
+RESTRICTED_PROPERTIES: frozenset[str] = frozenset(
+    {"medical_condition", "medical_note", "wound", "diagnosis", "treatment", "seriously_ill"}
+)
+
+#: action -> roles allowed. Actions are verbs on the bureau's objects.
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "person.read": frozenset(ROLES),
+    "person.write": frozenset({"admin", "registrar"}),
+    "list.import": frozenset({"admin", "registrar"}),
+    "status.change": frozenset({"admin", "registrar"}),
+    "medical.read": frozenset({"medical"}),
+    "medical.write": frozenset({"medical"}),
+    "interview.write": frozenset({"admin", "registrar", "interviewer", "medical", "icrc_delegate"}),
+    "interview.read": frozenset({"admin", "registrar", "interviewer", "medical", "icrc_delegate", "auditor"}),
+    "wish.write": frozenset({"interviewer", "icrc_delegate", "registrar"}),
+    "wish.verify": frozenset({"icrc_delegate"}),
+    "wish.read": frozenset({"admin", "registrar", "interviewer", "negotiator", "icrc_delegate", "auditor"}),
+    "exchange.read": frozenset({"admin", "negotiator", "registrar", "auditor", "icrc_delegate"}),
+    "exchange.write": frozenset({"admin", "negotiator"}),
+    "linkage.run": frozenset({"admin", "registrar"}),
+    "review.decide": frozenset({"admin", "registrar"}),
+    "review.read": frozenset({"admin", "registrar", "auditor", "negotiator"}),
+    "notify.read": frozenset({"admin", "registrar", "auditor"}),
+    "notify.export": frozenset({"admin", "registrar"}),
+    "audit.read": frozenset({"admin", "auditor"}),
+    "user.manage": frozenset({"admin"}),
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """An authenticated user acting on the bureau: ``name`` (unique login) and ``role`` (one of ROLES)."""
+
+    name: str
+    role: str
+
+    def can(self, action: str) -> bool:
+        """True when this actor's role is allowed ``action`` (a key of PERMISSIONS)."""
+        return self.role in PERMISSIONS.get(action, frozenset())
+
+
+def require(actor: Actor | None, action: str) -> Actor:
+    """Return ``actor`` when it may perform ``action``; raise ``PermissionDenied`` otherwise.
+
+    Raises ``KeyError`` for an action that is not in PERMISSIONS (a programming error, not user input)."""
+    if action not in PERMISSIONS:
+        raise KeyError(f"unknown action {action!r}")
+    if actor is None or not actor.can(action):
+        who = f"{actor.name} ({actor.role})" if actor else "an anonymous user"
+        raise PermissionDenied(f"{who} may not {action}; ask an administrator for a role that may")
+    return actor
+
+
+def may_see_property(actor: Actor, prop: str) -> bool:
+    """Field-level access: restricted (medical) properties only for roles with ``medical.read``."""
+    return prop not in RESTRICTED_PROPERTIES or actor.can("medical.read")
+
+
+def check_role(role: str) -> str:
+    """Return ``role`` if it is known; raise ``ValidationFailed`` naming the known roles otherwise."""
+    from .errors import ValidationFailed
+
+    if role not in ROLES:
+        raise ValidationFailed(f"unknown role {role!r}; choose one of: {', '.join(ROLES)}")
+    return role

@@ -1,0 +1,56 @@
+"""Clusters: groups of records joined by match pairs, never through contradictory birth dates.
+
+Pairs are applied best first; two groups join only when no member of one has a birth date more than two years
+from a member of the other (known case 16: r1 and r2 never meet through u1). A cluster is a view, not a merge."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from powbureau.linkage.dedupe import CandidatePair
+from powbureau.linkage.records import LinkRecord, P_NONE, birth_interval
+
+
+def _ydiff(a: tuple[int, int], b: tuple[int, int]) -> int:
+    return max(0, max(a[0], b[0]) - min(a[1], b[1]))
+
+
+def _years(birth: object) -> tuple[int, int] | None:
+    from datetime import date
+
+    lo, hi, prec = birth_interval(birth)
+    if prec == P_NONE:
+        return None
+    return date.fromordinal(lo).year, date.fromordinal(hi).year
+
+
+def cluster(records: Sequence[LinkRecord], pairs: Iterable[CandidatePair], *,
+            decisions: tuple[str, ...] = ("match",), max_year_gap: int = 2) -> list[tuple[str, ...]]:
+    """Group record ids by the pairs whose decision is in ``decisions`` (accepted review edges can be passed
+    in the same shape). Returns clusters as sorted id tuples (singletons included), largest first, then by id."""
+    years = {r.id: _years(r.birth) for r in records}
+    parent = {r.id: r.id for r in records}
+    spans: dict[str, list[tuple[int, int]]] = {r.id: ([years[r.id]] if years[r.id] else []) for r in records}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for p in sorted((p for p in pairs if p.decision in decisions), key=lambda p: (-p.score, p.left, p.right)):
+        if p.left not in parent or p.right not in parent:
+            continue
+        ra, rb = find(p.left), find(p.right)
+        if ra == rb:
+            continue
+        if any(_ydiff(x, y) > max_year_gap for x in spans[ra] for y in spans[rb]):
+            continue  # joining would put contradictory birth dates in one cluster
+        small, big = (ra, rb) if len(spans[ra]) <= len(spans[rb]) else (rb, ra)
+        parent[small] = big
+        spans[big] = sorted(set(spans[big]) | set(spans[small]))
+        del spans[small]
+    groups: dict[str, list[str]] = {}
+    for r in records:
+        groups.setdefault(find(r.id), []).append(r.id)
+    return sorted((tuple(sorted(g)) for g in groups.values()), key=lambda g: (-len(g), g))

@@ -1,0 +1,68 @@
+"""Dedupe: candidate duplicate pairs within one registry, each with score, weight and explanation.
+
+Pairs are proposals for the review queue, never merges; ``match`` marks pairs above the match threshold that
+a clustering may join, ``review`` those a human must look at (including every initial-only name, case 14)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from powbureau.linkage.engine import Scored, score_candidates
+from powbureau.linkage.explain import FieldEvidence, evidence, summary
+from powbureau.linkage.model import FSModel
+from powbureau.linkage.records import LinkRecord
+from powbureau.linkage.settings import LinkSettings
+from powbureau.linkage.vectors import BIRTH_FAR, NAME_INITIAL
+
+
+@dataclass(frozen=True)
+class CandidatePair:
+    """Two records that may be one person.
+
+    ``left``/``right``: record ids (left sorts first in input order); ``score``: match probability 0..1;
+    ``weight``: match weight in bits; ``decision``: ``match`` (score ≥ match threshold, name not initial-only)
+    or ``review``; ``explanation``: one readable line per field joined by ``; ``; ``evidence``: the same,
+    structured; ``birth_contradicts``: the birth dates are more than two years apart."""
+
+    left: str
+    right: str
+    score: float
+    weight: float
+    decision: str
+    explanation: str
+    evidence: tuple[FieldEvidence, ...]
+    birth_contradicts: bool = False
+
+
+def pairs_from_scored(sc: Scored, settings: LinkSettings, *, keep: np.ndarray | None = None) -> list[CandidatePair]:
+    """CandidatePairs for the scored pairs at or above the review threshold (initial-only pairs always)."""
+    init = sc.gamma[:, 0] == NAME_INITIAL
+    sel = (sc.prob >= settings.review_threshold) | (init & (sc.gamma[:, 1] != BIRTH_FAR))
+    if keep is not None:
+        sel &= keep
+    out = []
+    for k in np.flatnonzero(sel):
+        i, j = int(sc.i[k]), int(sc.j[k])
+        ev = evidence(sc.a, sc.b, i, j, sc.gamma[k], sc.per_field[k], sc.comps, float(sc.tf_bits[k]))
+        score = float(sc.prob[k])
+        decision = "match" if score >= settings.match_threshold and not init[k] else "review"
+        out.append(CandidatePair(sc.a.ids[i], sc.b.ids[j], round(score, 6), round(float(sc.weight[k]), 4),
+                                 decision, summary(ev), ev, bool(sc.gamma[k, 1] == BIRTH_FAR)))
+    out.sort(key=lambda p: (-p.score, p.left, p.right))
+    return out
+
+
+def dedupe(records: Sequence[LinkRecord], settings: LinkSettings | None = None,
+           model: FSModel | None = None) -> list[CandidatePair]:
+    """Candidate duplicate pairs among ``records``, best first (score desc, then ids).
+
+    Trains the model on the records unless ``model`` is given. Raises ``ValidationFailed`` for a record
+    without a name or with a malformed birth value; an empty input gives an empty list."""
+    settings = settings or LinkSettings()
+    if len(records) < 2:
+        return []
+    sc = score_candidates(records, None, settings, model)
+    return pairs_from_scored(sc, settings)

@@ -1,0 +1,104 @@
+"""The linkage run: prepare → block → compare → train (u from random pairs, m by EM) → score.
+
+One function, ``score_candidates``, serves dedupe (one side) and reconcile (a list against a registry); the
+engine setting chooses where blocking and comparison run (DuckDB + numpy here, or Spark in ``spark.py``)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from powbureau.linkage.blocking import block_pairs
+from powbureau.linkage.model import FSModel, estimate_u, match_weights, probability, run_em
+from powbureau.linkage.records import LinkRecord, Prepared, encode_codes, prepare
+from powbureau.linkage.settings import LinkSettings
+from powbureau.linkage.vectors import Comparison, comparisons, compute_vectors
+
+AGREE_NAME_LEVELS = (1, 2, 3)
+
+
+@dataclass
+class Scored:
+    """Scored candidate pairs: index arrays into ``a`` and ``b``, vectors, per-field and total weights (bits),
+    probabilities, the term-frequency adjustment (bits) and the trained model."""
+
+    a: Prepared
+    b: Prepared
+    i: np.ndarray
+    j: np.ndarray
+    gamma: np.ndarray
+    per_field: np.ndarray
+    weight: np.ndarray
+    prob: np.ndarray
+    tf_bits: np.ndarray
+    model: FSModel
+    comps: tuple[Comparison, ...]
+
+
+def _term_frequencies(a: Prepared, b: Prepared) -> None:
+    """Each record's name frequency: the largest share of ``b`` (the registry) holding one of its keys."""
+    counts = Counter(k for ks in b.keys for k in ks)
+    n = max(len(b), 1)
+    for p in (a, b) if a is not b else (a,):
+        p.surname_tf = np.array([max((counts.get(k, 0) for k in ks), default=0) / n for ks in p.keys])
+        p.surname_tf = np.maximum(p.surname_tf, 1.0 / n)
+
+
+def _random_pairs(na: int, nb: int, same: bool, size: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    total = na * (na - 1) // 2 if same else na * nb
+    size = int(min(size, max(total, 0)))
+    if size == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    i = rng.integers(0, na, size)
+    j = rng.integers(0, nb, size)
+    if same:
+        keep = i != j
+        i, j = i[keep], j[keep]
+    return i.astype(np.int64), j.astype(np.int64)
+
+
+def tf_adjustment(sc_a: Prepared, sc_b: Prepared, i: np.ndarray, j: np.ndarray, gamma: np.ndarray,
+                  tf_mean: float, clip: float) -> np.ndarray:
+    """Bits added to the name weight for agreeing names: log2(mean frequency / this name's frequency),
+    clipped to ±clip, so agreeing on Kim counts less than agreeing on a rare surname."""
+    tf = np.maximum(sc_a.surname_tf[i], sc_b.surname_tf[j])
+    adj = np.clip(np.log2(tf_mean / tf), -clip, clip)
+    return np.where(np.isin(gamma[:, 0], AGREE_NAME_LEVELS), adj, 0.0)
+
+
+def prepare_sides(left: Sequence[LinkRecord], right: Sequence[LinkRecord] | None,
+                  settings: LinkSettings) -> tuple[Prepared, Prepared]:
+    """Prepare one side (dedupe: ``right`` None) or both, with shared codes and term frequencies."""
+    a = prepare(left, settings.extra_fields, side="list " if right is not None else "")
+    b = a if right is None else prepare(right, settings.extra_fields, side="registry ")
+    encode_codes(a, None if b is a else b)
+    _term_frequencies(a, b)
+    return a, b
+
+
+def score_candidates(left: Sequence[LinkRecord], right: Sequence[LinkRecord] | None,
+                     settings: LinkSettings, model: FSModel | None = None) -> Scored:
+    """Block, compare, train (unless ``model`` is given) and score. ``right`` None means dedupe ``left``."""
+    a, b = prepare_sides(left, right, settings)
+    comps = comparisons(settings.extra_fields)
+    if settings.engine == "spark":
+        from powbureau.linkage.spark import spark_block_and_compare
+
+        i, j, gamma = spark_block_and_compare(a, b if right is not None else None, settings)
+    else:
+        i, j = block_pairs(a, b if right is not None else None, settings)
+        gamma, _ = compute_vectors(a, b, i, j, settings.extra_fields)
+    if model is None:
+        ri, rj = _random_pairs(len(a), len(b), right is None, settings.u_sample_pairs, settings.seed)
+        g_rand, _ = compute_vectors(a, b, ri, rj, settings.extra_fields)
+        u = estimate_u(g_rand, comps)
+        model = run_em(gamma, comps, u, max_iterations=settings.em_max_iterations,
+                       tolerance=settings.em_tolerance)
+        model.tf_mean = float(np.mean(b.surname_tf))
+    tf = tf_adjustment(a, b, i, j, gamma, model.tf_mean, settings.tf_clip)
+    per, weight = match_weights(model, gamma, tf)
+    return Scored(a, b, i, j, gamma, per, weight, probability(weight), tf, model, comps)

@@ -1,0 +1,152 @@
+"""Fellegi–Sunter model: m and u probabilities per comparison level, match weights and probabilities.
+
+u comes from random pairs (almost all non-matches); m and the share of matches among candidate pairs are
+estimated by expectation–maximisation on the blocked pairs. Weights are log2 Bayes factors (Fellegi & Sunter 1969)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from powbureau.domain.errors import ValidationFailed
+from powbureau.linkage.vectors import Comparison
+
+# Starting m per level (index 0 = missing is never used); strongest agreement first.
+_M_START = {
+    "name": (0, .55, .25, .12, .03, .03, .02),
+    "birth": (0, .70, .08, .10, .08, .04),
+    "service_number": (0, .85, .10, .05),
+    "rank": (0, .8, .2), "unit": (0, .8, .2), "father": (0, .85, .15),
+    "place": (0, .75, .15, .10),
+}
+_M_DEFAULT_3 = (0, .75, .15, .10)
+
+
+def _start_m(c: Comparison) -> np.ndarray:
+    m = np.array(_M_START.get(c.name, _M_DEFAULT_3 if len(c.levels) == 4 else None)
+                 or [0] + [1.0 / (len(c.levels) - 1)] * (len(c.levels) - 1), dtype=float)
+    return m / m[1:].sum()
+
+
+@dataclass
+class FSModel:
+    """A trained model: ``m[f]``, ``u[f]`` (arrays over levels of field ``f``), ``prior`` (share of matches
+    among blocked pairs), surname term frequencies summary, and the EM trace (iterations, converged)."""
+
+    fields: tuple[str, ...]
+    levels: dict[str, tuple[str, ...]]
+    m: dict[str, np.ndarray]
+    u: dict[str, np.ndarray]
+    prior: float
+    tf_mean: float = 0.0
+    em_iterations: int = 0
+    em_converged: bool = False
+    em_trace: list[float] = field(default_factory=list)
+
+    def bayes_factors(self) -> dict[str, np.ndarray]:
+        """log2(m/u) per field and level (0 for the missing level)."""
+        out = {}
+        for f in self.fields:
+            w = np.log2(np.clip(self.m[f], 1e-9, 1) / np.clip(self.u[f], 1e-9, 1))
+            w[0] = 0.0
+            out[f] = w
+        return out
+
+    def to_json(self) -> str:
+        """The model as JSON (diffable, reloadable with ``from_json``)."""
+        return json.dumps({"fields": list(self.fields), "levels": {k: list(v) for k, v in self.levels.items()},
+                           "m": {k: v.round(8).tolist() for k, v in self.m.items()},
+                           "u": {k: v.round(10).tolist() for k, v in self.u.items()},
+                           "prior": self.prior, "tf_mean": self.tf_mean, "em_iterations": self.em_iterations,
+                           "em_converged": self.em_converged}, sort_keys=True, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> FSModel:
+        """Reload a model written by ``to_json``; raises ``ValidationFailed`` when a key is missing."""
+        try:
+            d = json.loads(text)
+            return cls(tuple(d["fields"]), {k: tuple(v) for k, v in d["levels"].items()},
+                       {k: np.array(v) for k, v in d["m"].items()}, {k: np.array(v) for k, v in d["u"].items()},
+                       float(d["prior"]), float(d.get("tf_mean", 0.0)), int(d.get("em_iterations", 0)),
+                       bool(d.get("em_converged", False)))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ValidationFailed(f"linkage model JSON is not readable ({exc}) — retrain or fix the file") from exc
+
+
+def estimate_u(gamma_random: np.ndarray, comps: tuple[Comparison, ...]) -> dict[str, np.ndarray]:
+    """u per field from the comparison vectors of random pairs (Laplace-smoothed, missing level excluded)."""
+    u = {}
+    for f, c in enumerate(comps):
+        counts = np.bincount(gamma_random[:, f], minlength=len(c.levels)).astype(float)[:len(c.levels)]
+        counts[0] = 0.0
+        counts[1:] += 0.5
+        u[c.name] = counts / counts[1:].sum()
+        u[c.name][0] = 1.0
+    return u
+
+
+def run_em(gamma: np.ndarray, comps: tuple[Comparison, ...], u: dict[str, np.ndarray], *,
+           max_iterations: int = 60, tolerance: float = 1e-5, prior: float = 0.05) -> FSModel:
+    """Estimate m and the match share by EM on candidate-pair vectors with u held fixed (as Splink does).
+
+    Works on the distinct vectors with their counts, so the cost does not grow with the number of pairs.
+    Raises ``ValidationFailed`` when there are no candidate pairs to learn from."""
+    if len(gamma) == 0:
+        raise ValidationFailed("no candidate pairs to estimate m from — the blocking found nothing to compare")
+    patterns, counts = np.unique(gamma, axis=0, return_counts=True)
+    counts = counts.astype(float)
+    names = [c.name for c in comps]
+    m = {c.name: _start_m(c) for c in comps}
+    lam = prior
+    trace: list[float] = []
+    converged = False
+    it = 0
+    for it in range(1, max_iterations + 1):
+        lm = np.zeros(len(patterns))
+        lu = np.zeros(len(patterns))
+        for f, name in enumerate(names):
+            g = patterns[:, f]
+            mf = np.where(g == 0, 1.0, m[name][g])
+            uf = np.where(g == 0, 1.0, u[name][g])
+            lm += np.log(np.clip(mf, 1e-12, 1))
+            lu += np.log(np.clip(uf, 1e-12, 1))
+        a = np.log(lam) + lm
+        b = np.log1p(-lam) + lu
+        post = 1.0 / (1.0 + np.exp(np.clip(b - a, -700, 700)))
+        wpost = post * counts
+        new_lam = float(np.clip(wpost.sum() / counts.sum(), 1e-6, 1 - 1e-6))
+        change = abs(new_lam - lam)
+        for f, c in enumerate(comps):
+            g = patterns[:, f]
+            s = np.bincount(g, weights=wpost, minlength=len(c.levels))[:len(c.levels)]
+            s[0] = 0.0
+            s[1:] += 0.01 * _start_m(c)[1:]
+            new = s / s[1:].sum()
+            change = max(change, float(np.abs(new[1:] - m[c.name][1:]).max()))
+            m[c.name] = new
+        lam = new_lam
+        trace.append(change)
+        if change < tolerance:
+            converged = True
+            break
+    return FSModel(tuple(names), {c.name: c.levels for c in comps}, m, u, lam, em_iterations=it,
+                   em_converged=converged, em_trace=trace)
+
+
+def match_weights(model: FSModel, gamma: np.ndarray, tf_adjust: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Per-field weights (pairs × fields, bits) and the total match weight including the prior (bits)."""
+    bf = model.bayes_factors()
+    per = np.zeros(gamma.shape, dtype=np.float64)
+    for f, name in enumerate(model.fields):
+        per[:, f] = bf[name][gamma[:, f]]
+    if tf_adjust is not None:
+        per[:, 0] += tf_adjust
+    prior_w = float(np.log2(model.prior / (1 - model.prior)))
+    return per, per.sum(axis=1) + prior_w
+
+
+def probability(weight: np.ndarray) -> np.ndarray:
+    """Match probability from a match weight in bits: 2^w / (1 + 2^w)."""
+    return 1.0 / (1.0 + np.exp2(-np.clip(weight, -1000, 1000)))

@@ -1,0 +1,69 @@
+"""Linkage settings: thresholds, blocking limits, training sizes and the fields compared.
+
+Settings are plain data that round-trip to JSON, so a run can be repeated and diffed (STYLE.md: linkage is
+data plus explanations). A trained model (m/u tables) is kept beside them in ``model.FSModel``."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any, Literal
+
+from powbureau.domain.errors import ValidationFailed
+
+Engine = Literal["duckdb", "spark"]
+
+
+@dataclass(frozen=True)
+class LinkSettings:
+    """How to link.
+
+    match_threshold: probability (0..1) from which a pair counts as the same person (dedupe ``match``,
+      reconcile ``matched``); review_threshold: lowest probability a pair is reported at all.
+    ambiguity_margin: match weight in bits (log2 Bayes factor) within which two candidates of one list row are
+      "close together", so the row is ``ambiguous``.
+    birth_window_years: blocking joins name keys of births at most this many years apart (Korean age, ±2).
+    max_key_block: a name key held by more records than this is not used alone to block (stop key).
+    u_sample_pairs: random pairs used to estimate u; em_max_iterations / em_tolerance: EM stop rules.
+    tf_clip: term-frequency adjustment bounds in bits. extra_fields: names of ``LinkRecord.extras`` compared.
+    engine: ``duckdb`` (one machine) or ``spark`` (pyspark; local mode in tests). seed: makes runs repeatable."""
+
+    match_threshold: float = 0.9
+    review_threshold: float = 0.3
+    ambiguity_margin: float = 3.0
+    birth_window_years: int = 2
+    max_key_block: int = 2000
+    u_sample_pairs: int = 100_000
+    em_max_iterations: int = 60
+    em_tolerance: float = 1e-5
+    tf_clip: float = 4.0
+    extra_fields: tuple[str, ...] = field(default=())
+    engine: Engine = "duckdb"
+    seed: int = 20260
+    version: str = "fs-1"
+
+    def __post_init__(self) -> None:
+        if not 0.0 < self.review_threshold <= self.match_threshold < 1.0:
+            raise ValidationFailed(
+                f"thresholds must satisfy 0 < review_threshold ({self.review_threshold}) <= match_threshold "
+                f"({self.match_threshold}) < 1 — adjust the settings")
+        if self.engine not in ("duckdb", "spark"):
+            raise ValidationFailed(f"engine '{self.engine}' is unknown — use duckdb or spark")
+        if self.birth_window_years < 0 or self.max_key_block < 2 or self.u_sample_pairs < 100:
+            raise ValidationFailed("birth_window_years >= 0, max_key_block >= 2 and u_sample_pairs >= 100 are needed")
+
+    def to_json(self) -> str:
+        """The settings as a JSON object (sorted keys)."""
+        return json.dumps(asdict(self), sort_keys=True, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str | dict[str, Any]) -> LinkSettings:
+        """Settings from JSON text or a dict; raises ``ValidationFailed`` naming an unknown key."""
+        data = json.loads(text) if isinstance(text, str) else dict(text)
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise ValidationFailed(f"unknown linkage setting(s) {', '.join(unknown)} — known: {', '.join(sorted(known))}")
+        if "extra_fields" in data:
+            data["extra_fields"] = tuple(data["extra_fields"])
+        return cls(**data)

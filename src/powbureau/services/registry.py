@@ -1,0 +1,242 @@
+"""Registry use cases: search, show, record and retract statements, change status.
+
+Each function takes the ``uow`` and an authenticated ``actor``, checks the role through ``domain.roles``,
+runs in one transaction and writes its audit entry in that transaction."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy import Connection, insert, select
+
+from .. import names
+from ..domain.errors import NotFound, ValidationFailed
+from ..domain.lifecycle import StatusEvent, check_transition
+from ..domain.resolve import ResolvedView, resolve
+from ..domain.roles import RESTRICTED_PROPERTIES, Actor, require
+from ..domain.statement import NAME_PROPERTIES, Retraction, Statement
+from ..store import audit, repositories as repo
+from ..store.tables import name_keys, statements
+from ..store.uow import UnitOfWork
+
+SEARCH_NAME_PROPS = ("name_full", "surname", "given_name", "alias")
+
+
+def same_value(prop: str, a: str, b: str) -> bool:
+    """Agreement test for conflict flags: names agree across scripts when the name matcher says so."""
+    if " ".join(a.casefold().split()) == " ".join(b.casefold().split()):
+        return True
+    if prop in NAME_PROPERTIES:
+        return names.compare_names(a, b).is_match
+    return False
+
+
+def keys_for_statement(s: Statement) -> set[str]:
+    """Search keys of a name statement (empty for other properties)."""
+    if s.prop not in SEARCH_NAME_PROPS:
+        return set()
+    return {k[:64] for k in names.token_keys(s.value)}
+
+
+def index_names(conn: Connection, stmts: list[Statement]) -> None:
+    """Add the search keys of ``stmts`` to the name index (idempotent per key and person)."""
+    pairs = {(k, s.person_id) for s in stmts for k in keys_for_statement(s)}
+    if not pairs:
+        return
+    pids = {p for _, p in pairs}
+    existing = set()
+    for pid in pids:
+        existing.update(
+            (k, pid) for k in conn.execute(select(name_keys.c.key).where(name_keys.c.person_id == pid)).scalars()
+        )
+    new = [{"key": k, "person_id": p} for k, p in pairs - existing]
+    repo.insert_many(conn, name_keys, new)
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One search result: the person, his best name, birth date, and the 0..1 relevance ``score``."""
+
+    person_id: str
+    kind: str
+    status: str
+    name: str
+    birth_date: str | None
+    external_id: str | None
+    score: float
+    matched: str
+
+
+def search(uow: UnitOfWork, actor: Actor, text: str, *, kind: str | None = None, limit: int = 50) -> list[SearchHit]:
+    """Find persons by any name form in any script, tolerant of small spelling differences.
+
+    Candidates share a token key with ``text`` (``names.token_keys``: cross-script and spelling-tolerant);
+    they are ranked by the share of query keys they hit, then by the name matcher's score against their
+    closest name. Raises ``ValidationFailed`` for an empty query."""
+    require(actor, "person.read")
+    text = text.strip()
+    if not text:
+        raise ValidationFailed("search needs a name (any script), e.g. `powbureau search 'Kim Jong Un'`")
+    qkeys = names.token_keys(text)
+    if not qkeys:
+        raise ValidationFailed(f"no searchable name in {text!r}: give letters in Latin, Cyrillic or Hangul")
+    with uow.read() as conn:
+        cands = repo.persons_by_keys(conn, qkeys, kind=kind, limit=max(limit * 4, 200))
+        if not cands:
+            return []
+        ids = [pid for pid, _ in cands]
+        stmts = repo.statements_for(conn, ids)
+        gone = repo.retracted_ids(conn, [s.id for ss in stmts.values() for s in ss])
+        rows = {
+            r["id"]: r
+            for r in conn.execute(
+                select(repo.persons).where(repo.persons.c.id.in_(ids))
+            ).mappings()
+        }
+    hits: list[SearchHit] = []
+    for pid, n in cands:
+        ss = [s for s in stmts[pid] if s.id not in gone]
+        nm = [s.value for s in ss if s.prop in SEARCH_NAME_PROPS]
+        if not nm:
+            continue
+        best = max(nm, key=lambda v: names.compare_names(text, v).score)
+        sim = names.compare_names(text, best).score
+        view = resolve(ss, actor=actor)
+        score = round(0.6 * min(1.0, n / len(qkeys)) + 0.4 * sim, 4)
+        hits.append(
+            SearchHit(
+                pid, rows[pid]["kind"], rows[pid]["status"], view.value("name_full") or best,
+                view.value("birth_date"), rows[pid]["external_id"], score, best,
+            )
+        )
+    hits.sort(key=lambda h: (-h.score, h.name))
+    return hits[:limit]
+
+
+@dataclass
+class PersonView:
+    """Everything shown about a person: the resolved view, all statements with provenance, conflicts and
+    the status history. ``hidden`` counts statements withheld from this actor (medical)."""
+
+    id: str
+    kind: str
+    status: str
+    external_id: str | None
+    resolved: dict[str, str]
+    statements: list[dict]
+    conflicts: list[str]
+    history: list[dict]
+    hidden: int
+    extra: dict = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        """Plain JSON-ready dict."""
+        return asdict(self)
+
+
+def show(uow: UnitOfWork, actor: Actor, person_id: str) -> PersonView:
+    """The person ``person_id`` as ``actor`` may see him; a read of restricted (medical) statements is audited.
+
+    Raises ``NotFound`` for an unknown id, ``PermissionDenied`` unless the actor may ``person.read``."""
+    require(actor, "person.read")
+    with uow.transaction() as conn:
+        p = repo.get_person(conn, person_id)
+        if p is None:
+            raise NotFound(f"no person with id {person_id!r}; find the id with `powbureau search NAME`")
+        ss = repo.statements_for(conn, [person_id])[person_id]
+        gone = repo.retracted_ids(conn, [s.id for s in ss])
+        view: ResolvedView = resolve(ss, gone, actor=actor, same_value=same_value)
+        shown_restricted = [s.id for s in ss if s.prop in RESTRICTED_PROPERTIES and actor.can("medical.read")]
+        if shown_restricted:
+            audit.append(
+                conn, actor=actor.name, action="medical.read", target=person_id,
+                detail={"statements": sorted(shown_restricted)},
+            )
+        history = repo.status_history(conn, person_id)
+    visible = [s for s in ss if actor.can("medical.read") or s.prop not in RESTRICTED_PROPERTIES]
+    return PersonView(
+        id=p["id"], kind=p["kind"], status=p["status"], external_id=p["external_id"],
+        resolved={k: rp.best.value for k, rp in view.properties.items()},
+        statements=[
+            {
+                "id": s.id, "property": s.prop, "value": s.value, "original": s.original, "script": s.script,
+                "alias": s.alias, "source_kind": s.source_kind, "source_ref": s.source_ref,
+                "recorded_by": s.recorded_by, "recorded_at": s.recorded_at.isoformat(),
+                "retracted": s.id in gone, "interview_id": s.interview_id,
+            }
+            for s in sorted(visible, key=lambda s: (s.prop, s.recorded_at))
+        ],
+        conflicts=[c.describe() for c in view.conflicts],
+        history=[
+            {"from": e.from_status, "to": e.to_status, "at": e.at.isoformat(), "place": e.place, "actor": e.actor,
+             "note": e.note}
+            for e in history
+        ],
+        hidden=view.hidden,
+    )
+
+
+def add_statement(
+    uow: UnitOfWork, actor: Actor, person_id: str, prop: str, value: str, *, source_kind: str, source_ref: str,
+    interview_id: str | None = None,
+) -> str:
+    """Record one statement about ``person_id``; returns its id. Medical properties need ``medical.write``.
+
+    Raises ``NotFound``, ``ValidationFailed`` (unknown property, empty or over-long value), ``PermissionDenied``."""
+    require(actor, "medical.write" if prop in RESTRICTED_PROPERTIES else "person.write")
+    s = Statement(
+        person_id=person_id, prop=prop, value=value.strip(), source_kind=source_kind, source_ref=source_ref,
+        recorded_by=actor.name, recorded_at=datetime.now(UTC), original=value,
+        script=names.detect_script(value) if prop in NAME_PROPERTIES else None, interview_id=interview_id,
+    )
+    with uow.transaction() as conn:
+        if repo.get_person(conn, person_id) is None:
+            raise NotFound(f"no person with id {person_id!r}")
+        if conn.execute(select(statements.c.id).where(statements.c.id == s.id)).first() is None:
+            conn.execute(insert(statements).values(repo.statement_row(s)))
+            index_names(conn, [s])
+        audit.append(conn, actor=actor.name, action="statement.add", target=person_id,
+                     detail={"statement": s.id, "property": prop})
+    return s.id
+
+
+def retract_statement(uow: UnitOfWork, actor: Actor, statement_id: str, reason: str) -> None:
+    """Retract a statement (never delete it), with a reason. Raises ``NotFound`` or ``ValidationFailed``."""
+    with uow.transaction() as conn:
+        row = conn.execute(select(statements).where(statements.c.id == statement_id)).mappings().first()
+        if row is None:
+            raise NotFound(f"no statement {statement_id!r}")
+        require(actor, "medical.write" if row["prop"] in RESTRICTED_PROPERTIES else "person.write")
+        if repo.retracted_ids(conn, [statement_id]):
+            raise ValidationFailed(f"statement {statement_id} is already retracted")
+        repo.add_retraction(conn, Retraction(statement_id, reason, actor.name, datetime.now(UTC)))
+        audit.append(conn, actor=actor.name, action="statement.retract", target=row["person_id"],
+                     detail={"statement": statement_id, "reason": reason})
+
+
+def change_status(
+    uow: UnitOfWork, actor: Actor, person_id: str, to_status: str, *, place: str, note: str = ""
+) -> StatusEvent:
+    """Move ``person_id`` to ``to_status`` at ``place`` if the life cycle allows it (GC III Art. 5, 19-20,
+    46-48, 91, 118-120). Raises ``IllegalTransition``, ``NotFound``, ``PermissionDenied``."""
+    require(actor, "status.change")
+    if not place.strip():
+        raise ValidationFailed("a status change needs the place where it happened")
+    with uow.transaction() as conn:
+        p = repo.get_person(conn, person_id)
+        if p is None:
+            raise NotFound(f"no person with id {person_id!r}")
+        rule = check_transition(p["kind"], p["status"], to_status)
+        e = StatusEvent(person_id, p["status"], to_status, datetime.now(UTC), place.strip(), actor.name, note)
+        repo.add_status_event(conn, e)
+        audit.append(conn, actor=actor.name, action="status.change", target=person_id,
+                     detail={"from": e.from_status, "to": to_status, "place": e.place, "rule": rule})
+    return e
+
+
+def verify_audit(uow: UnitOfWork, actor: Actor) -> audit.AuditReport:
+    """Verify the audit chain; raises ``AuditChainBroken`` naming the first bad entry."""
+    require(actor, "audit.read")
+    with uow.read() as conn:
+        return audit.verify(conn)

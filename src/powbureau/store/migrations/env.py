@@ -1,0 +1,24 @@
+"""Alembic environment: runs the packaged migrations on the connection handed in by ``store.db.migrate``."""
+
+from alembic import context
+from sqlalchemy import create_engine
+
+from powbureau.store.tables import metadata
+
+config = context.config
+
+
+def run() -> None:
+    """Run migrations online, on the given connection or on a fresh engine from the config URL."""
+    conn = config.attributes.get("connection")
+    if conn is None:
+        engine = create_engine(config.get_main_option("sqlalchemy.url"))
+        with engine.begin() as c:
+            context.configure(connection=c, target_metadata=metadata, render_as_batch=True)
+            context.run_migrations()
+        return
+    context.configure(connection=conn, target_metadata=metadata, render_as_batch=True)
+    context.run_migrations()
+
+
+run()

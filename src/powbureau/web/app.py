@@ -1,0 +1,169 @@
+"""The web application: wiring, middleware, and the one place that turns errors into responses.
+
+``create_app(bureau)`` mounts the HTML pages, the REST API under /api and the static files; every
+``PowBureauError`` becomes JSON ``{"error": {"code", "message"}}`` on /api and an error page elsewhere."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from urllib.parse import quote
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.sessions import SessionMiddleware
+
+from ..domain.errors import PowBureauError
+from ..services.bootstrap import Bureau, bootstrap
+from . import api, pages
+from .auth import csrf_protect, csrf_token, load_secret, session_key
+from .present import label, lang_of
+
+HERE = Path(__file__).parent
+SESSION_COOKIE = "powbureau_session"
+SESSION_MAX_AGE = 8 * 3600  # seconds: one working day
+HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 401: "not_authenticated", 403: "permission_denied"}
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    # /docs loads Swagger UI from a CDN, so the strict policy applies to our own pages only.
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'",
+}
+
+
+def templates() -> Jinja2Templates:
+    """The Jinja2 environment of the pages (autoescaped HTML, UTF-8)."""
+    t = Jinja2Templates(directory=str(HERE / "templates"))
+    t.env.globals["lang_of"] = lang_of
+    t.env.globals["label"] = label
+    t.env.globals["csrf_token"] = csrf_token
+    return t
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api") or request.url.path in ("/openapi.json",)
+
+
+def error_response(request: Request, status: int, code: str, message: str, details: object = None) -> Response:
+    """One rendering of every error: JSON on /api, a page elsewhere; 401 on a page redirects to /login."""
+    if _wants_json(request):
+        body: dict = {"error": {"code": code, "message": message}}
+        if details is not None:
+            body["error"]["details"] = details
+        headers = {"WWW-Authenticate": 'Basic realm="POW Bureau", charset="UTF-8"'} if status == 401 else None
+        return JSONResponse(body, status_code=status, headers=headers)
+    if status == 401:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        nxt = f"?next={quote(target, safe='/')}" if request.method == "GET" and target != "/" else ""
+        return RedirectResponse(f"/login{nxt}", status_code=303)
+    return request.app.state.templates.TemplateResponse(
+        request, "error.html", {"status": status, "code": code, "message": message,
+                                "actor": getattr(request.state, "actor", None)},
+        status_code=status,
+    )
+
+
+async def _bureau_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, PowBureauError)
+    return error_response(request, exc.http_status, exc.code, exc.message, exc.details)
+
+
+async def _validation_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    parts = []
+    for e in exc.errors():
+        where = ".".join(str(x) for x in e.get("loc", ()) if x not in ("body",)) or "request"
+        parts.append(f"{where}: {e.get('msg', 'invalid')}")
+    msg = "; ".join(parts) or "invalid request"
+    return error_response(request, 422, "validation_failed", f"{msg} (see /docs for the expected shape)")
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    code = HTTP_CODES.get(exc.status_code, "http_error")
+    message = exc.detail if isinstance(exc.detail, str) else "request refused"
+    if exc.status_code == 404 and message == "Not Found":
+        message = f"nothing at {request.url.path}; the API is listed at /docs"
+    return error_response(request, exc.status_code, code, message)
+
+
+async def _unexpected(request: Request, exc: Exception) -> Response:
+    print(f"powbureau: unexpected error on {request.method} {request.url.path}: {exc!r}", file=sys.stderr)
+    return error_response(request, 500, "internal_error", "the bureau hit an unexpected error; nothing was "
+                          "written by this request; the server log has the details")
+
+
+def _announce(password: str) -> None:
+    sys.stderr.write(
+        "Initial web account created: user 'admin', password "
+        f"'{password}'. It is shown only now: note it and sign in at /login.\n"
+    )
+
+
+def create_app(bureau: Bureau | None = None, *, secret: str | None = None) -> FastAPI:
+    """Build the FastAPI app over ``bureau`` (None: ``bootstrap()`` from ``POWBUREAU_DB``, creating the first
+    accounts and printing the initial admin password once). ``secret`` overrides the session master secret
+    (default ``auth.load_secret()``: ``POWBUREAU_SECRET`` or a 0600 file outside the repository).
+
+    Set ``POWBUREAU_COOKIE_SECURE=1`` behind HTTPS to mark the session cookie Secure."""
+    if bureau is None:
+        from ..services.users import ensure_operator
+
+        bureau = bootstrap()
+        password = ensure_operator(bureau.uow)
+        if password:
+            _announce(password)
+    app = FastAPI(
+        title="POW Bureau",
+        summary="National information bureau for prisoners of war (GC III Art. 122)",
+        description=(
+            "REST API of the bureau. Authenticate with HTTP Basic (`curl -u NAME:PASSWORD`) or with the "
+            "browser's session cookie; a write made with the session cookie must carry the session's CSRF "
+            "token in the `X-CSRF-Token` header (GET /api/me returns it). Errors are "
+            '`{"error": {"code": ..., "message": ...}}` with the HTTP status of the error.'
+        ),
+        version="0.1.0",
+        dependencies=[Depends(csrf_protect)],
+    )
+    app.state.bureau = bureau
+    app.state.templates = templates()
+    master = secret or load_secret()
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=session_key(master, bureau.url),
+        session_cookie=SESSION_COOKIE,
+        max_age=SESSION_MAX_AGE,
+        same_site="lax",
+        https_only=os.environ.get("POWBUREAU_COOKIE_SECURE") == "1",
+    )
+
+    @app.middleware("http")
+    async def _headers(request: Request, call_next):  # noqa: ANN001, ANN202
+        response = await call_next(request)
+        path = request.url.path
+        for k, v in SECURITY_HEADERS.items():
+            if k == "Content-Security-Policy" and path in ("/docs", "/redoc"):
+                continue
+            response.headers.setdefault(k, v)
+        if not path.startswith("/static"):
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    app.add_exception_handler(PowBureauError, _bureau_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(Exception, _unexpected)
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    return app
+
+
+__all__ = ["create_app", "error_response"]

@@ -1,0 +1,133 @@
+"""The HTML pages: sign-in and sign-out, the registry with cross-script search, a person with every statement.
+
+Server-rendered Jinja2; every POST form carries the session's CSRF token (checked once, in ``auth.csrf_protect``)
+and every page but /login depends on ``auth.current_actor``. What a role may see is decided by the services."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from ..domain.errors import IllegalTransition, NotAuthenticated, ValidationFailed
+from ..domain.lifecycle import transitions_for
+from ..domain.person import PERSON_KINDS
+from ..domain.roles import Actor
+from ..services import registry
+from ..services.users import OPERATOR, authenticate
+from .auth import csrf_token, current_actor, optional_actor, safe_next
+
+router = APIRouter(include_in_schema=False)
+ActorDep = Annotated[Actor, Depends(current_actor)]
+
+
+def render(request: Request, name: str, context: dict, status: int = 200) -> Response:
+    """Render template ``name`` with ``context`` plus the actor and pending flash messages."""
+    ctx = {"actor": getattr(request.state, "actor", None), "flashes": request.session.pop("flash", [])}
+    ctx.update(context)
+    return request.app.state.templates.TemplateResponse(request, name, ctx, status_code=status)
+
+
+def flash(request: Request, kind: str, text: str) -> None:
+    """Queue a message (``kind`` "ok" or "error") for the next page this session renders."""
+    request.session["flash"] = [*request.session.get("flash", []), {"kind": kind, "text": text}]
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request, next: str = "/") -> Response:  # noqa: A002
+    """The sign-in page; it explains how a first-time user gets an account."""
+    if optional_actor(request) is not None:
+        return RedirectResponse(safe_next(next), status_code=303)
+    csrf_token(request)
+    return render(request, "login.html", {"next": safe_next(next), "user": "", "error": None})
+
+
+@router.post("/login", response_class=HTMLResponse)
+def login(
+    request: Request,
+    user: Annotated[str, Form(max_length=64)] = "",
+    password: Annotated[str, Form(max_length=1024)] = "",
+    next: Annotated[str, Form()] = "/",  # noqa: A002
+) -> Response:
+    """Check the password (argon2, ``services.users.authenticate``); on success start a fresh session."""
+    user = user.strip()
+    try:
+        if not user or not password:
+            raise NotAuthenticated("give your user name and your password")
+        actor = authenticate(request.app.state.bureau.uow, user, password)
+    except NotAuthenticated as exc:
+        hint = exc.message
+        if user == OPERATOR:
+            hint += f"; the local account {OPERATOR!r} works only on the command line"
+        return render(request, "login.html", {"next": safe_next(next), "user": user, "error": hint}, status=401)
+    request.session.clear()  # a new session: no fixation, a new CSRF token
+    request.session["user"] = actor.name
+    csrf_token(request)
+    return RedirectResponse(safe_next(next), status_code=303)
+
+
+@router.post("/logout")
+def logout(request: Request) -> Response:
+    """End the session (CSRF-checked like every form) and return to the sign-in page."""
+    request.session.clear()
+    return RedirectResponse("/login", status_code=303)
+
+
+@router.get("/", response_class=HTMLResponse)
+def registry_page(
+    request: Request,
+    actor: ActorDep,
+    q: Annotated[str, Query(max_length=200)] = "",
+    kind: Annotated[str, Query()] = "",
+) -> Response:
+    """The registry: a search box (any script) and the results table."""
+    hits, error = None, None
+    kind = kind if kind in PERSON_KINDS else ""
+    if q.strip():
+        try:
+            hits = registry.search(request.app.state.bureau.uow, actor, q, kind=kind or None)
+        except ValidationFailed as exc:
+            error = exc.message
+    return render(request, "registry.html", {"q": q, "kind": kind, "kinds": PERSON_KINDS, "hits": hits,
+                                             "error": error})
+
+
+@router.get("/persons/{person_id}", response_class=HTMLResponse)
+def person_page(request: Request, person_id: str, actor: ActorDep) -> Response:
+    """One person: resolved view, every statement with source and reference, conflicts, status history."""
+    view = registry.show(request.app.state.bureau.uow, actor, person_id)
+    next_statuses = sorted(transitions_for(view.kind).get(view.status, ()))
+    names = [s for s in view.statements if s["property"] in ("name_full", "surname", "given_name") and
+             not s["retracted"]]
+    title = view.resolved.get("name_full") or " ".join(
+        v for v in (view.resolved.get("surname"), view.resolved.get("given_name")) if v
+    ) or (names[0]["value"] if names else view.id)
+    return render(request, "person.html", {
+        "p": view, "title": title, "next_statuses": next_statuses,
+        "may_change_status": actor.can("status.change"),
+        "conflict_props": {c.split(":", 1)[0] for c in view.conflicts},
+    })
+
+
+@router.post("/persons/{person_id}/status")
+def change_status(
+    request: Request,
+    person_id: str,
+    actor: ActorDep,
+    to_status: Annotated[str, Form(max_length=32)],
+    place: Annotated[str, Form(max_length=200)] = "",
+    note: Annotated[str, Form(max_length=500)] = "",
+) -> Response:
+    """Change the person's status through ``services.registry.change_status`` (registrar or admin).
+
+    A refused transition or missing place comes back as a message on the person page; a role that may not
+    change status gets the 403 page from the error handler."""
+    try:
+        e = registry.change_status(request.app.state.bureau.uow, actor, person_id, to_status, place=place,
+                                   note=note)
+    except (IllegalTransition, ValidationFailed) as exc:
+        flash(request, "error", exc.message)
+    else:
+        flash(request, "ok", f"status changed from {e.from_status} to {e.to_status}")
+    return RedirectResponse(f"/persons/{person_id}", status_code=303)

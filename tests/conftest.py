@@ -1,0 +1,59 @@
+"""Shared fixtures: where the real data lives (``../shared`` beside the repository)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("POWBUREAU_SHARED", REPO.parent / "shared"))
+DATA = SHARED / "data"
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """The ``../shared/data`` folder; skips the test, saying why, when it is absent."""
+    if not DATA.is_dir():
+        pytest.skip(f"real data not found at {DATA} (set POWBUREAU_SHARED or put shared/ beside the repo)")
+    return DATA
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def db_url(request, tmp_path) -> str:
+    """A fresh, empty database URL: SQLite in a temp folder, and PostgreSQL when ``POWBUREAU_TEST_PG`` is set
+    (``./test`` starts a throwaway cluster); the PostgreSQL case is skipped, with its reason, otherwise."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'bureau.db'}"
+    url = os.environ.get("POWBUREAU_TEST_PG")
+    if not url:
+        pytest.skip("POWBUREAU_TEST_PG not set: run ./test to start a throwaway PostgreSQL")
+    from sqlalchemy import create_engine, text
+
+    eng = create_engine(url)
+    with eng.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    eng.dispose()
+    return url
+
+
+@pytest.fixture
+def bureau(db_url):
+    """A migrated ``Bureau`` on ``db_url`` with the operator account created."""
+    from powbureau.services.bootstrap import bootstrap
+    from powbureau.services.users import ensure_operator
+
+    b = bootstrap(db_url)
+    ensure_operator(b.uow)
+    yield b
+    b.uow.engine.dispose()
+
+
+@pytest.fixture
+def operator():
+    """The local operator actor (role admin), as the CLI uses it."""
+    from powbureau.domain.roles import Actor
+
+    return Actor("operator", "admin")
