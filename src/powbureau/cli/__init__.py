@@ -34,7 +34,7 @@ def _mount() -> None:
     core.register(app)
     lists.register(app)
     app.add_typer(audit.app, name="audit")
-    for mod, name in (("names", "names"), ("review", "review"), ("notify", "notify"), ("cards", "cards"),
+    for mod, name in (("names", "names"), ("notify", "notify"), ("cards", "cards"),
                       ("exchange", "exchange"), ("interview", "interview")):
         try:
             sub = __import__(f"powbureau.cli.{mod}", fromlist=["app"])

@@ -113,7 +113,8 @@ def _obligations(events: Iterable[NotifiableEvent], today: date, policy: Deadlin
             if e.kind == "death":
                 found.append(_Obligation(pid, "death_notice", e.event_ref, e.at, e.at + timedelta(policy.death_days)))
             if e.kind == "enquiry":
-                found.append(_Obligation(pid, "enquiry_reply", e.event_ref, e.at, e.at + timedelta(policy.enquiry_days)))
+                due = e.at + timedelta(policy.enquiry_days)
+                found.append(_Obligation(pid, "enquiry_reply", e.event_ref, e.at, due))
             if e.kind == "seriously_ill" and ill_since is None:
                 ill_since = e
             elif e.kind in ("recovered", "death") and ill_since is not None:
@@ -157,7 +158,8 @@ def due_notifications(
     loose: list[Sent] = []
     for s in sent:
         if s.kind not in NOTIFICATION_KINDS:
-            raise ValidationFailed(f"unknown notification kind {s.kind!r}; choose one of: {', '.join(NOTIFICATION_KINDS)}")
+            choose = ", ".join(NOTIFICATION_KINDS)
+            raise ValidationFailed(f"unknown notification kind {s.kind!r}; choose one of: {choose}")
         key = (s.person_id, s.kind, s.event_ref)
         if s.event_ref is not None and key in by_ref:
             met.add(by_ref[key])
@@ -256,7 +258,8 @@ def outgoing_message_to_serving_power(
         if value is None:
             continue
         if not isinstance(value, (str, int, date)) or isinstance(value, bool):
-            raise ValidationFailed(f"field {key} of {person_id} must be text, a number or a date, not {type(value).__name__}")
+            kind = type(value).__name__
+            raise ValidationFailed(f"field {key} of {person_id} must be text, a number or a date, not {kind}")
         text = value.isoformat() if isinstance(value, date) else str(value)
         if text.strip().casefold() in _WISH_WORDS:
             raise ValidationFailed(f"field {key} of {person_id} holds a repatriation wish; wishes are never sent")

@@ -34,6 +34,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "medical.write": frozenset({"medical"}),
     "interview.write": frozenset({"admin", "registrar", "interviewer", "medical", "icrc_delegate"}),
     "interview.read": frozenset({"admin", "registrar", "interviewer", "medical", "icrc_delegate", "auditor"}),
+    "interpreter.manage": frozenset({"admin", "registrar"}),
+    "custody.record": frozenset({"admin", "registrar"}),
     "wish.write": frozenset({"interviewer", "icrc_delegate", "registrar"}),
     "wish.verify": frozenset({"icrc_delegate"}),
     "wish.read": frozenset({"admin", "registrar", "interviewer", "negotiator", "icrc_delegate", "auditor"}),

@@ -41,7 +41,7 @@ PROPERTIES: frozenset[str] = frozenset(
         "name_full", "surname", "given_name", "patronymic", "alias", "birth_date", "birth_place",
         "service_number", "service_branch", "rank", "unit", "serving_power", "nationality",
         "father_given_name", "mother_maiden_name", "language", "next_of_kin", "capture_date",
-        "capture_place", "notes", "gender",
+        "capture_place", "notes", "gender", "age", "age_recorded_on", "age_system",
         "medical_condition", "medical_note", "wound", "diagnosis", "treatment", "seriously_ill",
     }
 )

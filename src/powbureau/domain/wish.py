@@ -126,7 +126,8 @@ class RepatriationWish:
                     "allowed only when it is the person's own language and the delegate speaks it — "
                     "otherwise use an independent interpreter"
                 )
-        verification = Verification(interview.id, by, as_utc(at, "verification time"), interview.interpreter is not None)
+        via_interpreter = interview.interpreter is not None
+        verification = Verification(interview.id, by, as_utc(at, "verification time"), via_interpreter)
         return replace(self, verification=verification)
 
 

@@ -32,6 +32,7 @@ _ALIASES = {
     "euc-kr": "cp949", "euc_kr": "cp949", "euckr": "cp949", "johab": "cp949",
 }
 _NEWLINE = re.compile(rb"\r\n|\r|\n")
+_WORD = re.compile(r"[^\W\d_]+(?:['ʼ][^\W\d_]+)*")
 _TEXT_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 
 
@@ -171,13 +172,15 @@ def _hangul_share(data: bytes) -> tuple[float, int, int]:
 
 
 def _cyrillic_share(data: bytes) -> float:
-    """Share of Cyrillic letters among the non-ASCII characters when read as cp1251."""
+    """Share of the words holding non-ASCII letters that are wholly Cyrillic when read as cp1251.
+
+    Western text read as cp1251 also yields Cyrillic letters (ü → ь), but glued to Latin ones (``Mьller``)."""
     text = data.decode("cp1251", errors="replace")
-    non_ascii = [ch for ch in text if ch >= "\x80"]
-    if not non_ascii:
+    words = [w for w in _WORD.findall(text) if not w.isascii()]
+    if not words:
         return 0.0
-    cyr = sum(1 for ch in non_ascii if "\u0400" <= ch <= "\u04ff")
-    return cyr / len(non_ascii)
+    pure = sum(1 for w in words if all("\u0400" <= ch <= "\u04ff" or ch in "'ʼ" for ch in w))
+    return pure / len(words)
 
 
 def detect_encoding(data: bytes) -> str:
@@ -186,7 +189,8 @@ def detect_encoding(data: bytes) -> str:
     Order: BOM (UTF-8, UTF-16 LE/BE) → UTF-16 shape without BOM → strict UTF-8 → CP949 when at least 60 % of
     the non-ASCII characters read as Hangul and most non-ASCII lines decode (an EUC-KR file is read as its
     superset CP949, known case 22) → cp1251 when at least 80 % read as Cyrillic letters → charset-normalizer's
-    best guess, normalised → cp1251 as the last resort."""
+    best guess, normalised → cp1251 as the last resort.
+    Raises nothing: every byte string gets an answer."""
     if data.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     if data.startswith(codecs.BOM_UTF16_LE):

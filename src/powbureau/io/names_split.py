@@ -18,7 +18,6 @@ _ALIAS_PAREN = re.compile(
 # Unbracketed "X a.k.a. Y" / "X AKA: Y" (a bare word "aka" without dots or colon is left alone: it can be a name).
 _ALIAS_TAIL = re.compile(r"\s+(?:a\.\s?k\.\s?a\.?|aka:|also\s+known\s+as:?)\s*(.+)$", re.IGNORECASE)
 _MAY_HAVE_TAIL = re.compile(r"[.:]|also", re.IGNORECASE)
-_SPACES = re.compile(r"\s+")
 _SPACE_COMMA = re.compile(r"\s*,\s*")
 
 
@@ -41,11 +40,12 @@ class SplitName:
 
 
 def clean_name(text: str) -> str:
-    """Whitespace collapsed to single spaces and trimmed; ``ABBOTT ,BRUCE`` → ``ABBOTT, BRUCE``."""
-    text = _SPACES.sub(" ", text).strip()
+    """Whitespace collapsed to single spaces and trimmed, NFC-composed; ``ABBOTT ,BRUCE`` → ``ABBOTT, BRUCE``."""
+    joined = " ".join(text.split())
+    text = text if joined == text else joined  # keep the original object: a list holds millions of names
     if not text.isascii():
         text = unicodedata.normalize("NFC", text)
-    if "," in text:
+    if "," in text and (" ," in text or text.count(",") != text.count(", ") or text[-1] == "," or text[0] == ","):
         text = _SPACE_COMMA.sub(", ", text).strip(" ,")
     return text
 
@@ -56,7 +56,8 @@ def name_parts(text: str) -> NameParts | None:
     if not full:
         return None
     if full.count(",") == 1:
-        surname, given = (p.strip() for p in full.split(","))
+        surname, _, given = full.partition(",")
+        surname, given = surname.strip(), given.strip()
         if surname and given:
             return NameParts(full, surname, given)
     return NameParts(full)
@@ -68,6 +69,8 @@ def split_name_cell(text: str) -> SplitName:
     ``AINGER, FRANK ALAN (AKA: AINGER, ALLAN)`` → primary ``AINGER, FRANK ALAN`` (surname AINGER, given FRANK
     ALAN) and one alias ``AINGER, ALLAN``. ``Ivanov Petr a.k.a. Petrov Ivan`` → primary and one alias. An alias
     group may hold several names separated by ``;``. Never raises; an empty cell gives ``primary=None``."""
+    if "(" not in text and not _MAY_HAVE_TAIL.search(text):
+        return SplitName(name_parts(text))
     aliases: list[NameParts] = []
 
     def take(m: re.Match[str]) -> str:

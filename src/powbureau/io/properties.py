@@ -5,6 +5,8 @@ Properties are those of DESIGN.md §5 plus `service_branch` (Army, RAAF, …), `
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from powbureau.domain.errors import ValidationFailed
 
 CANONICAL_PROPERTIES: tuple[str, ...] = (
@@ -118,6 +120,7 @@ def parse_mapping(text: str | None) -> dict[str, str]:
     return mapping
 
 
+@lru_cache(maxsize=4096)
 def check_country(value: str) -> str:
     """Upper-cased ISO 3166-1 alpha-2 code; raises ``ValidationFailed`` (with a hint, ``UK`` → ``GB``)."""
     code = value.strip().upper()

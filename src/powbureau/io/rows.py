@@ -5,9 +5,9 @@ errors read `row N, column C: what is wrong — what to do` (DESIGN.md §5, stri
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 from powbureau.domain.dates import DateOrder, PartialDate, birth_interval_from_age, parse_written_date
 from powbureau.domain.errors import ValidationFailed
@@ -26,12 +26,10 @@ from powbureau.io.properties import (
 MAX_FIELD_CHARS = 500
 IMPORT_KINDS = {"detainees": "detainees", "detainee": "detainees", "own_personnel": "own_personnel",
                 "counterpart_list": "counterpart_list"}
-_SPACES = re.compile(r"\s+")
 
 
-@dataclass(frozen=True, slots=True)
-class RowValue:
-    """One future statement of an imported row.
+class RowValue(NamedTuple):
+    """One future statement of an imported row (an immutable named tuple: a list yields millions of them).
 
     ``value`` is cleaned (names: spaces collapsed, aliases cut out; dates: ISO at their precision; countries:
     upper case), ``original`` is the cell exactly as in the file. ``script`` (ISO 15924, ``mixed`` or None) is
@@ -119,56 +117,57 @@ class RowBuilder:
     kind: str
     date_order: DateOrder | None = None
     unit: str = "row"
-    _seen: dict[str, tuple[int, dict[str, str], tuple[str, ...]]] = field(default_factory=dict)
+    warnings: list[RowError] = field(default_factory=list)
+    _seen: dict[str, tuple[int, int, tuple[tuple[str, str], ...]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._used = [c for c in self.columns if c.property and c.property != "ignore"]
         self._by_prop = {c.property: c for c in self._used}
         self._has_parts = "surname" in self._by_prop or "given_name" in self._by_prop
+        self._part_indexes = [self._by_prop[p].index for p in ("surname", "given_name") if p in self._by_prop]
+        self._plan = [(c.index, c, c.property, _handler(c.property)) for c in self._used]
 
     def build(
         self, line: int, cells: list[str], file_line: int | None = None
     ) -> tuple[ImportRow | None, list[RowError]]:
         """Validate one row; returns ``(row, [])`` or ``(None, errors)`` (every error carries the cells)."""
         values: list[RowValue] = []
-        errors: list[str | tuple[Column, str]] = []
+        errors: list[tuple[Column, str]] = []
         external_id: str | None = None
         ages: dict[str, tuple[Column, str]] = {}
-        explicit_parts = self._has_parts and any(
-            cells[self._by_prop[p].index].strip() for p in ("surname", "given_name") if p in self._by_prop
-        )
-        for col in self._used:
-            raw = cells[col.index]
+        derive = not (self._has_parts and any(cells[i].strip() for i in self._part_indexes))
+        for index, col, prop, handler in self._plan:
+            raw = cells[index]
             if not raw or raw.isspace():
                 continue
             if len(raw) > MAX_FIELD_CHARS:
                 errors.append((col, f"{len(raw)} characters is longer than the limit of {MAX_FIELD_CHARS} — "
                                     "shorten the cell or move the text to notes in another record"))
                 continue
-            prop = col.property
-            assert prop is not None
             try:
-                if prop in IDENTIFIER_PROPERTIES:
+                if handler == _TEXT:
+                    value = " ".join(raw.split())
+                    values.append(_new(RowValue, (prop, raw if value == raw else value, raw, None, False, 0, None,
+                                                  ())))
+                elif handler == _IDENT:
                     value = raw.strip()
                     if prop == "external_id":
                         external_id = value
-                    values.append(RowValue(prop, value, raw))
-                elif prop in ALIAS_PROPERTIES:
-                    values.extend(self._names(prop, raw, derive=prop == "name_full" and not explicit_parts))
-                elif prop in NAME_PROPERTIES:
-                    value = clean_name(raw)
-                    values.append(RowValue(prop, value, raw, script=detect_script(value)))
-                elif prop in DATE_PROPERTIES:
+                    values.append(_new(RowValue, (prop, value, raw, None, False, 0, None, ())))
+                elif handler == _ALIASED:
+                    self._names(values, prop, raw, derive=derive and prop == "name_full")
+                elif handler == _DATE:
                     pd = parse_written_date(raw, date_order=self.date_order)
-                    values.append(RowValue(prop, pd.iso(), raw, date=pd))
-                elif prop in COUNTRY_PROPERTIES:
+                    values.append(_new(RowValue, (prop, pd.iso(), raw, None, False, 0, pd, ())))
+                elif handler == _NAME:
+                    value = clean_name(raw)
+                    values.append(RowValue(prop, value, raw, detect_script(value)))
+                elif handler == _COUNTRY:
                     values.append(RowValue(prop, check_country(raw), raw))
-                elif prop in AGE_PROPERTIES:
+                elif handler == _AGE:
                     ages[prop] = (col, raw)
-                elif prop in MULTILINE_PROPERTIES:
+                else:  # _MULTILINE
                     values.append(RowValue(prop, raw.strip(), raw))
-                else:
-                    values.append(RowValue(prop, _SPACES.sub(" ", raw).strip(), raw))
             except ValidationFailed as exc:
                 errors.append((col, exc.message))
         if ages:
@@ -188,51 +187,69 @@ class RowBuilder:
             errors.append((Column(-1, col.label if col else "external_id", None),
                            "no external_id — every row of a counterpart list needs its id in that list"))
         same_as = None
+        row_values = tuple(values)
         if external_id and not errors:
-            problem, same_as = self._check_repeat(external_id, line, values, tuple(cells))
+            problem, same_as = self._check_repeat(external_id, line, row_values, cells)
             if problem:
                 errors.append((self._by_prop["external_id"], problem))
         if errors:
             frozen = tuple(cells)
-            return None, [
-                RowError(line, e[0].label if isinstance(e, tuple) else None,
-                         e[1] if isinstance(e, tuple) else e, file_line, cells=frozen, unit=self.unit)
-                for e in errors
-            ]
-        return ImportRow(line, external_id, tuple(values), file_line, same_as), []
+            return None, [RowError(line, c.label, m, file_line, cells=frozen, unit=self.unit) for c, m in errors]
+        for v in row_values:
+            if v.script == "mixed" and v.name_group == 0 and v.property in ("name_full", "surname", "given_name",
+                                                                             "patronymic"):
+                col = self._by_prop.get(v.property) or self._by_prop.get("name_full")
+                self.warnings.append(RowError(
+                    line, col.label if col else v.property, f"'{v.value}' mixes letters of several scripts (e.g. "
+                    "a Cyrillic е in a Latin name) — check the spelling; the name is kept as written",
+                    file_line, unit=self.unit))
+                break
+        return ImportRow(line, external_id, row_values, file_line, same_as), []
 
-    def _names(self, prop: str, raw: str, *, derive: bool) -> list[RowValue]:
+    @staticmethod
+    def _names(out: list[RowValue], prop: str, raw: str, *, derive: bool) -> None:
+        """Append the primary name and its aliases (with surname/given parts when ``derive``) to ``out``."""
         split = split_name_cell(raw)
-        out: list[RowValue] = []
+        parts = split.primary
+        if not split.aliases and parts is not None:
+            out.append(_new(RowValue, (prop, parts.full, raw, detect_script(parts.full), False, 0, None, ())))
+            if derive and parts.surname and parts.given:
+                out.append(_new(RowValue, ("surname", parts.surname, raw, detect_script(parts.surname), False, 0,
+                                           None, ())))
+                out.append(_new(RowValue, ("given_name", parts.given, raw, detect_script(parts.given), False, 0,
+                                           None, ())))
+            return
         forms = ([(split.primary, False, 0)] if split.primary else []) + [
             (a, True, i) for i, a in enumerate(split.aliases, start=1)
         ]
-        for parts, alias, group in forms:
-            assert parts is not None
+        for form, alias, group in forms:
+            assert form is not None
+            parts = form
             out.append(RowValue(prop, parts.full, raw, detect_script(parts.full), alias, group))
             if derive and parts.surname and parts.given:
                 out.append(RowValue("surname", parts.surname, raw, detect_script(parts.surname), alias, group))
                 out.append(RowValue("given_name", parts.given, raw, detect_script(parts.given), alias, group))
-        return out
 
     def _check_repeat(
-        self, external_id: str, line: int, values: list[RowValue], cells: tuple[str, ...]
+        self, external_id: str, line: int, values: tuple[RowValue, ...], cells: list[str]
     ) -> tuple[str | None, int | None]:
         """A repeated external_id is the same person listed again: refused in a counterpart list, refused when
         the row repeats another exactly or contradicts its birth date or service number, else linked."""
-        facts = {v.property: v.value for v in values if v.property in ("birth_date", "service_number")}
         seen = self._seen.get(external_id)
+        facts = tuple((v.property, v.value) for v in values if v.property in _REPEAT_FACTS)
+        cells_hash = hash(tuple(cells))
         if seen is None:
-            self._seen[external_id] = (line, facts, cells)
+            self._seen[external_id] = (line, cells_hash, facts)  # small: a long list is streamed
             return None, None
-        first, first_facts, first_cells = seen
+        first, first_hash, first_facts = seen
         if self.kind == "counterpart_list":
             return (f"'{external_id}' is already the id of row {first} — ids in a counterpart list must be "
                     "unique; fix the id or remove the repeated row"), None
-        if cells == first_cells:
+        if cells_hash == first_hash:
             return f"row repeats row {first} exactly — remove one of them", None
-        for prop, value in facts.items():
-            other = first_facts.get(prop)
+        earlier = dict(first_facts)
+        for prop, value in facts:
+            other = earlier.get(prop)
             if other is not None and other != value:
                 if prop == "birth_date" and PartialDate.parse_iso(value).compatible_with(
                         PartialDate.parse_iso(other)):
@@ -240,6 +257,31 @@ class RowBuilder:
                 return (f"'{external_id}' is also the id of row {first}, whose {prop} is {other}, not {value} — "
                         "two people cannot share an id; fix the id or the value"), None
         return None, first
+
+
+# Building a RowValue with tuple.__new__ and every field given halves its cost on the hot path.
+_new = tuple.__new__
+_REPEAT_FACTS = ("birth_date", "service_number")
+_TEXT, _IDENT, _ALIASED, _NAME, _DATE, _COUNTRY, _AGE, _MULTILINE = range(8)
+
+
+def _handler(prop: str | None) -> int:
+    """Which cleaning a property's cells get."""
+    if prop in IDENTIFIER_PROPERTIES:
+        return _IDENT
+    if prop in ALIAS_PROPERTIES:
+        return _ALIASED
+    if prop in NAME_PROPERTIES:
+        return _NAME
+    if prop in DATE_PROPERTIES:
+        return _DATE
+    if prop in COUNTRY_PROPERTIES:
+        return _COUNTRY
+    if prop in AGE_PROPERTIES:
+        return _AGE
+    if prop in MULTILINE_PROPERTIES:
+        return _MULTILINE
+    return _TEXT
 
 
 class _CellError(Exception):

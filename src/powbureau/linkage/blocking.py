@@ -9,7 +9,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from powbureau.linkage.records import P_NONE, Prepared
+from powbureau.linkage.records import P_DAY, P_NONE, Prepared
 from powbureau.linkage.settings import LinkSettings
 from powbureau.linkage.vectors import _years
 
@@ -27,9 +27,11 @@ def _key_table(p: Prepared) -> pa.Table:
     known = p.birth_prec != P_NONE
     ylo = np.where(known, _years(np.where(known, p.birth_lo, 719163)), -1)
     yhi = np.where(known, _years(np.where(known, p.birth_hi, 719163)), -1)
+    day = p.birth_prec == P_DAY
     return pa.table({"idx": idx_a, "key": pa.array(key, pa.string()),
                      "ylo": pa.array(ylo[idx_a], mask=~known[idx_a]),
-                     "yhi": pa.array(yhi[idx_a], mask=~known[idx_a])})
+                     "yhi": pa.array(yhi[idx_a], mask=~known[idx_a]),
+                     "day": pa.array(p.birth_lo[idx_a], mask=~day[idx_a])})
 
 
 def _sn_table(p: Prepared) -> pa.Table:
@@ -45,6 +47,37 @@ def _sn_table(p: Prepared) -> pa.Table:
             idx.append(n)
             key.append(v)
     return pa.table({"idx": pa.array(idx, pa.int64()), "key": pa.array(key, pa.string())})
+
+
+def blocking_sql(order: str, settings: LinkSettings) -> str:
+    """The blocking query over tables ``ka``/``kb`` (idx, key, ylo, yhi, day) and ``sa``/``sb`` (idx, key).
+
+    Rules: (1) a shared name key with births at most ``w`` years apart, where the key's records born within
+    ``w`` years of this one number at most ``max_key_block`` on the right side; (2) a shared name key and the
+    same birth day (cap ×5); (3) a shared name key where a birth is missing (cap ÷2); (4) service numbers
+    equal or one edit apart (one-deletion variants). Same SQL for DuckDB and Spark."""
+    w = int(settings.birth_window_years)
+    cap = int(settings.max_key_block)
+    return f"""
+    WITH cell AS (SELECT key, ylo AS y, count(*) AS n FROM kb WHERE ylo IS NOT NULL GROUP BY key, ylo),
+    win AS (SELECT c1.key, c1.y, sum(c2.n) AS n FROM cell c1 JOIN cell c2
+            ON c1.key = c2.key AND c2.y BETWEEN c1.y - {w} AND c1.y + {w} GROUP BY c1.key, c1.y),
+    okcell AS (SELECT key, y FROM win WHERE n <= {cap}),
+    freq AS (SELECT key, count(*) AS n FROM kb GROUP BY key),
+    dayf AS (SELECT key, day, count(*) AS n FROM kb WHERE day IS NOT NULL GROUP BY key, day),
+    snf AS (SELECT key FROM sb GROUP BY key HAVING count(*) <= {SN_BLOCK_CAP}),
+    p1 AS (SELECT l.idx AS i, r.idx AS j FROM ka l JOIN okcell c ON l.key = c.key AND l.ylo = c.y
+           JOIN kb r ON l.key = r.key
+           WHERE {order} AND r.ylo IS NOT NULL AND l.ylo - {w} <= r.yhi AND r.ylo - {w} <= l.yhi),
+    p2 AS (SELECT l.idx AS i, r.idx AS j FROM ka l JOIN dayf f ON l.key = f.key AND l.day = f.day
+           JOIN kb r ON l.key = r.key AND l.day = r.day WHERE {order} AND f.n <= {cap * 5}),
+    p3 AS (SELECT l.idx AS i, r.idx AS j FROM ka l JOIN freq f ON l.key = f.key JOIN kb r ON l.key = r.key
+           WHERE {order} AND (l.ylo IS NULL OR r.ylo IS NULL) AND f.n <= {max(2, cap // 2)}),
+    p4 AS (SELECT l.idx AS i, r.idx AS j FROM sa l JOIN snf ON l.key = snf.key JOIN sb r ON l.key = r.key
+           WHERE {order})
+    SELECT DISTINCT i, j FROM (SELECT * FROM p1 UNION ALL SELECT * FROM p2 UNION ALL SELECT * FROM p3
+                               UNION ALL SELECT * FROM p4)
+    """
 
 
 def block_pairs(a: Prepared, b: Prepared | None, settings: LinkSettings,
@@ -68,25 +101,8 @@ def block_pairs(a: Prepared, b: Prepared | None, settings: LinkSettings,
             con.register("kb", _key_table(b))
             con.register("sb", _sn_table(b))
             order = "TRUE"
-        w = int(settings.birth_window_years)
-        cap = int(settings.max_key_block)
-        cap_nodate = max(2, cap // 4)
-        sql = f"""
-        WITH freq AS (SELECT key, count(*) AS n FROM kb GROUP BY key),
-        kl AS (SELECT ka.* FROM ka JOIN freq USING (key) WHERE freq.n <= {cap}),
-        kr AS (SELECT kb.*, freq.n FROM kb JOIN freq USING (key) WHERE freq.n <= {cap}),
-        snf AS (SELECT key FROM sb GROUP BY key HAVING count(*) <= {SN_BLOCK_CAP}),
-        p1 AS (SELECT l.idx AS i, r.idx AS j FROM kl l JOIN kr r ON l.key = r.key
-               WHERE {order} AND l.ylo IS NOT NULL AND r.ylo IS NOT NULL
-                 AND l.ylo - {w} <= r.yhi AND r.ylo - {w} <= l.yhi),
-        p2 AS (SELECT l.idx AS i, r.idx AS j FROM kl l JOIN kr r ON l.key = r.key
-               WHERE {order} AND (l.ylo IS NULL OR r.ylo IS NULL) AND r.n <= {cap_nodate}),
-        p3 AS (SELECT l.idx AS i, r.idx AS j FROM sa l JOIN snf USING (key) JOIN sb r ON l.key = r.key
-               WHERE {order})
-        SELECT DISTINCT i, j FROM (SELECT * FROM p1 UNION ALL SELECT * FROM p2 UNION ALL SELECT * FROM p3)
-        ORDER BY i, j
-        """
-        res = con.sql(sql).to_arrow_table()
+        sql = blocking_sql(order, settings)
+        res = con.sql(sql + " ORDER BY i, j").to_arrow_table()
         i = res.column("i").to_numpy().astype(np.int64)
         j = res.column("j").to_numpy().astype(np.int64)
         return i, j

@@ -6,7 +6,8 @@ a clustering may join, ``review`` those a human must look at (including every in
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 
 import numpy as np
 
@@ -52,7 +53,33 @@ def pairs_from_scored(sc: Scored, settings: LinkSettings, *, keep: np.ndarray | 
         out.append(CandidatePair(sc.a.ids[i], sc.b.ids[j], round(score, 6), round(float(sc.weight[k]), 4),
                                  decision, summary(ev), ev, bool(sc.gamma[k, 1] == BIRTH_FAR)))
     out.sort(key=lambda p: (-p.score, p.left, p.right))
-    return out
+    return _no_contradictory_matches(sc, out)
+
+
+def _no_contradictory_matches(sc: Scored, pairs: list[CandidatePair]) -> list[CandidatePair]:
+    """Downgrade to ``review`` the match pairs that tie one record to two records whose births contradict
+    (known case 16: u1 pairs with r1 or r2, never with both)."""
+    years = {}
+    for k, rid in enumerate(sc.a.ids):
+        if sc.a.birth_prec[k]:
+            years[rid] = (date.fromordinal(int(sc.a.birth_lo[k])).year, date.fromordinal(int(sc.a.birth_hi[k])).year)
+    partners: dict[str, list[str]] = {}
+    for p in pairs:
+        if p.decision == "match":
+            partners.setdefault(p.left, []).append(p.right)
+            partners.setdefault(p.right, []).append(p.left)
+    bad: set[tuple[str, str]] = set()
+    for rid, ps in partners.items():
+        dated = [x for x in ps if x in years]
+        for x in dated:
+            for y in dated:
+                ya, yb = years[x], years[y]
+                if max(0, max(ya[0], yb[0]) - min(ya[1], yb[1])) > 2:
+                    bad.add((rid, x))
+                    bad.add((x, rid))
+    if not bad:
+        return pairs
+    return [replace(p, decision="review") if (p.left, p.right) in bad else p for p in pairs]
 
 
 def dedupe(records: Sequence[LinkRecord], settings: LinkSettings | None = None,

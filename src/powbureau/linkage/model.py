@@ -87,18 +87,43 @@ def estimate_u(gamma_random: np.ndarray, comps: tuple[Comparison, ...]) -> dict[
     return u
 
 
-def run_em(gamma: np.ndarray, comps: tuple[Comparison, ...], u: dict[str, np.ndarray], *,
-           max_iterations: int = 60, tolerance: float = 1e-5, prior: float = 0.05) -> FSModel:
-    """Estimate m and the match share by EM on candidate-pair vectors with u held fixed (as Splink does).
+def monotone_ratio(m: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Adjust m so that m/u never rises from a stronger to a weaker agreement level (pool adjacent
+    violators, weighted by u); level 0 (missing) is left alone. Keeps EM from calling a disagreement evidence."""
+    blocks: list[list[int]] = []
+    for lvl in range(1, len(m)):
+        blocks.append([lvl])
+        while len(blocks) > 1:
+            a, b = blocks[-2], blocks[-1]
+            ra = m[a].sum() / max(u[a].sum(), 1e-12)
+            rb = m[b].sum() / max(u[b].sum(), 1e-12)
+            if rb <= ra:
+                break
+            blocks[-2:] = [a + b]
+    out = m.copy()
+    for blk in blocks:
+        out[blk] = m[blk].sum() * u[blk] / max(u[blk].sum(), 1e-12)
+    return out
 
-    Works on the distinct vectors with their counts, so the cost does not grow with the number of pairs.
-    Raises ``ValidationFailed`` when there are no candidate pairs to learn from."""
+
+def run_em(gamma: np.ndarray, comps: tuple[Comparison, ...], u: dict[str, np.ndarray], *,
+           max_iterations: int = 60, tolerance: float = 1e-5, prior: float = 0.05,
+           pseudo_pairs: float = 50.0) -> FSModel:
+    """Estimate m, u and the match share among the candidate pairs by EM (Winkler 1988).
+
+    u from random pairs (``u``) describes all pairs; candidate pairs share a name key or a birth year, so their
+    non-matches agree more often. EM therefore re-estimates u within the candidate pairs too, starting from and
+    pulled towards the random-pair u by ``pseudo_pairs`` pseudo-counts (and m towards its starting values),
+    which keeps the two classes from swapping. Works on the distinct vectors with their counts. Raises
+    ``ValidationFailed`` when there are no candidate pairs to learn from."""
     if len(gamma) == 0:
         raise ValidationFailed("no candidate pairs to estimate m from — the blocking found nothing to compare")
     patterns, counts = np.unique(gamma, axis=0, return_counts=True)
     counts = counts.astype(float)
     names = [c.name for c in comps]
-    m = {c.name: _start_m(c) for c in comps}
+    m0 = {c.name: _start_m(c) for c in comps}
+    m = {k: v.copy() for k, v in m0.items()}
+    ub = {k: v.copy() for k, v in u.items()}
     lam = prior
     trace: list[float] = []
     converged = False
@@ -108,30 +133,37 @@ def run_em(gamma: np.ndarray, comps: tuple[Comparison, ...], u: dict[str, np.nda
         lu = np.zeros(len(patterns))
         for f, name in enumerate(names):
             g = patterns[:, f]
-            mf = np.where(g == 0, 1.0, m[name][g])
-            uf = np.where(g == 0, 1.0, u[name][g])
-            lm += np.log(np.clip(mf, 1e-12, 1))
-            lu += np.log(np.clip(uf, 1e-12, 1))
-        a = np.log(lam) + lm
-        b = np.log1p(-lam) + lu
-        post = 1.0 / (1.0 + np.exp(np.clip(b - a, -700, 700)))
-        wpost = post * counts
-        new_lam = float(np.clip(wpost.sum() / counts.sum(), 1e-6, 1 - 1e-6))
+            lm += np.log(np.clip(np.where(g == 0, 1.0, m[name][g]), 1e-12, 1))
+            lu += np.log(np.clip(np.where(g == 0, 1.0, ub[name][g]), 1e-12, 1))
+        post = 1.0 / (1.0 + np.exp(np.clip(np.log1p(-lam) + lu - np.log(lam) - lm, -700, 700)))
+        wm = post * counts
+        wu = (1.0 - post) * counts
+        new_lam = float(np.clip(wm.sum() / counts.sum(), 1e-6, 0.999))
         change = abs(new_lam - lam)
         for f, c in enumerate(comps):
             g = patterns[:, f]
-            s = np.bincount(g, weights=wpost, minlength=len(c.levels))[:len(c.levels)]
-            s[0] = 0.0
-            s[1:] += 0.01 * _start_m(c)[1:]
-            new = s / s[1:].sum()
-            change = max(change, float(np.abs(new[1:] - m[c.name][1:]).max()))
-            m[c.name] = new
+            L = len(c.levels)
+            sm = np.bincount(g, weights=wm, minlength=L)[:L]
+            su = np.bincount(g, weights=wu, minlength=L)[:L]
+            sm[0] = su[0] = 0.0
+            sm[1:] += pseudo_pairs * m0[c.name][1:]
+            su[1:] += pseudo_pairs * u[c.name][1:]
+            new_m = sm / sm[1:].sum()
+            new_u = su / su[1:].sum()
+            new_m[0] = new_u[0] = 1.0
+            new_m = monotone_ratio(new_m, new_u)
+            change = max(change, float(np.abs(new_m[1:] - m[c.name][1:]).max()),
+                         float(np.abs(new_u[1:] - ub[c.name][1:]).max()))
+            m[c.name], ub[c.name] = new_m, new_u
         lam = new_lam
         trace.append(change)
         if change < tolerance:
             converged = True
             break
-    return FSModel(tuple(names), {c.name: c.levels for c in comps}, m, u, lam, em_iterations=it,
+    for f, c in enumerate(comps):
+        if not (patterns[:, f] > 0).any():  # never observed: no evidence either way
+            m[c.name] = ub[c.name].copy()
+    return FSModel(tuple(names), {c.name: c.levels for c in comps}, m, ub, lam, em_iterations=it,
                    em_converged=converged, em_trace=trace)
 
 

@@ -161,7 +161,7 @@ def prepare(records: Sequence[LinkRecord], extra_fields: Sequence[str] = (), *, 
         for x in ns:
             k |= keys_of(x)
         keys.append(frozenset(k))
-        norms.append(frozenset(_name_norm(x) for x in ns))
+        norms.append(frozenset(v for v in (_name_norm(x) for x in ns) if v))
         initial[i] = all(is_initial_only(x) for x in ns)
         lo[i], hi[i], prec[i] = birth_interval(r.birth, where=where)
         sn[i] = normalise_code(r.service_number)

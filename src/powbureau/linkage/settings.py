@@ -23,7 +23,8 @@ class LinkSettings:
     ambiguity_margin: match weight in bits (log2 Bayes factor) within which two candidates of one list row are
       "close together", so the row is ``ambiguous``.
     birth_window_years: blocking joins name keys of births at most this many years apart (Korean age, ±2).
-    max_key_block: a name key held by more records than this is not used alone to block (stop key).
+    max_key_block: a name key is used with the birth-year window only where at most this many records of the
+      other side hold it with a birth within the window (×5 for the same birth day, ÷2 where a birth is missing).
     u_sample_pairs: random pairs used to estimate u; em_max_iterations / em_tolerance: EM stop rules.
     tf_clip: term-frequency adjustment bounds in bits. extra_fields: names of ``LinkRecord.extras`` compared.
     engine: ``duckdb`` (one machine) or ``spark`` (pyspark; local mode in tests). seed: makes runs repeatable."""
@@ -32,7 +33,7 @@ class LinkSettings:
     review_threshold: float = 0.3
     ambiguity_margin: float = 3.0
     birth_window_years: int = 2
-    max_key_block: int = 2000
+    max_key_block: int = 50
     u_sample_pairs: int = 100_000
     em_max_iterations: int = 60
     em_tolerance: float = 1e-5

@@ -114,6 +114,8 @@ def name_level(a: Prepared, b: Prepared, i: int, j: int) -> tuple[int, float, st
         return (NAME_INITIAL, 0.5, "one name has only an initial") if ok else (6, 0.0, "initials differ")
     if a.name_norm[i] & b.name_norm[j]:
         return 1, 1.0, "identical spelling"
+    if not a.keys[i] or not b.keys[j]:
+        return 0, 0.0, "a name gave no comparable key (no evidence)"  # known case 1
     best_s, best_m, best_r = -1.0, False, ""
     for x in a.names[i][:4]:
         for y in b.names[j][:4]:

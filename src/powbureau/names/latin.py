@@ -51,6 +51,7 @@ def latinize(token: str) -> str:
 
 
 _SKEL_RULES = [
+    (re.compile(r"^(hs|x)(?=[aeiouy])"), "s"),
     (re.compile(r"schtsch|shtch|shch|szcz|sch|sh|sz|zh"), "S"),
     (re.compile(r"tsch|tch|cz|ch"), "C"),
     (re.compile(r"kh|gh|h|g"), "H"),

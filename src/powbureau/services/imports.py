@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -19,8 +19,9 @@ from ..domain.lifecycle import INITIAL_STATUS
 from ..domain.person import new_id
 from ..domain.roles import Actor, require
 from ..domain.statement import SOURCE_KINDS, Statement
-from ..io.csv_safe import write_csv
-from ..io.readers import parse_mapping, read_list
+from ..io.properties import parse_mapping
+from ..io.readers import read_list
+from ..io.rows import RowError
 from ..store import audit, repositories as repo
 from ..store.tables import list_rows, lists, persons, statements
 from ..store.uow import UnitOfWork
@@ -92,7 +93,7 @@ def import_list(uow: UnitOfWork, actor: Actor, opts: ImportOptions, *, progress:
     person_kind = KINDS[opts.kind]
     now = datetime.now(UTC)
     total = len(parsed.rows)
-    rejected = list(parsed.errors)
+    rejected: list[RowError] = []
     rows = parsed.rows
     # Rows whose external_id already belongs to a person of this kind: a duplicate, refused.
     with uow.read() as conn:
@@ -106,8 +107,6 @@ def import_list(uow: UnitOfWork, actor: Actor, opts: ImportOptions, *, progress:
                 ).scalars())
             if taken:
                 dup = [r for r in rows if r.external_id in taken]
-                from ..io.rows import RowError
-
                 errs = [RowError(r.line, "external_id", f"external_id {r.external_id!r} is already in the registry "
                                  "for another person; remove the row or give it its own id") for r in dup]
                 if not opts.skip_invalid:
@@ -118,7 +117,7 @@ def import_list(uow: UnitOfWork, actor: Actor, opts: ImportOptions, *, progress:
     with uow.transaction() as conn:
         conn.execute(lists.insert().values(
             id=list_id, label=opts.label or path.name, kind=opts.kind, filename=path.name, sha256=sha,
-            encoding=parsed.encoding, source_kind=source_kind, row_count=len(rows), imported_at=now,
+            encoding=parsed.encoding or parsed.format, source_kind=source_kind, row_count=len(rows), imported_at=now,
             imported_by=actor.name,
         ))
         pid_by_line: dict[int, str] = {}
@@ -154,15 +153,15 @@ def import_list(uow: UnitOfWork, actor: Actor, opts: ImportOptions, *, progress:
         digest = hashlib.sha256("".join(sorted(s.id for s in stmts)).encode()).hexdigest()
         audit.append(conn, actor=actor.name, action="list.import", target=list_id, detail={
             "file": path.name, "sha256": sha, "kind": opts.kind, "rows": len(rows), "persons": len(prows),
-            "statements": n_statements, "statements_digest": digest, "rejected": len(rejected),
+            "statements": n_statements, "statements_digest": digest, "rejected": len(parsed.rejected_lines()) + len(rejected),
         })
     rejects_file = None
-    if rejected:
+    n_rejected = len(parsed.rejected_lines()) + len(rejected)
+    if n_rejected:
         rejects_file = opts.rejects_path or path.with_name(path.name + ".rejects.csv")
-        write_csv(rejects_file, ["row", "column", "error", "cells"],
-                  [[e.line or "", e.column or "", e.message, " | ".join(e.cells or ())] for e in rejected])
+        replace(parsed, errors=parsed.errors + rejected).write_rejects(rejects_file)
     return {
-        "imported": len(rows), "rejected": len(rejected), "list_id": list_id, "persons": len(prows),
+        "imported": len(rows), "rejected": n_rejected, "list_id": list_id, "persons": len(prows),
         "statements": n_statements, "encoding": parsed.encoding, "delimiter": parsed.delimiter,
         "rejects_file": str(rejects_file) if rejects_file else None,
         "warnings": [str(w) for w in getattr(parsed, "warnings", [])],

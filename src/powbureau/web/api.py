@@ -5,12 +5,11 @@ Errors are ``{"error": {"code", "message"}}`` with the error's HTTP status (rend
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 
-from ..domain.person import PERSON_KINDS
 from ..domain.roles import PERMISSIONS, Actor
 from ..services import registry
 from .auth import CSRF_HEADER, csrf_token, current_actor
@@ -153,7 +152,7 @@ def search_persons(
     request: Request,
     actor: ActorDep,
     q: Annotated[str, Query(max_length=200, description="a name in any script (Hangul, Cyrillic, Latin)")],
-    kind: Annotated[str | None, Query(description=" or ".join(PERSON_KINDS))] = None,
+    kind: Annotated[Literal["detainee", "own_personnel"] | None, Query(description="restrict to one kind")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> list[HitOut]:
     """Cross-script search of the registry, best match first."""

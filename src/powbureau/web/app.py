@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from pathlib import Path
@@ -21,10 +22,11 @@ from starlette.middleware.sessions import SessionMiddleware
 from ..domain.errors import PowBureauError
 from ..services.bootstrap import Bureau, bootstrap
 from . import api, pages
-from .auth import csrf_protect, csrf_token, load_secret, session_key
+from .auth import BasicCache, csrf_protect, csrf_token, is_api, load_secret, session_key
 from .present import label, lang_of
 
 HERE = Path(__file__).parent
+log = logging.getLogger("powbureau.web")
 SESSION_COOKIE = "powbureau_session"
 SESSION_MAX_AGE = 8 * 3600  # seconds: one working day
 HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 401: "not_authenticated", 403: "permission_denied"}
@@ -48,7 +50,7 @@ def templates() -> Jinja2Templates:
 
 
 def _wants_json(request: Request) -> bool:
-    return request.url.path.startswith("/api") or request.url.path in ("/openapi.json",)
+    return is_api(request.url.path) or request.url.path == "/openapi.json"
 
 
 def error_response(request: Request, status: int, code: str, message: str, details: object = None) -> Response:
@@ -95,7 +97,7 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 
 async def _unexpected(request: Request, exc: Exception) -> Response:
-    print(f"powbureau: unexpected error on {request.method} {request.url.path}: {exc!r}", file=sys.stderr)
+    log.error("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
     return error_response(request, 500, "internal_error", "the bureau hit an unexpected error; nothing was "
                           "written by this request; the server log has the details")
 
@@ -134,6 +136,7 @@ def create_app(bureau: Bureau | None = None, *, secret: str | None = None) -> Fa
     )
     app.state.bureau = bureau
     app.state.templates = templates()
+    app.state.basic_cache = BasicCache()
     master = secret or load_secret()
     app.add_middleware(
         SessionMiddleware,

@@ -98,13 +98,14 @@ def person_page(request: Request, person_id: str, actor: ActorDep) -> Response:
     """One person: resolved view, every statement with source and reference, conflicts, status history."""
     view = registry.show(request.app.state.bureau.uow, actor, person_id)
     next_statuses = sorted(transitions_for(view.kind).get(view.status, ()))
-    names = [s for s in view.statements if s["property"] in ("name_full", "surname", "given_name") and
-             not s["retracted"]]
+    names = [s["value"] for s in view.statements
+             if s["property"] in ("name_full", "alias") and not s["retracted"]]
     title = view.resolved.get("name_full") or " ".join(
         v for v in (view.resolved.get("surname"), view.resolved.get("given_name")) if v
-    ) or (names[0]["value"] if names else view.id)
+    ) or (names[0] if names else view.id)
+    other_names = list(dict.fromkeys(n for n in names if n != title))
     return render(request, "person.html", {
-        "p": view, "title": title, "next_statuses": next_statuses,
+        "p": view, "title": title, "other_names": other_names, "next_statuses": next_statuses,
         "may_change_status": actor.can("status.change"),
         "conflict_props": {c.split(":", 1)[0] for c in view.conflicts},
     })

@@ -4,6 +4,7 @@ from alembic import context
 from sqlalchemy import create_engine
 
 from powbureau.store.tables import metadata
+import powbureau.store.tables_custody  # noqa: E402,F401  (custody tables on the same metadata)
 
 config = context.config
 

@@ -1,0 +1,349 @@
+"""Name comparison: a score in 0..1, a decision at ``MATCH_THRESHOLD`` and a reason for every part.
+
+Korean names (both sides readable as Korean) are compared surname + ordered given-name syllables;
+other names token by token (skeletons, given-name equivalents, initials, patronymics, gendered forms)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+from rapidfuzz.distance import OSA, Levenshtein
+
+from . import korean
+from .parse import KoreanReading, ParsedName, Token, parse_name
+
+MATCH_THRESHOLD = 0.80
+"""Scores at or above this are a match. Chosen on the bench (bench/names_eval.py): a Korean name whose
+surname and given-name syllables agree scores 1.0, one syllable off at most 0.75; a name whose tokens
+all agree up to one-letter slips or transliteration variants scores above 0.8."""
+
+_CAP_CONFLICT = 0.6
+
+
+@dataclass(frozen=True)
+class PartResult:
+    """How one part compared: ``part`` (surname, given, patronymic, token, name), the two forms, the
+    part's score in 0..1 and the ``rule`` that decided it, in words a reviewer can read."""
+
+    part: str
+    a: str
+    b: str
+    score: float
+    rule: str
+
+
+@dataclass(frozen=True)
+class NameComparison:
+    """The comparison of two names: ``score`` 0..1, ``is_match`` (score >= MATCH_THRESHOLD), the
+    per-part results and a one-line ``reason``."""
+
+    score: float
+    is_match: bool
+    parts: tuple[PartResult, ...]
+    reason: str
+
+
+def _result(score: float, parts: list[PartResult], reason: str) -> NameComparison:
+    score = round(max(0.0, min(1.0, score)), 4)
+    return NameComparison(score, score >= MATCH_THRESHOLD, tuple(parts), reason)
+
+
+# ---- Korean ------------------------------------------------------------------------------------------------
+def _korean_pair(ra: KoreanReading, rb: KoreanReading) -> tuple[float, list[PartResult]]:
+    loose = ra.cyrillic or rb.cyrillic
+    shared = ra.surname_hangul & rb.surname_hangul
+    if shared:
+        han = sorted(shared)[0]
+        sur_ok, sur_rule = True, f"Korean surname table: {han}=" + "/".join(
+            sorted({ra.surname, rb.surname} - {han}) or [han])
+    elif ra.surname_key == rb.surname_key or (loose and korean.loosen(ra.surname_key)
+                                                == korean.loosen(rb.surname_key)):
+        sur_ok, sur_rule = True, "same surname reading"
+    else:
+        sur_ok, sur_rule = False, "different surnames"
+    parts = [PartResult("surname", ra.surname, rb.surname, 1.0 if sur_ok else 0.0, sur_rule)]
+    if ra.hangul_given is not None and rb.hangul_given is not None:
+        same = ra.hangul_given == rb.hangul_given
+        gsim = 1.0 if same else Levenshtein.normalized_similarity(sorted(ra.given_keys)[0],
+                                                                  sorted(rb.given_keys)[0])
+        grule = "same Hangul syllables" if same else "different Hangul syllables"
+    else:
+        ka, kb = ra.given_keys, rb.given_keys
+        if loose:
+            ka, kb = {korean.loosen(k) for k in ka}, {korean.loosen(k) for k in kb}
+        same = korean.segments_match(ra.given_segs, rb.given_segs, loose)
+        if same:
+            gsim = 1.0
+            grule = "same syllables across romanizations" + (" (Cyrillic, loose)" if loose else "")
+        else:
+            gsim = min(0.9, max(Levenshtein.normalized_similarity(x, y) for x in ka for y in kb))
+            grule = "given-name syllables differ"
+    parts.append(PartResult("given", ra.given, rb.given, round(gsim, 4), grule))
+    if sur_ok and same:
+        score = 1.0
+    elif sur_ok:
+        score = 0.35 + 0.4 * gsim
+    elif same:
+        score = 0.5
+    else:
+        score = 0.25 * gsim
+    return score, parts
+
+
+def _compare_korean(pa: ParsedName, pb: ParsedName) -> NameComparison:
+    best: tuple[float, list[PartResult]] | None = None
+    for ra in pa.korean:
+        for rb in pb.korean:
+            cur = _korean_pair(ra, rb)
+            if best is None or cur[0] > best[0]:
+                best = cur
+    assert best is not None
+    score, parts = best
+    if score >= 1.0:
+        reason = "Korean name: same surname and given-name syllables"
+    else:
+        reason = "Korean name: " + "; ".join(p.rule for p in parts if p.score < 1.0)
+    return _result(score, parts, reason)
+
+
+# ---- token by token -------------------------------------------------------------------------------------
+_END = re.compile(r"(?<=.)(ei|ii|ie|ai)$")
+
+
+def _pat_groups(t: Token) -> set[str]:
+    from .tables import given_names
+
+    sk = t.skel
+    for suf in ("oviC", "eviC", "aviC", "ovna", "evna", "ivna", "avna", "iCna", "iliC", "oviZ"):
+        if sk.endswith(suf):
+            stem = sk[: -len(suf)]
+            break
+    else:
+        return set()
+    table = given_names()
+    out: set[str] = set()
+    for cand in (stem, stem + "a", stem + "i", stem[:-1] + "i", stem[:-1] + "a", stem + "o", stem + "ii"):
+        out |= {g.group for g in table.lookup(cand)}
+        out |= {g.group for g in table.lookup(_END.sub("i", cand))}
+    return out
+
+
+def _masc(skel: str) -> str | None:
+    for fem, masc in (("skaia", "ski"), ("tskaia", "tski"), ("ska", "ski"), ("ova", "ov"), ("eva", "ev"),
+                      ("ina", "in"), ("ine", "in")):
+        if skel.endswith(fem) and len(skel) > len(fem) + 1:
+            return skel[: -len(fem)] + masc
+    return None
+
+
+def _allowed_edits(length: int, text: str) -> int:
+    """Spelling slips tolerated in one token: 0 for Han characters (each is a syllable), 1 up to five
+    letters, 2 beyond (three or more edits make another name: Barakhoev vs Barkhanoev)."""
+    if any("\u4e00" <= c <= "\u9fff" for c in text):
+        return 0
+    return 1 if length <= 5 else 2
+
+
+def _spelling(t1: Token, t2: Token) -> tuple[float, str]:
+    edits = min(OSA.distance(t1.latin, t2.latin), OSA.distance(t1.skel, t2.skel))
+    length = max(len(t1.latin), len(t2.latin))
+    if edits <= _allowed_edits(length, t1.text + t2.text):
+        return 1.0 - 0.1 * edits, f"{edits} letter{'s' if edits > 1 else ''} apart"
+    if length >= 4 and (t1.latin[::-1] == t2.latin or sorted(t1.latin) == sorted(t2.latin)):
+        return 0.8, "same letters reordered"
+    sim = max(Levenshtein.normalized_similarity(t1.skel, t2.skel),
+              Levenshtein.normalized_similarity(t1.latin, t2.latin))
+    return min(sim, 0.7), "different spelling"
+
+
+@lru_cache(maxsize=500_000)
+def _token_sim(t1: Token, t2: Token) -> tuple[float, str]:
+    """Similarity of two tokens in 0..1 (or -1 for a gender mismatch) and the rule that decided it."""
+    if t1.role == "initial" or t2.role == "initial":
+        if t1.role == t2.role:
+            return (0.9, "same initial") if t1.latin == t2.latin else (0.0, "different initials")
+        ini, full = (t1, t2) if t1.role == "initial" else (t2, t1)
+        if full.latin[:1] == ini.latin or full.skel[:1].lower() == ini.latin:
+            return 0.85, f"initial {ini.text} of {full.text}"
+        return 0.0, "initial does not fit"
+    if t1.role == "patronymic" and t2.role == "patronymic":
+        if t1.skel == t2.skel or (_pat_groups(t1) & _pat_groups(t2)):
+            if (t1.skel.endswith(("na",)) != t2.skel.endswith(("na",))):
+                return 0.0, "patronymics of different gender"
+            return 1.0, "same patronymic (equivalent father's names)"
+        s, rule = _spelling(t1, t2)
+        if s >= 0.8 and rule != "same letters reordered":
+            return s, "patronymic " + rule
+        return 0.0, "different patronymics"
+    if t1.skel == t2.skel:
+        return 1.0, "same spelling" if t1.latin == t2.latin else "transliteration variant"
+    m1, m2 = _masc(t1.skel), _masc(t2.skel)
+    if (m1 and m1 == t2.skel) or (m2 and m2 == t1.skel):
+        return -1.0, "gendered surname forms (male vs female)"
+    g1, g2 = t1.groups, t2.groups
+    if g1 and g2:
+        common = {g.group for g in g1} & {g.group for g in g2}
+        if common:
+            full = any(g.kind == "full" and g.group in common for g in g1) and any(
+                g.kind == "full" and g.group in common for g in g2)
+            name = sorted(common)[0]
+            if full:
+                return 1.0, f"given-name equivalents (table: {name})"
+            return 0.9, f"diminutive (table: {name})"
+    s, rule = _spelling(t1, t2)
+    if g1 and g2 and any(g.kind == "full" for g in g1) and any(g.kind == "full" for g in g2):
+        return min(s, 0.6), "different given names (table)"
+    return s, rule
+
+
+def _weight(t: Token) -> float:
+    if t.role == "initial":
+        return 0.4
+    if t.role == "patronymic":
+        return 0.7
+    return 1.0
+
+
+def _joined(tokens: list[Token], i: int, n: int) -> str:
+    return "".join(t.skel for t in tokens[i:i + n])
+
+
+def _compare_tokens(pa: ParsedName, pb: ParsedName) -> NameComparison:
+    ta, tb = list(pa.tokens), list(pb.tokens)
+    parts: list[PartResult] = []
+    pairs: list[tuple[float, str, int, int]] = []
+    # a token written as two or three tokens on the other side (FridrichBuchenberg, Plat Ono Vich)
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    for one, many, flip in ((ta, tb, False), (tb, ta, True)):
+        if len(many) < 2:
+            continue
+        for i, t in enumerate(one):
+            for n in (2, 3):
+                for j in range(len(many) - n + 1):
+                    group = many[j:j + n]
+                    if t.role == "initial" or any(x.role == "initial" or x.skel == t.skel for x in group):
+                        continue
+                    s = Levenshtein.normalized_similarity(t.skel, _joined(many, j, n))
+                    if s >= 0.88 and len(t.skel) >= 6:
+                        if (i in used_b) if flip else (i in used_a):
+                            continue
+                        if any((x in used_a) if flip else (x in used_b) for x in range(j, j + n)):
+                            continue
+                        parts.append(PartResult("token", t.text if not flip else " ".join(
+                            x.text for x in many[j:j + n]), " ".join(x.text for x in many[j:j + n])
+                            if not flip else t.text, s, "written together"))
+                        if flip:
+                            used_b.add(i)
+                            used_a.update(range(j, j + n))
+                        else:
+                            used_a.add(i)
+                            used_b.update(range(j, j + n))
+                        pairs.append((s, "written together", -1, -1))
+                        break
+    cand = []
+    for i, x in enumerate(ta):
+        if i in used_a:
+            continue
+        for j, y in enumerate(tb):
+            if j in used_b:
+                continue
+            s, rule = _token_sim(x, y)
+            cand.append((s, rule, i, j))
+    cand.sort(key=lambda c: -abs(c[0]) if c[0] < 0 else -c[0])
+    cap = 1.0
+    cap_reason = ""
+    both_pat = any(t.role == "patronymic" for t in ta) and any(t.role == "patronymic" for t in tb)
+    for s, rule, i, j in cand:
+        if i in used_a or j in used_b:
+            continue
+        if s < 0:
+            used_a.add(i)
+            used_b.add(j)
+            cap, cap_reason = min(cap, 0.5), rule
+            parts.append(PartResult("surname", ta[i].text, tb[j].text, 0.0, rule))
+            pairs.append((0.0, rule, i, j))
+            continue
+        pat = ta[i].role == "patronymic" and tb[j].role == "patronymic"
+        if s < 0.5 and not pat:
+            continue
+        if (ta[i].role == "patronymic") != (tb[j].role == "patronymic") and both_pat and s >= 0.5:
+            cap, cap_reason = min(cap, 0.55), "a father's name stands for a given name"
+            rule += " (but as father's name on one side only)"
+        used_a.add(i)
+        used_b.add(j)
+        part = "patronymic" if pat else "token"
+        parts.append(PartResult(part, ta[i].text, tb[j].text, round(s, 4), rule))
+        pairs.append((s, rule, i, j))
+        if pat and s < 0.5:
+            cap, cap_reason = min(cap, 0.5), rule
+    left_a = [t for k, t in enumerate(ta) if k not in used_a]
+    left_b = [t for k, t in enumerate(tb) if k not in used_b]
+    num = 0.0
+    den = 0.0
+    for s, _rule, i, j in pairs:
+        w = 1.0 if i < 0 else max(_weight(ta[i]), _weight(tb[j]))
+        num += w * s
+        den += w
+    for t in left_a + left_b:
+        den += 0.25 * _weight(t)
+        parts.append(PartResult(t.role if t.role in ("patronymic",) else "token",
+                                t.text if t in left_a else "", t.text if t in left_b else "", 0.0,
+                                "only in one name"))
+    if not pairs:
+        return _result(0.0, parts, "no name part in common")
+    score = num / den if den else 0.0
+    strong_left = [t for t in left_a if t.role != "initial"], [t for t in left_b if t.role != "initial"]
+    if strong_left[0] and strong_left[1]:
+        cap, cap_reason = min(cap, _CAP_CONFLICT), "each name has a part the other lacks"
+    elif (strong_left[0] and len(left_b) > len(strong_left[1])) or (strong_left[1] and len(left_a) >
+                                                                  len(strong_left[0])):
+        cap, cap_reason = min(cap, _CAP_CONFLICT), "an initial does not fit the other name"
+    if all(t.role == "initial" for t in ta) or all(t.role == "initial" for t in tb):
+        cap, cap_reason = min(cap, 0.75), "initials only"
+    weak = [p for p in pairs if p[0] < 0.75]
+    if weak:
+        cap, cap_reason = min(cap, 0.55 + 0.3 * min(p[0] for p in weak)), "a name part differs"
+    if score > cap:
+        score = cap
+    if score >= MATCH_THRESHOLD:
+        reason = "names agree part by part"
+    else:
+        reason = cap_reason or "names differ"
+    return _result(score, parts, reason)
+
+
+def _raw(p: ParsedName) -> ParsedName:
+    """The same name with tokens keyed on their own letters (same-script comparison of scripts
+    such as Arabic, Han or Khmer, where a romanization would merge distinct letters)."""
+    toks = tuple(Token(w, w.lower(), w.lower(), "other", frozenset())
+                 for w in re.split(r"[\s,.·・\-]+", p.normalized) if w)
+    return replace(p, tokens=toks)
+
+
+@lru_cache(maxsize=200_000)
+def compare_names(a: str, b: str) -> NameComparison:
+    """Compare two names of any script; score 0..1, match at ``MATCH_THRESHOLD``, reasons per part.
+
+    A name that gives no comparison key (no letters, or a script that cannot be romanized) scores 0
+    and the reason names it: an empty key is no evidence, never agreement (known case 1). Never
+    raises on any string input."""
+    pa, pb = parse_name(a), parse_name(b)
+    for label, p in (("A", pa), ("B", pb)):
+        if not p.tokens and not p.korean and not (pa.script == pb.script == "other"):
+            what = f"name {label} ({p.original!r}) gave no comparison key"
+            if p.failed:
+                what += f": cannot romanize {' '.join(p.failed)!r}"
+            return _result(0.0, [PartResult("name", a, b, 0.0, what)], what)
+    if pa.korean and pb.korean:
+        return _compare_korean(pa, pb)
+    if pa.script == pb.script == "other":
+        return _compare_tokens(_raw(pa), _raw(pb))
+    if "hangul" in (pa.script, pb.script) and pa.script != pb.script:
+        res = _compare_tokens(pa, pb)
+        if res.score >= MATCH_THRESHOLD:
+            return _result(0.7, list(res.parts), "Hangul name could not be read as a Korean name on both sides")
+        return res
+    return _compare_tokens(pa, pb)

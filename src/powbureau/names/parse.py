@@ -1,0 +1,254 @@
+"""Name parsing: tokens with Latin keys, parts (surname, given, patronymic), order, gender, Korean readings.
+
+Korean names are read surname first (or last, in Western order) with the surname found in the surname
+table, longest match first; East Slavic names are read in either order, the patronymic by its suffix."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from . import korean
+from .latin import latinize, skeleton
+from .scripts import detect_script, normalize
+from .tables import NameGroup, given_names
+
+PARTICLES = frozenset("al el bin ibn ben bint binti de da del della van von der den le la di du dos das "
+                      "ul ud ad as at ar az".split())
+TITLES = frozenset("mr mrs ms miss dr prof president praesident prasident general sir shaikh sheikh "
+                   "monsieur madame mme herr frau llc ltd inc gmbh sa".split())
+# Suffixes on the skeleton (C = ch/č/ч): -ovich/-ovych/-evich/-avich/-ilyich; -ovna/-evna/-ivna/-ichna.
+_PATRONYMIC_M = ("oviC", "eviC", "aviC", "iliC", "oviZ")
+_PATRONYMIC_F = ("ovna", "evna", "ivna", "avna", "iCna")
+_SPLIT = re.compile(r"[\s,;.()\[\]\"/_・·‧]+|(?<=\w)-(?=\w)|-(?=\s)|(?<=\s)-")
+_APOS = str.maketrans("", "", "'’ʼ`‘ʻ")
+_LEET = str.maketrans("013457", "oieast")
+NASAB = frozenset({"bin", "ibn", "ben", "bint", "binti", "ould"})
+_ABD = frozenset({"abd", "abdel", "abdul", "abdal", "abdol", "abdoul", "abdu"})
+_KO_SPLIT = re.compile(r"[\s,;.()\[\]\"/_]+")
+
+
+@dataclass(frozen=True)
+class Token:
+    """One name token: ``text`` as written, ``latin`` (ASCII), ``skel`` (skeleton), ``role`` and groups."""
+
+    text: str
+    latin: str
+    skel: str
+    role: str  # surname | given | patronymic | initial | other
+    groups: frozenset[NameGroup]
+
+
+@dataclass(frozen=True)
+class KoreanReading:
+    """One way to read a name as Korean: surname (Hangul candidates + folded key) and given-name keys."""
+
+    surname: str
+    surname_hangul: frozenset[str]
+    surname_key: str
+    given: str
+    given_keys: frozenset[str]
+    given_segs: frozenset
+    hangul_given: str | None
+    cyrillic: bool
+    order: str  # surname_first | surname_last
+
+
+@dataclass(frozen=True)
+class ParsedName:
+    """A parsed name. ``surname``/``given``/``patronymic`` as written ('' when unknown); ``order`` is
+    ``surname_first``, ``surname_last`` or ``unknown``; ``gender`` 'm', 'f' or None; ``tokens`` the core
+    tokens (particles and titles removed); ``failed`` the tokens that gave no Latin key; ``korean`` the
+    Korean readings (empty for non-Korean names)."""
+
+    original: str
+    normalized: str
+    script: str
+    surname: str
+    given: str
+    patronymic: str
+    order: str
+    gender: str | None
+    tokens: tuple[Token, ...]
+    failed: tuple[str, ...]
+    korean: tuple[KoreanReading, ...]
+
+
+def patronymic_kind(skel: str) -> str | None:
+    """'m' or 'f' when a skeleton has an East Slavic patronymic suffix (-ovich/-ovych, -ovna/-ivna ...)."""
+    if len(skel) < 6:
+        return None
+    if skel.endswith(_PATRONYMIC_F):
+        return "f"
+    if skel.endswith(_PATRONYMIC_M):
+        return "m"
+    return None
+
+
+def _is_initials(raw: str) -> bool:
+    return (len(raw) == 2 and raw.isupper() and raw.isalpha() and not any(c in "AEIOUY" for c in raw)
+            and raw.lower() not in TITLES)
+
+
+def _tokens(norm: str) -> tuple[list[Token], list[str]]:
+    table = given_names()
+    out: list[Token] = []
+    failed: list[str] = []
+    raws = [r for r in _SPLIT.split(norm.translate(_APOS)) if r and r != "-"]
+    expanded: list[str] = []
+    for r in raws:
+        if len(raws) > 1 and _is_initials(r) and detect_script(r) == "latin":
+            expanded.extend(r)
+        else:
+            expanded.append(r)
+    nasab_next = False
+    for k, raw in enumerate(expanded):
+        if any(c.isdigit() for c in raw) and any(c.isalpha() for c in raw):
+            raw = raw.translate(_LEET).replace("9", "g").replace("8", "b")
+        lat = latinize(raw)
+        if not lat:
+            if detect_script(raw) not in ("empty",):
+                failed.append(raw)
+            continue
+        if lat in NASAB and 0 < k < len(expanded) - 1:
+            nasab_next = True
+            continue
+        if lat in PARTICLES or lat in TITLES:
+            if out and out[-1].latin == "abdul":
+                continue
+            continue
+        if lat in _ABD:
+            lat = "abdul"
+        sk = skeleton(lat)
+        role = "initial" if len(lat) == 1 else ("patronymic" if nasab_next else "other")
+        nasab_next = False
+        out.append(Token(raw, lat, sk, role, table.lookup(sk) if role != "initial" else frozenset()))
+    if len(out) >= 2:
+        for i, t in enumerate(out):
+            kind = patronymic_kind(t.skel)
+            if kind == "f" or (kind == "m" and len(out) >= 3 and i > 0):
+                out[i] = Token(t.text, t.latin, t.skel, "patronymic", t.groups)
+    return out, failed
+
+
+def _korean_readings(norm: str, script: str) -> tuple[KoreanReading, ...]:
+    tab = korean.surnames()
+    if script == "hangul":
+        parts = [p for p in _KO_SPLIT.split(norm) if p]
+        if len(parts) > 1 and 1 <= len(parts[0]) <= 2 and parts[0] in tab.hangul:
+            cands = [(parts[0], "".join(parts[1:]))]
+        else:
+            s = "".join(parts)
+            if not 2 <= len(s) <= 5 or not all(korean.is_syllable(c) for c in s):
+                return ()
+            cands = []
+            if len(s) >= 3 and s[:2] in tab.hangul:
+                cands.append((s[:2], s[2:]))
+            if s[0] in tab.hangul or not cands:
+                cands.append((s[0], s[1:]))
+        out = []
+        for sur, giv in cands:
+            keys = frozenset({"".join(korean.fold(korean.rr_syllable(c)) for c in giv),
+                              korean.fold(korean.romanize(giv))})
+            out.append(KoreanReading(sur, frozenset({sur}), korean.fold(korean.romanize(sur)), giv, keys,
+                                     korean.hangul_segments(giv), giv, False, "surname_first"))
+        return tuple(out)
+    if script not in ("latin", "cyrillic"):
+        return ()
+    comma = "," in norm
+    toks = [t for t in _KO_SPLIT.split(norm) if t]
+    if not 2 <= len(toks) <= 4:
+        return ()
+    out = []
+    ends = [(0, "surname_first"), (len(toks) - 1, "surname_last")]
+    if comma:
+        ends = ends[:1]
+    for idx, order in ends:
+        sur = toks[idx]
+        given = toks[1:] if idx == 0 else toks[:-1]
+        pieces = [p for g in given for p in g.split("-") if p]
+        if not 1 <= len(pieces) <= 3:
+            continue
+        if script == "latin":
+            pieces = [latinize(p) for p in pieces]
+            sur = latinize(sur)
+            han = tab.latin(sur)
+            if not han or not all(korean.latin_piece_ok(p) for p in pieces):
+                continue
+            if sum(len(p) for p in pieces) > 12:
+                continue
+            key = "".join(korean.fold(p) for p in pieces)
+            out.append(KoreanReading(toks[idx], han, korean.fold(sur), " ".join(given), frozenset({key}),
+                                     korean.latin_segments(tuple(pieces)), None, False, order))
+        else:
+            han = tab.cyrillic(sur)
+            if not han or any(len(p) > 5 for p in pieces):
+                continue
+            key = "".join(korean.fold(korean.cyr_to_latin(p)) for p in pieces)
+            out.append(KoreanReading(sur, han, korean.fold(korean.cyr_to_latin(sur)), " ".join(given),
+                                     frozenset({key}), korean.cyr_segments(tuple(pieces)), None, True, order))
+    # A hyphenated or multi-piece given name at one end settles the order (Song-chol Ryu).
+    if len(out) == 2:
+        first_given = out[1].given
+        if "-" in toks[0] and "-" not in toks[-1]:
+            out = [r for r in out if r.order == "surname_last"] or out
+        elif "-" in toks[-1] and "-" not in toks[0] and first_given:
+            out = [r for r in out if r.order == "surname_first"] or out
+    return tuple(out)
+
+
+def _gender(tokens: list[Token]) -> str | None:
+    for t in tokens:
+        if t.role == "patronymic":
+            return patronymic_kind(t.skel)
+    genders = {g.gender for t in tokens for g in t.groups if g.kind == "full"}
+    if len(genders) == 1:
+        return genders.pop()
+    for t in tokens:
+        if t.skel.endswith(("ova", "eva", "ina", "ska", "skaia")) and not t.groups:
+            return "f"
+    return None
+
+
+@lru_cache(maxsize=200_000)
+def parse_name(text: str) -> ParsedName:
+    """Parse a name of any script into parts, order, gender, tokens with keys and Korean readings.
+
+    Korean: surname first (or last, Western order) from the surname table, two-syllable surnames first
+    (남궁태오 -> 남궁 + 태오, with 남 + 궁태오 kept as an alternative). East Slavic: the patronymic by its
+    suffix (-ovych/-ovich/-ivna/-ovna); ``SURNAME, Given`` and an all-capitals token mark the surname.
+    Never raises; a name with no letters gives empty parts."""
+    norm = normalize(text)
+    script = detect_script(norm)
+    tokens, failed = _tokens(norm)
+    readings = _korean_readings(norm, script if script != "mixed" else "latin")
+    surname = given = patronymic = ""
+    order = "unknown"
+    if readings:
+        r = readings[0]
+        surname, given, order = r.surname, r.given, r.order
+    elif tokens:
+        pats = [t for t in tokens if t.role == "patronymic"]
+        rest = [t for t in tokens if t.role != "patronymic"]
+        patronymic = " ".join(t.text for t in pats)
+        caps = [t for t in rest if t.text.isupper() and len(t.text) > 1]
+        if "," in norm:
+            order = "surname_first"
+        elif 0 < len(caps) < len(rest):
+            order = "surname_first" if rest[0] in caps else "surname_last"
+        elif pats and tokens[-1].role == "patronymic" and len(tokens) >= 3:
+            order = "surname_first"
+        elif pats and tokens.index(pats[0]) == 1:
+            order = "surname_last"
+        elif len(rest) >= 2 and rest[0].groups and not rest[-1].groups:
+            order = "surname_last"
+        elif len(rest) >= 2 and rest[-1].groups and not rest[0].groups:
+            order = "surname_first"
+        if rest:
+            if order == "surname_first":
+                surname, given = rest[0].text, " ".join(t.text for t in rest[1:])
+            else:
+                surname, given = rest[-1].text, " ".join(t.text for t in rest[:-1])
+    return ParsedName(text, norm, script, surname, given, patronymic, order, _gender(tokens), tuple(tokens),
+                      tuple(failed), readings)

@@ -1,0 +1,49 @@
+"""The given-name equivalents and diminutives table, indexed by skeleton.
+
+Loaded once from ``data/given_names.tsv`` (source in ``data/README.md``); every form of any script is
+indexed by its Latin skeleton, so Олександр, Oleksandr, Aleksandr and Alexander all find group 'alexander'."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from .latin import latinize, skeleton
+
+
+@dataclass(frozen=True)
+class NameGroup:
+    """One membership of a form in a group: ``group`` id, ``gender`` m/f, ``kind`` full/dim."""
+
+    group: str
+    gender: str
+    kind: str
+
+
+class GivenNames:
+    """Given-name groups keyed by skeleton; ``lookup('Sasha')`` -> {alexander/dim, alexandra/dim}."""
+
+    def __init__(self) -> None:
+        self.by_skel: dict[str, set[NameGroup]] = {}
+        text = resources.files("powbureau.names").joinpath("data/given_names.tsv").read_text("utf-8")
+        for line in text.splitlines():
+            if not line.strip() or line.startswith("#"):
+                continue
+            group, gender, kind, forms = line.split("\t")
+            for form in forms.split(","):
+                form = form.strip()
+                if form:
+                    key = skeleton(latinize(form))
+                    if key:
+                        self.by_skel.setdefault(key, set()).add(NameGroup(group, gender, kind))
+
+    def lookup(self, skel: str) -> frozenset[NameGroup]:
+        """The groups a skeleton belongs to; empty when it is not in the table."""
+        return frozenset(self.by_skel.get(skel, ()))
+
+
+@lru_cache(maxsize=1)
+def given_names() -> GivenNames:
+    """The packaged given-name table, loaded once."""
+    return GivenNames()

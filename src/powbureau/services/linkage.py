@@ -1,0 +1,252 @@
+"""Linkage use cases: dedupe the registry into the review queue, reconcile a counterpart list, judge pairs.
+
+The engine is ``powbureau.linkage`` (pure); this module reads the registry, writes the queue and the judgements
+(revisable edges: a later judgement supersedes an earlier one; nothing is merged or deleted)."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import Connection, func, select
+
+from ..domain.errors import NotFound, ValidationFailed
+from ..domain.person import new_id
+from ..domain.roles import Actor, require
+from ..io.csv_safe import write_csv
+from ..linkage import LinkRecord, LinkSettings
+from ..linkage import dedupe as engine_dedupe
+from ..linkage import reconcile as engine_reconcile
+from ..store import audit, repositories as repo
+from ..store.tables import candidate_pairs, judgements, list_rows, persons, retractions, statements
+
+JUDGEMENTS = ("match", "no_match", "unsure")
+AGAINST = {"detainees": "detainee", "own_personnel": "own_personnel"}
+RECONCILE_COLUMNS = ["row_external_id", "status", "person_id", "person_external_id", "score", "explanation"]
+_LINK_PROPS = ("name_full", "surname", "given_name", "patronymic", "birth_date", "service_number", "rank", "unit",
+               "father_given_name", "birth_place")
+
+
+def _record(rid: str, values: Iterable[tuple[str, str, bool]], source: str) -> LinkRecord | None:
+    """A LinkRecord from (property, value, alias) triples; None when it has no name."""
+    by: dict[str, list[str]] = defaultdict(list)
+    names: list[str] = []
+    parts: dict[str, str] = {}
+    for prop, value, alias in values:
+        if prop == "name_full" or (alias and prop in ("name_full", "surname")):
+            names.append(value)
+        elif prop in ("surname", "given_name", "patronymic") and not alias:
+            parts.setdefault(prop, value)
+        else:
+            by[prop].append(value)
+    if "surname" in parts:
+        assembled = " ".join(parts[p] for p in ("surname", "given_name", "patronymic") if p in parts)
+        if assembled not in names:
+            names.append(assembled)
+    if not names:
+        return None
+    first = lambda p: by[p][0] if by.get(p) else None  # noqa: E731
+    return LinkRecord(
+        id=rid, names=tuple(dict.fromkeys(names)), birth=first("birth_date"),
+        service_number=first("service_number"), rank=first("rank"), unit=first("unit"),
+        father_given_name=first("father_given_name"), birth_place=first("birth_place"), source=source,
+    )
+
+
+def registry_records(conn: Connection, kind: str) -> tuple[list[LinkRecord], dict[str, str | None]]:
+    """Every person of ``kind`` as a LinkRecord (active statements only, best source first), and their
+    external ids keyed by person id."""
+    ext = dict(conn.execute(select(persons.c.id, persons.c.external_id).where(persons.c.kind == kind)).all())
+    q = (
+        select(statements.c.person_id, statements.c.prop, statements.c.value, statements.c.alias)
+        .join(persons, persons.c.id == statements.c.person_id)
+        .outerjoin(retractions, retractions.c.statement_id == statements.c.id)
+        .where(persons.c.kind == kind, retractions.c.statement_id.is_(None), statements.c.prop.in_(_LINK_PROPS))
+        .order_by(statements.c.person_id, statements.c.recorded_at)
+    )
+    vals: dict[str, list[tuple[str, str, bool]]] = defaultdict(list)
+    for pid, prop, value, alias in conn.execute(q):
+        vals[pid].append((prop, value, bool(alias)))
+    recs = [r for pid, v in vals.items() if (r := _record(pid, v, "registry")) is not None]
+    return recs, ext
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    """One pair in the review queue with its latest judgement (None = not judged yet)."""
+
+    id: int
+    left_id: str
+    right_id: str
+    score: float
+    explanation: str
+    judgement: str | None
+    judged_by: str | None
+    reason: str | None
+
+
+def _latest_judgements(conn: Connection) -> dict[tuple[str, str], dict]:
+    rows = conn.execute(select(judgements).order_by(judgements.c.id)).mappings()
+    return {(r["left_id"], r["right_id"]): dict(r) for r in rows}
+
+
+def run_dedupe(uow, actor: Actor, *, kind: str = "detainee", engine: str = "duckdb") -> dict:  # noqa: ANN001
+    """Score duplicate candidates among persons of ``kind`` and put those above the review threshold in the
+    review queue (one transaction: an interrupted run leaves the queue as it was). Returns counts."""
+    require(actor, "linkage.run")
+    if kind not in AGAINST.values():
+        raise ValidationFailed(f"kind {kind!r} is not one of: {', '.join(AGAINST.values())}")
+    settings = LinkSettings(engine=engine)
+    with uow.read() as conn:
+        recs, _ = registry_records(conn, kind)
+    pairs = engine_dedupe(recs, settings) if len(recs) >= 2 else []
+    run_id = new_id()
+    now = datetime.now(UTC)
+    added = updated = 0
+    with uow.transaction() as conn:
+        existing = {(r[0], r[1]): r[2] for r in conn.execute(
+            select(candidate_pairs.c.left_id, candidate_pairs.c.right_id, candidate_pairs.c.id))}
+        for p in pairs:
+            left, right = sorted((p.left, p.right))
+            expl = json.dumps({"decision": p.decision, "summary": p.explanation,
+                               "fields": [asdict(e) for e in p.evidence]}, ensure_ascii=False)
+            if (left, right) in existing:
+                conn.execute(candidate_pairs.update().where(candidate_pairs.c.id == existing[(left, right)])
+                             .values(score=p.score, explanation=expl, run_id=run_id))
+                updated += 1
+            else:
+                conn.execute(candidate_pairs.insert().values(left_id=left, right_id=right, score=p.score,
+                                                             explanation=expl, run_id=run_id, created_at=now))
+                added += 1
+        audit.append(conn, actor=actor.name, action="linkage.dedupe", target=kind,
+                     detail={"run": run_id, "persons": len(recs), "pairs": len(pairs), "added": added,
+                             "settings": json.loads(settings.to_json())})
+    return {"run_id": run_id, "persons": len(recs), "pairs": len(pairs), "added": added, "updated": updated,
+            "matches": sum(p.decision == "match" for p in pairs)}
+
+
+def reconcile_list(uow, actor: Actor, list_id: str, *, against: str, out: Path | None = None,  # noqa: ANN001
+                   engine: str = "duckdb") -> dict:
+    """Reconcile counterpart list ``list_id`` against the registry's ``against`` persons (detainees or
+    own_personnel). Every row ends ``matched`` (with score), ``ambiguous`` or ``unmatched``; ambiguous rows'
+    candidates join the review queue. Never changes a stored statement. Writes ``out`` (CSV, formula-safe)
+    when given. Raises ``NotFound`` for an unknown list, ``ValidationFailed`` for a list without names."""
+    require(actor, "linkage.run")
+    if against not in AGAINST:
+        raise ValidationFailed(f"--against {against!r} is not one of: {', '.join(AGAINST)}")
+    with uow.read() as conn:
+        lst = repo.get_list(conn, list_id)
+        if lst is None:
+            raise NotFound(f"no list {list_id!r}; `powbureau import --json` prints the list_id of an import")
+        rows = conn.execute(select(list_rows).where(list_rows.c.list_id == list_id).order_by(list_rows.c.line)).mappings().all()
+        reg, ext = registry_records(conn, AGAINST[against])
+    if not rows:
+        raise ValidationFailed(f"list {list_id} has no rows; import a list with at least one row")
+    list_recs, row_ids = [], {}
+    for r in rows:
+        rid = r["external_id"] or f"row {r['line']}"
+        vals = [(v[0], v[1], bool(v[4])) for v in json.loads(r["data"])]
+        rec = _record(f"{list_id}#{r['line']}", vals, "list")
+        if rec is None:
+            raise ValidationFailed(f"list {list_id}, row {r['line']}: no name to match; every row needs a name")
+        list_recs.append(rec)
+        row_ids[rec.id] = rid
+    results = engine_reconcile(list_recs, reg, LinkSettings(engine=engine))
+    out_rows = [
+        {"row_external_id": row_ids[x.row_id], "status": x.status, "person_id": x.person_id or "",
+         "person_external_id": (ext.get(x.person_id) or "") if x.person_id else "", "score": round(x.score, 4),
+         "explanation": x.explanation,
+         "candidates": [{"person_id": c.person_id, "score": c.score} for c in x.candidates]}
+        for x in results
+    ]
+    now = datetime.now(UTC)
+    with uow.transaction() as conn:
+        existing = {(r[0], r[1]) for r in conn.execute(select(candidate_pairs.c.left_id, candidate_pairs.c.right_id))}
+        queued = 0
+        for x in results:
+            if x.status != "ambiguous":
+                continue
+            for c in x.candidates:
+                if (x.row_id, c.person_id) in existing:
+                    continue
+                conn.execute(candidate_pairs.insert().values(
+                    left_id=f"list:{x.row_id}", right_id=c.person_id, score=c.score,
+                    explanation=json.dumps({"decision": "review", "summary": c.explanation}, ensure_ascii=False),
+                    run_id=list_id, created_at=now))
+                queued += 1
+        summary = {s: sum(r["status"] == s for r in out_rows) for s in ("matched", "ambiguous", "unmatched")}
+        audit.append(conn, actor=actor.name, action="linkage.reconcile", target=list_id,
+                     detail={"against": against, **summary, "queued": queued})
+    if out is not None:
+        write_csv(Path(out), RECONCILE_COLUMNS, [[r[c] for c in RECONCILE_COLUMNS] for r in out_rows])
+    return {"list_id": list_id, "against": against, "summary": summary, "rows": out_rows}
+
+
+def review_queue(uow, actor: Actor, *, include_judged: bool = False, limit: int = 200) -> list[QueueItem]:  # noqa: ANN001
+    """Pairs waiting for a human, best score first (``include_judged`` also lists decided pairs)."""
+    require(actor, "review.read")
+    with uow.read() as conn:
+        latest = _latest_judgements(conn)
+        rows = conn.execute(select(candidate_pairs).order_by(candidate_pairs.c.score.desc(),
+                                                             candidate_pairs.c.id)).mappings()
+        items = []
+        for r in rows:
+            j = latest.get((r["left_id"], r["right_id"]))
+            if j and not include_judged and j["judgement"] != "unsure":
+                continue
+            expl = json.loads(r["explanation"])
+            items.append(QueueItem(r["id"], r["left_id"], r["right_id"], r["score"], expl.get("summary", ""),
+                                   j["judgement"] if j else None, j["actor"] if j else None,
+                                   j["reason"] if j else None))
+            if len(items) >= limit:
+                break
+    return items
+
+
+def judge(uow, actor: Actor, pair_id: int, judgement: str, reason: str = "") -> QueueItem:  # noqa: ANN001
+    """Record a human ``judgement`` (match / no_match / unsure) on queue pair ``pair_id``, with who, when, why.
+
+    A later judgement supersedes an earlier one (undo = judge again); nothing is merged or deleted."""
+    require(actor, "review.decide")
+    if judgement not in JUDGEMENTS:
+        raise ValidationFailed(f"judgement {judgement!r} is not one of: {', '.join(JUDGEMENTS)}")
+    with uow.transaction() as conn:
+        r = conn.execute(select(candidate_pairs).where(candidate_pairs.c.id == pair_id)).mappings().first()
+        if r is None:
+            raise NotFound(f"no review item {pair_id}; `powbureau review list` shows the open ones")
+        now = datetime.now(UTC)
+        conn.execute(judgements.insert().values(left_id=r["left_id"], right_id=r["right_id"], judgement=judgement,
+                                                actor=actor.name, decided_at=now, reason=reason))
+        audit.append(conn, actor=actor.name, action="review.judge", target=f"{r['left_id']}~{r['right_id']}",
+                     detail={"pair": pair_id, "judgement": judgement, "reason": reason})
+    return QueueItem(pair_id, r["left_id"], r["right_id"], r["score"],
+                     json.loads(r["explanation"]).get("summary", ""), judgement, actor.name, reason)
+
+
+def same_person_as(uow, actor: Actor, person_id: str) -> list[str]:  # noqa: ANN001
+    """The cluster of ``person_id`` over accepted (latest judgement = match) edges, excluding himself: the merge
+    is a view, undone by a later ``no_match`` judgement."""
+    require(actor, "person.read")
+    with uow.read() as conn:
+        latest = _latest_judgements(conn)
+    adj: dict[str, set[str]] = defaultdict(set)
+    for (a, b), j in latest.items():
+        if j["judgement"] == "match":
+            adj[a].add(b)
+            adj[b].add(a)
+    seen, todo = {person_id}, [person_id]
+    while todo:
+        for n in adj[todo.pop()] - seen:
+            seen.add(n)
+            todo.append(n)
+    return sorted(seen - {person_id})
+
+
+def queue_size(uow) -> int:  # noqa: ANN001
+    """Number of pairs in the queue (judged or not)."""
+    with uow.read() as conn:
+        return conn.execute(select(func.count()).select_from(candidate_pairs)).scalar_one()

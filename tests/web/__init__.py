@@ -1,0 +1,1 @@
+"""Web app tests (FastAPI TestClient over a temporary SQLite bureau)."""
