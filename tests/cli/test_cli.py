@@ -37,7 +37,7 @@ def test_init_prints_admin_password_once(cli):
 def test_bad_input_gives_one_line_error_and_non_zero_exit(cli):
     cli("init")
     p = cli("import", "missing.csv", "--kind", "detainees", ok=False)
-    assert p.returncode != 0 and p.stderr.startswith("error: ") and "no such file" in p.stderr
+    assert p.returncode != 0 and p.stderr.startswith("error: ") and "no such file" in p.stderr.lower()
     (cli.tmp / "x.csv").write_text("external_id,favourite\n1,red\n")
     p = cli("import", "x.csv", "--kind", "detainees", ok=False)
     assert p.returncode != 0 and "favourite" in p.stderr

@@ -40,7 +40,7 @@ def import_cmd(
     )
     with Progress(
         TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
-        TimeElapsedColumn(), console=err_console, transient=True, disable=json_out,
+        TimeElapsedColumn(), console=err_console, transient=True, disable=json_out or not err_console.is_terminal,
     ) as bar:
         task = bar.add_task(f"importing {file.name}", total=None)
 

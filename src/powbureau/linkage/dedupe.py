@@ -64,6 +64,7 @@ def _no_contradictory_matches(sc: Scored, pairs: list[CandidatePair]) -> list[Ca
         if sc.a.birth_prec[k]:
             years[rid] = (date.fromordinal(int(sc.a.birth_lo[k])).year, date.fromordinal(int(sc.a.birth_hi[k])).year)
     partners: dict[str, list[str]] = {}
+    linked = {(p.left, p.right) for p in pairs if p.decision == "match"}
     for p in pairs:
         if p.decision == "match":
             partners.setdefault(p.left, []).append(p.right)
@@ -74,6 +75,8 @@ def _no_contradictory_matches(sc: Scored, pairs: list[CandidatePair]) -> list[Ca
         for x in dated:
             for y in dated:
                 ya, yb = years[x], years[y]
+                if (x, y) in linked or (y, x) in linked:
+                    continue  # the two partners are themselves a match: the evidence outweighs the dates
                 if max(0, max(ya[0], yb[0]) - min(ya[1], yb[1])) > 2:
                     bad.add((rid, x))
                     bad.add((x, rid))

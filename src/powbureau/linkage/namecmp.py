@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 try:  # the names package is written by another helper; fall back only while it is absent
-    from powbureau.names import MATCH_THRESHOLD, compare_names, name_keys
+    from powbureau.names import MATCH_THRESHOLD, compare_names, name_keys, parse_name
 
     NAMES_AVAILABLE = True
 except ImportError:  # pragma: no cover - temporary fallback
@@ -45,10 +45,7 @@ except ImportError:  # pragma: no cover - temporary fallback
         return _Cmp(s, s >= MATCH_THRESHOLD, f"token sort ratio {s:.2f} (fallback comparator)")
 
 
-_INITIAL = re.compile(r"^[^\W\d_]\.$")
-_SINGLE = re.compile(r"^[^\W\d_]$")
-# One-letter Korean surname spellings (오 → O, 이 → I, 우 → U, 여 → E rarely); a bare letter here is a name.
-_ONE_LETTER_NAMES = frozenset("OIUE")
+_INITIAL = re.compile(r"^[^\W\d_]\.?$")
 
 
 @dataclass(frozen=True)
@@ -62,11 +59,19 @@ class NameAgreement:
 
 @lru_cache(maxsize=2_000_000)
 def keys_of(name: str) -> frozenset[str]:
-    """Cross-script blocking keys of one name (cached); empty when the name gives no key (known case 1)."""
+    """Cross-script blocking keys of one name (cached); empty when the name gives no key (known case 1).
+
+    Besides the names package's whole-name keys (``N:SURNAME:GIVEN``) each key's surname-only form
+    (``N:SURNAME:``) is added, so an initial-only name meets the full names it may stand for (case 14);
+    blocking ignores such keys where they are common."""
     try:
-        return frozenset(name_keys(name))
+        keys = set(name_keys(name))
     except Exception:  # a name the transliterator cannot read is "no evidence", never agreement
         return frozenset()
+    for k in list(keys):
+        if k[:2] in ("N:", "C:"):
+            keys.add(k[: k.index(":", 2) + 1])
+    return frozenset(keys)
 
 
 @lru_cache(maxsize=4_000_000)
@@ -79,37 +84,52 @@ def agreement(a: str, b: str) -> NameAgreement:
     return NameAgreement(float(c.score), bool(c.is_match), str(getattr(c, "reason", "")))
 
 
-def is_initial_only(name: str) -> bool:
-    """True when a name carries an initial instead of a given name (``Dorosh A.``, ``BELL J``): known case 14.
+def _tokens(name: str) -> list[tuple[str, bool, frozenset[str]]]:
+    """(latin lower-case text, is_initial, possible first letters) per name token; the letters include
+    those of given-name equivalents (Oleksandr → a, o). A bare O, I, U or E is a Korean surname, not an initial."""
+    if NAMES_AVAILABLE:
+        try:
+            out = []
+            for t in parse_name(name).tokens:
+                ini = t.role == "initial" and (t.text.upper() not in _ONE_LETTER_NAMES
+                                               or re.search(rf"(?<!\w){re.escape(t.text)}\.", name) is not None)
+                letters = {t.latin[:1].lower()} | {str(g.group)[:1].lower() for g in t.groups}
+                out.append((t.latin.lower(), ini, frozenset(letters)))
+            return out
+        except Exception:  # pragma: no cover - defensive
+            pass
+    return [(t.lower(), bool(_INITIAL.match(t)) and (t.endswith(".") or t.upper() not in _ONE_LETTER_NAMES),
+             frozenset({t[:1].lower()})) for t in re.split(r"[\s,]+", name.strip()) if t]
 
-    A bare capital letter counts as an initial unless it is a one-letter Korean surname (O, I, U, E)."""
-    tokens = [t for t in re.split(r"[\s,]+", name.strip()) if t]
-    if len(tokens) < 2:
-        return False
-    for tok in tokens:
-        if _INITIAL.match(tok):
-            return True
-        if _SINGLE.match(tok) and tok.upper() not in _ONE_LETTER_NAMES and tok.isupper():
-            return True
-    return False
+
+_ONE_LETTER_NAMES = frozenset("OIUE")
+
+
+@lru_cache(maxsize=200_000)
+def is_initial_only(name: str) -> bool:
+    """True when a name carries an initial instead of a given name (``Dorosh A.``): known case 14."""
+    toks = _tokens(name)
+    return len(toks) >= 2 and any(ini for _, ini, _ in toks) and any(not ini for _, ini, _ in toks)
 
 
 def initials_compatible(initial_name: str, other: str) -> bool:
-    """True when the non-initial part of ``initial_name`` shares a key with ``other`` and each initial
-    starts one of ``other``'s Latin keys."""
-    tokens = [t for t in re.split(r"[\s,]+", initial_name.strip()) if t]
-    full = [t for t in tokens if not (_INITIAL.match(t) or _SINGLE.match(t))]
-    initials = [t[0].lower() for t in tokens if _INITIAL.match(t) or _SINGLE.match(t)]
-    if not full:
+    """True when every full token of ``initial_name`` agrees with a token of ``other`` and every initial
+    is the first letter of one of ``other``'s remaining tokens (or of a given-name equivalent)."""
+    mine = _tokens(initial_name)
+    theirs = [(t, letters) for t, ini, letters in _tokens(other) if not ini]
+    if not theirs:
         return False
-    other_keys = keys_of(other)
-    rest_keys = keys_of(" ".join(full))
-    if not (rest_keys & other_keys):
-        other_tokens = [t for t in re.split(r"[\s,\-]+", other) if t]
-        if not any(keys_of(" ".join(full)) & keys_of(t) for t in other_tokens):
+    used: set[int] = set()
+    for tok, ini, _ in mine:
+        if ini:
+            continue
+        hit = next((k for k, (t, _) in enumerate(theirs) if k not in used and
+                    (t == tok or agreement(tok, t).score >= MATCH_THRESHOLD)), None)
+        if hit is None:
             return False
-    starts = {k[0] for k in other_keys if k}
-    for tok in re.split(r"[\s,\-]+", other):
-        for k in keys_of(tok) if tok else ():
-            starts.add(k[0])
-    return all(i in starts for i in initials)
+        used.add(hit)
+    letters: set[str] = set()
+    for k, (_, ls) in enumerate(theirs):
+        if k not in used:
+            letters |= ls
+    return all(tok[:1] in letters for tok, ini, _ in mine if ini)

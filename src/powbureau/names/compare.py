@@ -12,6 +12,7 @@ from functools import lru_cache
 from rapidfuzz.distance import OSA, Levenshtein
 
 from . import korean
+from .latin import skeleton
 from .parse import KoreanReading, ParsedName, Token, parse_name
 
 MATCH_THRESHOLD = 0.80
@@ -158,6 +159,13 @@ def _spelling(t1: Token, t2: Token) -> tuple[float, str]:
     return min(sim, 0.7), "different spelling"
 
 
+def _iso9_c(cyr: Token, lat: Token) -> bool:
+    """True when ``lat`` is an ISO 9 / GOST 7.79 spelling (c for ц) of the Cyrillic token ``cyr``."""
+    if "c" not in lat.latin or not any("\u0400" <= ch <= "\u04ff" for ch in cyr.text):
+        return False
+    return skeleton(re.sub(r"c(?!h)", "ts", lat.latin)) == cyr.skel
+
+
 @lru_cache(maxsize=500_000)
 def _token_sim(t1: Token, t2: Token) -> tuple[float, str]:
     """Similarity of two tokens in 0..1 (or -1 for a gender mismatch) and the rule that decided it."""
@@ -182,6 +190,9 @@ def _token_sim(t1: Token, t2: Token) -> tuple[float, str]:
     m1, m2 = _masc(t1.skel), _masc(t2.skel)
     if (m1 and m1 == t2.skel) or (m2 and m2 == t1.skel):
         return -1.0, "gendered surname forms (male vs female)"
+    iso = _iso9_c(t1, t2) or _iso9_c(t2, t1)
+    if iso:
+        return 1.0, "ISO 9 / GOST 7.79 c = ц"
     g1, g2 = t1.groups, t2.groups
     if g1 and g2:
         common = {g.group for g in g1} & {g.group for g in g2}
@@ -208,6 +219,11 @@ def _weight(t: Token) -> float:
 
 def _joined(tokens: list[Token], i: int, n: int) -> str:
     return "".join(t.skel for t in tokens[i:i + n])
+
+
+def _lower(cap: float, reason: str, new: float, new_reason: str) -> tuple[float, str]:
+    """Keep the lowest cap on the score and the reason that set it."""
+    return (new, new_reason) if new < cap else (cap, reason)
 
 
 def _compare_tokens(pa: ParsedName, pb: ParsedName) -> NameComparison:
@@ -262,7 +278,7 @@ def _compare_tokens(pa: ParsedName, pb: ParsedName) -> NameComparison:
         if s < 0:
             used_a.add(i)
             used_b.add(j)
-            cap, cap_reason = min(cap, 0.5), rule
+            cap, cap_reason = _lower(cap, cap_reason, 0.5, rule)
             parts.append(PartResult("surname", ta[i].text, tb[j].text, 0.0, rule))
             pairs.append((0.0, rule, i, j))
             continue
@@ -270,7 +286,7 @@ def _compare_tokens(pa: ParsedName, pb: ParsedName) -> NameComparison:
         if s < 0.5 and not pat:
             continue
         if (ta[i].role == "patronymic") != (tb[j].role == "patronymic") and both_pat and s >= 0.5:
-            cap, cap_reason = min(cap, 0.55), "a father's name stands for a given name"
+            cap, cap_reason = _lower(cap, cap_reason, 0.55, "a father's name stands for a given name")
             rule += " (but as father's name on one side only)"
         used_a.add(i)
         used_b.add(j)
@@ -278,7 +294,7 @@ def _compare_tokens(pa: ParsedName, pb: ParsedName) -> NameComparison:
         parts.append(PartResult(part, ta[i].text, tb[j].text, round(s, 4), rule))
         pairs.append((s, rule, i, j))
         if pat and s < 0.5:
-            cap, cap_reason = min(cap, 0.5), rule
+            cap, cap_reason = _lower(cap, cap_reason, 0.5, rule)
     left_a = [t for k, t in enumerate(ta) if k not in used_a]
     left_b = [t for k, t in enumerate(tb) if k not in used_b]
     num = 0.0
@@ -297,15 +313,15 @@ def _compare_tokens(pa: ParsedName, pb: ParsedName) -> NameComparison:
     score = num / den if den else 0.0
     strong_left = [t for t in left_a if t.role != "initial"], [t for t in left_b if t.role != "initial"]
     if strong_left[0] and strong_left[1]:
-        cap, cap_reason = min(cap, _CAP_CONFLICT), "each name has a part the other lacks"
+        cap, cap_reason = _lower(cap, cap_reason, _CAP_CONFLICT, "each name has a part the other lacks")
     elif (strong_left[0] and len(left_b) > len(strong_left[1])) or (strong_left[1] and len(left_a) >
                                                                   len(strong_left[0])):
-        cap, cap_reason = min(cap, _CAP_CONFLICT), "an initial does not fit the other name"
+        cap, cap_reason = _lower(cap, cap_reason, _CAP_CONFLICT, "an initial does not fit the other name")
     if all(t.role == "initial" for t in ta) or all(t.role == "initial" for t in tb):
-        cap, cap_reason = min(cap, 0.75), "initials only"
+        cap, cap_reason = _lower(cap, cap_reason, 0.75, "initials only")
     weak = [p for p in pairs if p[0] < 0.75]
     if weak:
-        cap, cap_reason = min(cap, 0.55 + 0.3 * min(p[0] for p in weak)), "a name part differs"
+        cap, cap_reason = _lower(cap, cap_reason, 0.55 + 0.3 * min(p[0] for p in weak), "a name part differs")
     if score > cap:
         score = cap
     if score >= MATCH_THRESHOLD:

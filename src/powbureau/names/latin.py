@@ -39,7 +39,7 @@ def latinize(token: str) -> str:
         token = cyrillic.to_latin(token)
     if script == "hangul" or any("\uac00" <= c <= "\ud7a3" for c in token):
         token = korean.romanize(token)
-    token = token.translate(_PRE)
+    token = token.lower().translate(_PRE)
     if not token.isascii():
         token = _LATIN_ASCII.transliterate(token)
         if not token.isascii():

@@ -148,4 +148,8 @@ def seed_demo(uow: UnitOfWork, actor: Actor, seed: int = 1950) -> dict:
         index_names(conn, all_stmts)
         audit.append(conn, actor=actor.name, action="demo.seed", target="registry",
                      detail={"persons": len(prows), "statements": len(srows), "seed": seed})
-    return {"persons": len(prows), "statements": len(srows), "motivating_case": ids}
+    summary = {"persons": len(prows), "statements": len(srows), "motivating_case": ids}
+    from .demo_custody import seed_custody  # interviews, wishes, roster, users, a counterpart list, an exchange
+
+    summary.update(seed_custody(uow, actor, ids, generate(seed)))
+    return summary

@@ -89,6 +89,10 @@ def import_list(uow: UnitOfWork, actor: Actor, opts: ImportOptions, *, progress:
     if fatal or (parsed.errors and not opts.skip_invalid):
         raise ValidationFailed(_errors_message(path, fatal or parsed.errors),
                                details=[str(e) for e in (fatal or parsed.errors)])
+    if not parsed.rows and not parsed.errors:
+        raise ValidationFailed(f"{path.name}: the file has a header but no data rows; nothing was imported")
+    if not parsed.rows:
+        raise ValidationFailed(_errors_message(path, parsed.errors), details=[str(e) for e in parsed.errors])
     list_id = new_id()
     person_kind = KINDS[opts.kind]
     now = datetime.now(UTC)

@@ -1,0 +1,136 @@
+"""Capture cards (GC III Art. 70, Annex IV B) from the registry: fields chosen, names in two scripts, PDF export.
+
+The card carries what the prisoner himself declares (Art. 17, 70): a document in another man's name does not
+fill it. Names appear in their original script and in Latin; the only health data is the card's health box."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import Connection, select
+
+from ..domain.errors import NotFound, ValidationFailed
+from ..domain.statement import SOURCE_PRIORITY, Statement
+from ..domain.roles import Actor, require
+from ..io.cards import CaptureCard, TwoScripts, write_cards_pdf
+from ..names.cyrillic import to_latin as cyrillic_to_latin
+from ..names.korean import romanize
+from ..store import audit, custody_repo as crepo, repositories as repo
+from ..store.tables import persons
+from ..store.uow import UnitOfWork
+
+#: Properties a card or an outgoing notification may take from the registry.
+CARD_PROPS = ("surname", "given_name", "patronymic", "name_full", "father_given_name", "birth_date", "birth_place",
+              "rank", "service_number", "serving_power", "next_of_kin", "capture_date", "capture_place", "unit",
+              "mother_maiden_name")
+_DECLARED = ("icrc_confirmed", "self_declared")
+
+
+def declared_values(stmts: Iterable[Statement], retracted: Iterable[str] = ()) -> dict[str, str]:
+    """The best value of each property for what the prisoner declares: ICRC-confirmed, then self-declared, then
+    other sources by ``SOURCE_PRIORITY`` — except that document values are ignored when the person declared a
+    name of his own (the document may be another man's, as in the motivating case). Aliases are skipped."""
+    gone = set(retracted)
+    active = [s for s in stmts if s.id not in gone and not s.alias]
+    own_name = any(s.prop in ("name_full", "surname") and s.source_kind in _DECLARED for s in active)
+
+    def rank(s: Statement) -> tuple[int, float]:
+        if s.source_kind in _DECLARED:
+            return (_DECLARED.index(s.source_kind), -s.recorded_at.timestamp())
+        pr = SOURCE_PRIORITY.index(s.source_kind) if s.source_kind in SOURCE_PRIORITY else 99
+        return (len(_DECLARED) + pr, -s.recorded_at.timestamp())
+
+    out: dict[str, str] = {}
+    for s in sorted(active, key=rank):
+        if not (own_name and s.source_kind == "document"):
+            out.setdefault(s.prop, s.value)
+    return out
+
+
+def latin(text: str) -> str:
+    """A Latin transliteration for the card: Hangul by Revised Romanization, Cyrillic by the passport system;
+    Latin text unchanged. Each word capitalised."""
+    words = []
+    for w in text.split():
+        if any("\uac00" <= ch <= "\ud7a3" for ch in w):
+            w = romanize(w)
+        elif any("\u0400" <= ch <= "\u04ff" for ch in w):
+            w = cyrillic_to_latin(w)
+        words.append(w[:1].upper() + w[1:])
+    return " ".join(words)
+
+
+def two(text: str | None) -> TwoScripts | None:
+    """A name in its original script with its Latin form (None for no name)."""
+    return TwoScripts(text, latin(text)) if text else None
+
+
+def _split(full: str) -> tuple[str, str]:
+    """(surname, given names) of a full name: Korean one-syllable surname first, otherwise first word."""
+    full = full.strip()
+    if " " not in full and all("\uac00" <= ch <= "\ud7a3" for ch in full) and len(full) >= 2:
+        return full[0], full[1:]
+    head, _, rest = full.partition(" ")
+    return head, rest
+
+
+def name_parts(values: dict[str, str]) -> tuple[str | None, str | None]:
+    """(surname, given names) from declared values: the recorded parts, else split from the full name."""
+    surname, given = values.get("surname"), values.get("given_name")
+    if not surname and values.get("name_full"):
+        surname, rest = _split(values["name_full"])
+        given = given or rest or None
+    return surname, given
+
+
+def card_for(conn: Connection, person_id: str, today: datetime | None = None) -> CaptureCard:
+    """The capture card of detainee ``person_id`` from the registry. Raises ``NotFound``, ``ValidationFailed``."""
+    p = repo.get_person(conn, person_id)
+    if p is None or p["kind"] != "detainee":
+        raise NotFound(f"no detainee with id {person_id!r}; capture cards are for prisoners we hold")
+    ss = repo.statements_for(conn, [person_id])[person_id]
+    v = declared_values(ss, repo.retracted_ids(conn, [s.id for s in ss]))
+    surname, given = name_parts(v)
+    if not surname:
+        raise ValidationFailed(f"{person_id} has no name recorded; register his name before printing his card")
+    given = " ".join(x for x in (given, v.get("patronymic")) if x) or "—"
+    history = repo.status_history(conn, person_id)
+    camps = [e for e in history if e.to_status == "interned"]
+    med = crepo.latest_medical(conn, [person_id]).get(person_id)
+    return CaptureCard(
+        person_id=person_id, serving_power=v.get("serving_power", ""), surname=two(surname), given_names=two(given),
+        father_given_name=two(v.get("father_given_name")), birth_date=v.get("birth_date", ""),
+        birth_place=two(v.get("birth_place")), rank=v.get("rank", ""), service_number=v.get("service_number", ""),
+        family_address=v.get("next_of_kin", ""), taken_prisoner_on=v.get("capture_date", ""),
+        coming_from=v.get("capture_place", ""),
+        health=frozenset(m for m in (med["health_box"].split(",") if med else []) if m),
+        prisoner_number=p["external_id"] or person_id, camp=camps[-1].place if camps else "",
+        card_date=(today or datetime.now(UTC)).date(),
+    )
+
+
+def capture_cards(uow: UnitOfWork, actor: Actor, person_ids: Iterable[str] | None = None) -> list[CaptureCard]:
+    """Cards of ``person_ids`` (default: every detainee still held or ever held). ``notify.read``."""
+    require(actor, "notify.read")
+    with uow.read() as conn:
+        ids = list(person_ids) if person_ids is not None else list(
+            conn.execute(select(persons.c.id).where(persons.c.kind == "detainee").order_by(persons.c.id)).scalars())
+        return [card_for(conn, pid) for pid in ids]
+
+
+def export_cards(uow: UnitOfWork, actor: Actor, out_dir: Path | str, person_ids: Iterable[str] | None = None, *,
+                 languages: Sequence[str] = ("en", "fr")) -> dict:
+    """Write the cards as one PDF ``capture-cards-<UTC stamp>.pdf`` in ``out_dir`` (WeasyPrint; labels in
+    ``languages``); returns its path and the number of cards. ``notify.export``; the export is audited."""
+    require(actor, "notify.export")
+    cards = capture_cards(uow, actor, person_ids)
+    if not cards:
+        raise ValidationFailed("no detainee to print a capture card for")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    path = write_cards_pdf(cards, Path(out_dir) / f"capture-cards-{stamp}.pdf", languages=languages)
+    with uow.transaction() as conn:
+        audit.append(conn, actor=actor.name, action="cards.export", target=path.name,
+                     detail={"cards": len(cards), "persons": [c.person_id for c in cards][:200]})
+    return {"pdf": str(path), "cards": len(cards), "persons": [c.person_id for c in cards]}
