@@ -20,7 +20,7 @@ from rapidfuzz.distance import Levenshtein
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from powbureau.names import compare as cmp_mod  # noqa: E402
-from powbureau.names import korean, parse  # noqa: E402
+from powbureau.names import chinese, korean, latin, parse  # noqa: E402
 from powbureau.names.compare import compare_names  # noqa: E402
 from powbureau.names.scripts import detect_script  # noqa: E402
 
@@ -134,7 +134,9 @@ def opensanctions(path: Path) -> tuple[list[tuple[list[str], list[str], bool]], 
 
 def clear_caches() -> None:
     """Empty every parse/compare cache (for the cold speed figure)."""
-    for fn in (compare_names, parse.parse_name, cmp_mod._token_sim):
+    for fn in (compare_names, parse.parse_name, cmp_mod._token_sim, chinese.sino_korean_match,
+               chinese.to_hangul, korean.hangul_segments, korean.latin_segments, korean.cyr_segments,
+               latin.latinize, latin.skeleton, korean.fold):
         fn.cache_clear()
 
 
@@ -188,13 +190,17 @@ def main() -> None:
         compare_names(a, b)
     cold = len(allpairs) / (time.perf_counter() - t0)
     raw = compare_names.__wrapped__
-    t0 = time.perf_counter()
-    for a, b in allpairs:
-        raw(a, b)
-    warm = len(allpairs) / (time.perf_counter() - t0)
+    warm = 0.0
+    for _run in range(3):  # best of three: other processes share the machine
+        for fn in (cmp_mod._token_sim, chinese.sino_korean_match):  # pair-level caches start empty
+            fn.cache_clear()
+        t0 = time.perf_counter()
+        for a, b in allpairs:
+            raw(a, b)
+        warm = max(warm, len(allpairs) / (time.perf_counter() - t0))
     print(f"\n## Speed (one core, {len(allpairs)} pairs: Korean + nomenklatura)")
     print(f"cold (every name parsed for the first time): {cold:,.0f} pairs/s")
-    print(f"parsed names cached, every pair scored anew:  {warm:,.0f} pairs/s")
+    print(f"parsed names cached, every pair scored anew (best of 3): {warm:,.0f} pairs/s")
     print(f"(Korean set on first run: {k_cold:,.0f} pairs/s)")
 
 

@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import OSA, Levenshtein
 
-from . import korean
+from . import chinese, korean
 from .latin import skeleton
 from .parse import KoreanReading, ParsedName, Token, parse_name
 
@@ -21,6 +21,7 @@ surname and given-name syllables agree scores 1.0, one syllable off at most 0.75
 all agree up to one-letter slips or transliteration variants scores above 0.8."""
 
 _CAP_CONFLICT = 0.6
+_NO_APOS = str.maketrans("", "", "'’ʼ-")
 
 
 @dataclass(frozen=True)
@@ -159,6 +160,32 @@ def _spelling(t1: Token, t2: Token) -> tuple[float, str]:
     return min(sim, 0.7), "different spelling"
 
 
+_CONS_RULES = [(re.compile(r"sh|sch"), "S"), (re.compile(r"ch|tsch"), "C"), (re.compile(r"kh|gh"), "g"),
+               (re.compile(r"th|dh"), "t"), (re.compile(r"ph|f|v|p"), "b"), (re.compile(r"ck|q|c|k"), "k"),
+               (re.compile(r"x"), "ks"), (re.compile(r"[zs]"), "s"), (re.compile(r"l"), "r"),
+               (re.compile(r"d"), "t"), (re.compile(r"[aeiouywh]"), ""), (re.compile(r"(.)\1+"), r"\1")]
+
+
+@lru_cache(maxsize=200_000)
+def _consonants(latin: str) -> str:
+    """Consonant key for comparing a name written without vowels (Arabic, Hebrew) or with added ones
+    (Japanese kana): vowels, h and glides dropped, p/b/f/v, t/d, k/q/c/kh, s/z/sh and l/r merged."""
+    for rx, rep in _CONS_RULES:
+        latin = rx.sub(rep, latin)
+    return latin
+
+
+def _consonantal_sim(t1: Token, t2: Token) -> tuple[float, str]:
+    c1, c2 = _consonants(t1.latin), _consonants(t2.latin)
+    if not c1 or not c2:
+        return 0.0, "no consonants to compare"
+    if c1 == c2:
+        return 0.9, "same consonants (abjad or kana spelling)"
+    if min(len(c1), len(c2)) >= 3 and OSA.distance(c1, c2) <= 1:
+        return 0.8, "consonants one apart (abjad or kana spelling)"
+    return 0.4, "different consonants"
+
+
 def _iso9_c(cyr: Token, lat: Token) -> bool:
     """True when ``lat`` is an ISO 9 / GOST 7.79 spelling (c for ц) of the Cyrillic token ``cyr``."""
     if "c" not in lat.latin or not any("\u0400" <= ch <= "\u04ff" for ch in cyr.text):
@@ -187,6 +214,8 @@ def _token_sim(t1: Token, t2: Token) -> tuple[float, str]:
         return 0.0, "different patronymics"
     if t1.skel == t2.skel:
         return 1.0, "same spelling" if t1.latin == t2.latin else "transliteration variant"
+    if t1.consonantal != t2.consonantal:
+        return _consonantal_sim(t1, t2)
     m1, m2 = _masc(t1.skel), _masc(t2.skel)
     if (m1 and m1 == t2.skel) or (m2 and m2 == t1.skel):
         return -1.0, "gendered surname forms (male vs female)"
@@ -331,6 +360,35 @@ def _compare_tokens(pa: ParsedName, pb: ParsedName) -> NameComparison:
     return _result(score, parts, reason)
 
 
+_WORDS = re.compile(r"[^a-z]+")
+
+
+@lru_cache(maxsize=100_000)
+def _pinyin_words(latin: str) -> tuple[str, ...]:
+    return tuple(w for w in _WORDS.split(latin.lower().translate(_NO_APOS)) if w)
+
+
+def _compare_mandarin(ph: ParsedName, pl: ParsedName) -> NameComparison | None:
+    """A Chinese name in Hangul (Korean orthography for Mandarin, or the Sino-Korean reading of its
+    characters) against its pinyin: every syllable must fit (sources in ``chinese``)."""
+    words = _pinyin_words(pl.normalized)
+    if not 1 < len(words) <= 4:
+        return None
+    han = ph.normalized.replace(" ", "")
+    rot = words[-1:] + words[:-1]
+    if chinese.to_hangul(words) == han or chinese.to_hangul(rot) == han:
+        return _result(0.95, [PartResult("name", ph.original, pl.original, 0.95,
+                                         "Chinese name: Korean orthography for Mandarin (pinyin)")],
+                       "Chinese name written in Hangul from its Mandarin sound")
+    if "-" in pl.normalized or (pl.korean and ph.korean and _compare_korean(ph, pl).is_match):
+        return None  # pinyin does not hyphenate given names; a hyphen marks Korean or Wade-Giles
+    if chinese.sino_korean_match(han, words) or chinese.sino_korean_match(han, rot):
+        return _result(0.9, [PartResult("name", ph.original, pl.original, 0.9,
+                                        "Chinese name: Sino-Korean reading of each character (Unihan)")],
+                       "Chinese name written in Hangul by the Korean reading of its characters")
+    return None
+
+
 def _raw(p: ParsedName) -> ParsedName:
     """The same name with tokens keyed on their own letters (same-script comparison of scripts
     such as Arabic, Han or Khmer, where a romanization would merge distinct letters)."""
@@ -353,6 +411,14 @@ def compare_names(a: str, b: str) -> NameComparison:
             if p.failed:
                 what += f": cannot romanize {' '.join(p.failed)!r}"
             return _result(0.0, [PartResult("name", a, b, 0.0, what)], what)
+    if pa.script == "hangul" and pb.script == "latin":
+        found = _compare_mandarin(pa, pb)
+        if found:
+            return found
+    elif pb.script == "hangul" and pa.script == "latin":
+        found = _compare_mandarin(pb, pa)
+        if found:
+            return found
     if pa.korean and pb.korean:
         return _compare_korean(pa, pb)
     if pa.script == pb.script == "other":

@@ -38,6 +38,7 @@ class Token:
     skel: str
     role: str  # surname | given | patronymic | initial | other
     groups: frozenset[NameGroup]
+    consonantal: bool = False  # written in an abjad (Arabic, Hebrew) or in kana: vowels unreliable
 
 
 @dataclass(frozen=True)
@@ -120,20 +121,24 @@ def _tokens(norm: str) -> tuple[list[Token], list[str]]:
             continue
         if lat in _ABD:
             lat = "abdul"
+        cons = any("\u0590" <= c <= "\u08ff" or "\u3040" <= c <= "\u30ff" for c in raw)
+        if cons and lat.startswith("al") and len(lat) > 4 and any("\u0600" <= c <= "\u06ff" for c in raw):
+            lat = lat[2:]  # the Arabic article written together with the name (التكريتي)
         sk = skeleton(lat)
         role = "initial" if len(lat) == 1 else ("patronymic" if nasab_next else "other")
         nasab_next = False
-        out.append(Token(raw, lat, sk, role, table.lookup(sk) if role != "initial" else frozenset()))
+        out.append(Token(raw, lat, sk, role, table.lookup(sk) if role != "initial" else frozenset(), cons))
     if len(out) >= 2:
         for i, t in enumerate(out):
             kind = patronymic_kind(t.skel)
             if kind == "f" or (kind == "m" and len(out) >= 3 and i > 0):
-                out[i] = Token(t.text, t.latin, t.skel, "patronymic", t.groups)
+                out[i] = Token(t.text, t.latin, t.skel, "patronymic", t.groups, t.consonantal)
     return out, failed
 
 
 def _korean_readings(norm: str, script: str) -> tuple[KoreanReading, ...]:
     tab = korean.surnames()
+    table = given_names()
     if script == "hangul":
         parts = [p for p in _KO_SPLIT.split(norm) if p]
         if len(parts) > 1 and 1 <= len(parts[0]) <= 2 and parts[0] in tab.hangul:
@@ -170,6 +175,8 @@ def _korean_readings(norm: str, script: str) -> tuple[KoreanReading, ...]:
         pieces = [p for g in given for p in g.split("-") if p]
         if not 1 <= len(pieces) <= 3:
             continue
+        if any(len(g) >= 4 and table.is_form(latinize(g)) for g in given):
+            continue  # a known non-Korean given name (Sergei Kim, Анна Ли): not a Korean reading
         if script == "latin":
             pieces = [latinize(p) for p in pieces]
             sur = latinize(sur)

@@ -26,6 +26,7 @@ class GivenNames:
 
     def __init__(self) -> None:
         self.by_skel: dict[str, set[NameGroup]] = {}
+        self.forms: set[str] = set()
         text = resources.files("powbureau.names").joinpath("data/given_names.tsv").read_text("utf-8")
         for line in text.splitlines():
             if not line.strip() or line.startswith("#"):
@@ -34,9 +35,15 @@ class GivenNames:
             for form in forms.split(","):
                 form = form.strip()
                 if form:
-                    key = skeleton(latinize(form))
+                    lat = latinize(form)
+                    self.forms.add(lat)
+                    key = skeleton(lat)
                     if key:
                         self.by_skel.setdefault(key, set()).add(NameGroup(group, gender, kind))
+
+    def is_form(self, latin: str) -> bool:
+        """True when a lower-case ASCII token is written exactly as a form in the table (Sergei, Anna)."""
+        return latin in self.forms
 
     def lookup(self, skel: str) -> frozenset[NameGroup]:
         """The groups a skeleton belongs to; empty when it is not in the table."""

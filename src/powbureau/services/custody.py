@@ -344,3 +344,15 @@ def notices(uow: UnitOfWork, actor: Actor) -> list[dict]:
         rows = conn.execute(select(negotiator_notices).order_by(negotiator_notices.c.id.desc())).mappings().all()
     return [{"exchange_id": r["exchange_id"], "person_id": r["person_id"], "state": r["state"],
              "message": r["message"], "at": crepo.utc(r["created_at"]).isoformat()} for r in rows]
+
+
+def detainee_choices(uow: UnitOfWork, actor: Actor) -> list[dict]:
+    """Detainees in custody (id, name, status, languages) for forms, by name; ``person.read``."""
+    require(actor, "person.read")
+    with uow.read() as conn:
+        rows = conn.execute(select(persons.c.id, persons.c.status).where(persons.c.kind == "detainee")).all()
+        rows = [(pid, st) for pid, st in rows if st not in FINAL_STATUSES]
+        vals = person_values(conn, [pid for pid, _ in rows], ("name_full", "surname", "given_name", "language"))
+    out = [{"person_id": pid, "name": display_name(vals[pid]), "status": st,
+            "languages": [v for v, _ in vals[pid].get("language", [])]} for pid, st in rows]
+    return sorted(out, key=lambda x: x["name"])

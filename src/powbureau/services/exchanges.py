@@ -11,8 +11,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Connection, insert, select
 
-from ..domain.errors import NotFound, NotOnList, ValidationFailed
-from ..domain.exchange import Exchange, ExecutionRecord, Substitution, UnknownArrival, assess
+from ..domain.errors import NotFound, NotOnList, RefoulementRefused, ValidationFailed
+from ..domain.exchange import Eligibility, Exchange, ExecutionRecord, Substitution, UnknownArrival, assess
 from ..domain.lifecycle import StatusEvent, check_transition
 from ..domain.person import new_id
 from ..domain.roles import Actor, require
@@ -29,6 +29,14 @@ VERBS = ("propose", "reopen", "agree", "close", "cancel")
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def _plain(exc: RefoulementRefused) -> RefoulementRefused:
+    """The same refusal with JSON-ready details (the eligibility explanations), for the API's error body."""
+    d = exc.details
+    items = d if isinstance(d, list) else [d] if d is not None else []
+    details = [{"person_id": e.person_id, **_eligibility_view(e)} for e in items if isinstance(e, Eligibility)]
+    return RefoulementRefused(exc.message, details=details or None)
 
 
 def _load(conn: Connection, exchange_id: str) -> Exchange:
@@ -165,7 +173,10 @@ def add_outgoing(uow: UnitOfWork, actor: Actor, exchange_id: str, person_id: str
             raise ValidationFailed(f"{person_id} is not a detainee in our custody ({p['kind']}, {p['status']}); "
                                    "only detainees we hold go on an outgoing list")
         wishes, medical = _context(conn, ex, [person_id])
-        verdict = ex.add_outgoing(person_id, wishes[person_id], medical.get(person_id))
+        try:
+            verdict = ex.add_outgoing(person_id, wishes[person_id], medical.get(person_id))
+        except RefoulementRefused as exc:
+            raise _plain(exc) from None
         entry = next(e for e in ex.outgoing if e.person_id == person_id)
         crepo.add_member(conn, ex.id, actor, _now(), outgoing=entry)
         audit.append(conn, actor=actor.name, action="exchange.add_outgoing", target=ex.id,
@@ -275,10 +286,15 @@ def transition(uow: UnitOfWork, actor: Actor, exchange_id: str, verb: str, *, re
         ex = _load(conn, exchange_id)
         old = ex.state
         wishes, medical = _context(conn, ex)
-        if verb == "propose":
-            ex.propose(wishes, medical)
-        elif verb == "agree":
-            ex.agree(wishes, medical)
+        try:
+            if verb == "propose":
+                ex.propose(wishes, medical)
+            elif verb == "agree":
+                ex.agree(wishes, medical)
+        except RefoulementRefused as exc:
+            raise _plain(exc) from None
+        if verb in ("propose", "agree"):
+            pass
         elif verb == "reopen":
             ex.reopen()
         elif verb == "close":
@@ -314,7 +330,10 @@ def execute(uow: UnitOfWork, actor: Actor, exchange_id: str, *, crossed: Iterabl
         ex = _load(conn, exchange_id)
         old = ex.state
         wishes, medical = _context(conn, ex)
-        result = ex.execute(record, wishes, medical)
+        try:
+            result = ex.execute(record, wishes, medical)
+        except RefoulementRefused as exc:
+            raise _plain(exc) from None
         for status, pid in result.status_changes:
             p = repo.get_person(conn, pid)
             if p is None:
@@ -359,3 +378,14 @@ def for_counterpart(uow: UnitOfWork, actor: Actor, exchange_id: str) -> dict:
     require(actor, "exchange.read")
     with uow.read() as conn:
         return _load(conn, exchange_id).view_for_counterpart()
+
+
+def counterpart_lists(uow: UnitOfWork, actor: Actor) -> list[dict]:
+    """Imported counterpart lists (id, label, rows), newest first, to pick incoming rows from."""
+    require(actor, "exchange.read")
+    from ..store.tables import lists
+
+    with uow.read() as conn:
+        rows = conn.execute(select(lists).where(lists.c.kind == "counterpart_list")
+                            .order_by(lists.c.imported_at.desc())).mappings().all()
+    return [{"id": r["id"], "label": r["label"], "rows": r["row_count"], "filename": r["filename"]} for r in rows]

@@ -22,9 +22,38 @@ def _utc(dt: datetime) -> datetime:
 
 
 def insert_many(conn: Connection, table, rows: Sequence[dict]) -> None:  # noqa: ANN001
-    """Insert ``rows`` into ``table`` in chunks (executemany)."""
+    """Insert ``rows`` (dicts with the same keys) into ``table`` with the driver's executemany.
+
+    Bulk path for imports: SQLAlchemy's per-value type processing is skipped, so values must already be
+    driver-ready; datetimes are rendered once per distinct object for SQLite (stored as naive UTC text, the
+    format SQLAlchemy's SQLite dialect reads back)."""
+    if not rows:
+        return
+    cols = list(rows[0].keys())
+    names = ", ".join(f'"{c}"' for c in cols)
+    if conn.dialect.paramstyle == "qmark":
+        marks = ", ".join("?" for _ in cols)
+    elif conn.dialect.paramstyle in ("format", "pyformat"):
+        marks = ", ".join("%s" for _ in cols)
+    else:  # pragma: no cover - other drivers take the portable path
+        for i in range(0, len(rows), CHUNK):
+            conn.execute(insert(table), list(rows[i : i + CHUNK]))
+        return
+    sql = f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})'
+    dt_cols = [k for k, c in enumerate(cols) if conn.dialect.name == "sqlite" and isinstance(rows[0][c], datetime)]
+    rendered: dict[int, str] = {}
+
+    def text(v: datetime) -> str:
+        key = id(v)
+        if key not in rendered:
+            rendered[key] = (v.astimezone(UTC) if v.tzinfo else v).strftime("%Y-%m-%d %H:%M:%S.%f")
+        return rendered[key]
+
     for i in range(0, len(rows), CHUNK):
-        conn.execute(insert(table), list(rows[i : i + CHUNK]))
+        batch = [tuple(r[c] for c in cols) for r in rows[i : i + CHUNK]]
+        if dt_cols:
+            batch = [tuple(text(v) if k in dt_cols and v is not None else v for k, v in enumerate(t)) for t in batch]
+        conn.exec_driver_sql(sql, batch)
 
 
 def statement_row(s: Statement) -> dict:

@@ -165,6 +165,10 @@ def create_app(bureau: Bureau | None = None, *, secret: str | None = None) -> Fa
     app.add_exception_handler(Exception, _unexpected)
     app.include_router(api.router)
     app.include_router(pages.router)
+    from . import custody_api, custody_pages  # interviews, wishes, exchanges, notifications (issue 5)
+
+    app.include_router(custody_api.router)
+    app.include_router(custody_pages.router)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     return app
 

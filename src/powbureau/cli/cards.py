@@ -1,0 +1,33 @@
+"""CLI command for capture cards: ``powbureau cards export [--out DIR]`` writes them as one PDF.
+
+Names in their original script and in Latin, labels in two languages (GC III Art. 70, Annex IV B)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from ._common import State, console, print_json
+
+app = typer.Typer(help="Capture cards (GC III Art. 70, Annex IV B).", no_args_is_help=True)
+
+
+@app.command("export")
+def export(
+    ctx: typer.Context,
+    out: Path = typer.Option(Path("."), "--out", help="Folder for the PDF."),
+    person: list[str] = typer.Option([], help="Only this detainee (repeat). Default: every detainee."),
+    lang: list[str] = typer.Option([], help="Label language (repeat; en, fr, ko, ru). Default: en and fr."),
+    json_out: bool = typer.Option(False, "--json", help="Machine-readable output."),
+) -> None:
+    """Write capture cards as a PDF (WeasyPrint; Hangul needs a CJK font such as fonts-nanum)."""
+    from ..services.cards import export_cards
+
+    st: State = ctx.obj
+    with console.status("rendering capture cards…"):
+        r = export_cards(st.bureau().uow, st.actor(), out, person or None, languages=tuple(lang) or ("en", "fr"))
+    if json_out:
+        print_json(r)
+    else:
+        console.print(f"{r['cards']} capture cards written to {r['pdf']}")

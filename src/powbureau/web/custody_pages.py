@@ -1,0 +1,231 @@
+"""HTML pages for custody: interviews and the interpreter roster, wishes, exchanges, due notifications.
+
+Server-rendered forms over ``services.custody``, ``services.exchanges`` and ``services.notify``; a refusal by a
+rule (a wish not verified, an illegal transition) comes back as a message on the same page, changing nothing."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from ..domain.errors import PermissionDenied, PowBureauError
+from ..domain.exchange import TRANSITIONS
+from ..domain.interview import PURPOSES
+from ..domain.notifications import HEALTH_BOX
+from ..domain.roles import Actor
+from ..domain.wish import WISH_KINDS
+from ..services import custody, exchanges, notify
+from .auth import current_actor
+from .pages import flash, render
+
+router = APIRouter(include_in_schema=False)
+ActorDep = Annotated[Actor, Depends(current_actor)]
+VERB_OF = {"proposed": "propose", "draft": "reopen", "agreed": "agree", "closed": "close", "cancelled": "cancel"}
+
+
+def _uow(request: Request):  # noqa: ANN202
+    return request.app.state.bureau.uow
+
+
+def _back(path: str) -> Response:
+    return RedirectResponse(path, status_code=303)
+
+
+def _try(request: Request, ok: str, fn, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+    """Run a service call; a rule's refusal becomes an error message (a missing role still gets the 403 page)."""
+    try:
+        result = fn(*args, **kwargs)
+    except PermissionDenied:
+        raise
+    except PowBureauError as exc:
+        flash(request, "error", exc.message)
+        return None
+    if ok:
+        flash(request, "ok", ok.format(r=result) if isinstance(result, dict) else ok)
+    return result
+
+
+def _or_empty(fn, *args):  # noqa: ANN001, ANN002, ANN202
+    try:
+        return fn(*args)
+    except PermissionDenied:
+        return []
+
+
+def _split(text: str) -> list[str]:
+    return [x.strip() for x in text.replace(";", ",").split(",") if x.strip()]
+
+
+# ----- interviews -----------------------------------------------------------------------------------------------
+@router.get("/interviews", response_class=HTMLResponse)
+def interviews_page(request: Request, actor: ActorDep, person: Annotated[str, Query(max_length=26)] = "") -> Response:
+    """Interviews, the form to record one, the interpreter roster and who waits for an interpreter."""
+    uow = _uow(request)
+    items = custody.list_interviews(uow, actor, person or None)
+    return render(request, "custody/interviews.html", {
+        "items": items, "roster": custody.roster(uow, actor), "waiting": custody.waiting(uow, actor),
+        "detainees": custody.detainee_choices(uow, actor), "purposes": PURPOSES, "person": person,
+        "may_write": actor.can("interview.write"), "may_roster": actor.can("interpreter.manage"),
+    })
+
+
+@router.post("/interviews")
+def record_interview(
+    request: Request, actor: ActorDep,
+    person_id: Annotated[str, Form(max_length=26)], purpose: Annotated[str, Form(max_length=32)],
+    language: Annotated[str, Form(max_length=16)], where: Annotated[str, Form(max_length=200)] = "",
+    interpreter: Annotated[str, Form(max_length=200)] = "", supplied_by: Annotated[str, Form(max_length=200)] = "",
+    present: Annotated[str, Form(max_length=1000)] = "",
+) -> Response:
+    """Record an interview; a wish or private interview leads on to the wishes page with it selected."""
+    r = _try(request, "interview {r[id]} recorded ({r[purpose]}, {r[language]})", custody.record_interview,
+             _uow(request), actor, person_id, purpose=purpose, language=language, where=where,
+             interpreter=interpreter or None, supplied_by=supplied_by or None, present=_split(present))
+    if r and r["purpose"] in ("wish", "icrc_private"):
+        return _back(f"/wishes?interview={r['id']}")
+    return _back("/interviews")
+
+
+@router.post("/interviews/interpreters")
+def add_interpreter(
+    request: Request, actor: ActorDep, name: Annotated[str, Form(max_length=200)],
+    languages: Annotated[str, Form(max_length=200)], supplied_by: Annotated[str, Form(max_length=200)] = "independent",
+) -> Response:
+    """Put an interpreter on the roster."""
+    _try(request, "interpreter {r[name]} is on the roster", custody.add_interpreter, _uow(request), actor, name,
+         _split(languages), supplied_by)
+    return _back("/interviews")
+
+
+# ----- wishes ---------------------------------------------------------------------------------------------------
+@router.get("/wishes", response_class=HTMLResponse)
+def wishes_page(request: Request, actor: ActorDep, interview: Annotated[str, Query(max_length=26)] = "") -> Response:
+    """Every detainee's latest wish; forms to record a wish (in an interview) and, for the delegate, verify one."""
+    uow = _uow(request)
+    overview = custody.wish_overview(uow, actor)
+    ivs = [i for i in _or_empty(custody.list_interviews, uow, actor) if i["purpose"] in ("wish", "icrc_private")]
+    unverified = [o for o in overview if o["latest"] and not o["latest"]["verified"]]
+    private = [i for i in ivs if i["purpose"] == "icrc_private" and i["conducted_by"] == actor.name]
+    return render(request, "custody/wishes.html", {
+        "overview": overview, "interviews": ivs, "selected": interview, "kinds": WISH_KINDS,
+        "unverified": unverified, "private": private, "may_write": actor.can("wish.write"),
+        "may_verify": actor.can("wish.verify"),
+    })
+
+
+@router.post("/wishes")
+def record_wish(
+    request: Request, actor: ActorDep, interview_id: Annotated[str, Form(max_length=26)],
+    kind: Annotated[str, Form(max_length=16)], destination: Annotated[str, Form(max_length=8)] = "",
+) -> Response:
+    """Record a wish taken in the chosen interview (the person is the interview's)."""
+    uow = _uow(request)
+    iv = next((i for i in custody.list_interviews(uow, actor) if i["id"] == interview_id), None)
+    if iv is None:
+        flash(request, "error", f"no interview {interview_id!r}; record the interview first")
+        return _back("/wishes")
+    r = _try(request, "", custody.record_wish, uow, actor, iv["person_id"], kind, interview_id,
+             destination=destination or None)
+    if r:
+        flash(request, "ok", f"wish '{kind}' of {iv['person_name']} recorded; it is not verified until an ICRC "
+                             "delegate confirms it in a private interview")
+        for n in r["notices"]:
+            flash(request, "error", n["message"])
+    return _back("/wishes")
+
+
+@router.post("/wishes/verify")
+def verify_wish(
+    request: Request, actor: ActorDep, wish_id: Annotated[str, Form(max_length=26)],
+    interview_id: Annotated[str, Form(max_length=26)],
+) -> Response:
+    """The delegate verifies a wish in his private interview."""
+    _try(request, "wish verified: {r[wish][kind]}", custody.verify_wish, _uow(request), actor, wish_id, interview_id)
+    return _back("/wishes")
+
+
+# ----- exchanges ------------------------------------------------------------------------------------------------
+@router.get("/exchanges", response_class=HTMLResponse)
+def exchanges_page(request: Request, actor: ActorDep) -> Response:
+    """Every exchange and the form to start one."""
+    return render(request, "custody/exchanges.html", {
+        "items": exchanges.list_exchanges(_uow(request), actor), "may_write": actor.can("exchange.write")})
+
+
+@router.post("/exchanges")
+def create_exchange(request: Request, actor: ActorDep, counterpart: Annotated[str, Form(max_length=200)]) -> Response:
+    """Start a draft exchange."""
+    r = _try(request, "exchange created (draft)", exchanges.create, _uow(request), actor, counterpart)
+    return _back(f"/exchanges/{r['id']}" if r else "/exchanges")
+
+
+@router.get("/exchanges/{exchange_id}", response_class=HTMLResponse)
+def exchange_page(request: Request, exchange_id: str, actor: ActorDep) -> Response:
+    """One exchange: lists, eligibility per person with its explanation, transitions, execution, reconciliation."""
+    uow = _uow(request)
+    x = exchanges.show(uow, actor, exchange_id)
+    listed = {e["person_id"] for e in x["outgoing"]}
+    candidates = [c for c in exchanges.eligibility(uow, actor) if c["person_id"] not in listed]
+    verbs = [(VERB_OF[s], s) for s in sorted(TRANSITIONS[x["state"]]) if s in VERB_OF]
+    return render(request, "custody/exchange.html", {
+        "x": x, "candidates": candidates, "verbs": verbs, "lists": exchanges.counterpart_lists(uow, actor),
+        "may_write": actor.can("exchange.write"),
+    })
+
+
+@router.post("/exchanges/{exchange_id}/outgoing")
+def add_outgoing(request: Request, exchange_id: str, actor: ActorDep,
+                 person_id: Annotated[str, Form(max_length=26)]) -> Response:
+    """List a detainee; refused (with the reasons) unless his latest wish is a verified return."""
+    _try(request, "added to the outgoing list", exchanges.add_outgoing, _uow(request), actor, exchange_id, person_id)
+    return _back(f"/exchanges/{exchange_id}")
+
+
+@router.post("/exchanges/{exchange_id}/withdraw")
+def withdraw(request: Request, exchange_id: str, actor: ActorDep, person_id: Annotated[str, Form(max_length=26)],
+             reason: Annotated[str, Form(max_length=500)] = "") -> Response:
+    """Take a detainee off the outgoing list."""
+    _try(request, "withdrawn from the outgoing list", exchanges.remove_outgoing, _uow(request), actor, exchange_id,
+         person_id, reason)
+    return _back(f"/exchanges/{exchange_id}")
+
+
+@router.post("/exchanges/{exchange_id}/incoming")
+def add_incoming(request: Request, exchange_id: str, actor: ActorDep,
+                 list_id: Annotated[str, Form(max_length=26)]) -> Response:
+    """Put every row of a counterpart list on the incoming list, matched where the linkage is sure."""
+    _try(request, "incoming rows added", exchanges.add_incoming_from_list, _uow(request), actor, exchange_id, list_id)
+    return _back(f"/exchanges/{exchange_id}")
+
+
+@router.post("/exchanges/{exchange_id}/transition")
+def transition(request: Request, exchange_id: str, actor: ActorDep, action: Annotated[str, Form(max_length=16)],
+               reason: Annotated[str, Form(max_length=500)] = "") -> Response:
+    """propose, reopen, agree, close or cancel."""
+    _try(request, "exchange is now {r[state]}", exchanges.transition, _uow(request), actor, exchange_id, action,
+         reason=reason)
+    return _back(f"/exchanges/{exchange_id}")
+
+
+@router.post("/exchanges/{exchange_id}/execute")
+def execute(
+    request: Request, exchange_id: str, actor: ActorDep,
+    crossed: Annotated[list[str], Form()] = [], arrived: Annotated[list[str], Form()] = [],  # noqa: B006
+    unknown: Annotated[str, Form(max_length=2000)] = "", place: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    """Record who actually crossed; the reconciliation and status changes follow."""
+    _try(request, "execution recorded: {r[state]}", exchanges.execute, _uow(request), actor, exchange_id,
+         crossed=crossed, arrived=arrived, unknown_arrivals=[(u.strip(), None) for u in unknown.splitlines()
+                                                             if u.strip()], place=place.strip() or "crossing point")
+    return _back(f"/exchanges/{exchange_id}")
+
+
+# ----- notifications --------------------------------------------------------------------------------------------
+@router.get("/notifications", response_class=HTMLResponse)
+def notifications_page(request: Request, actor: ActorDep) -> Response:
+    """What is due and overdue (capture cards, health reports, death notices, enquiry replies)."""
+    items = notify.due(_uow(request), actor)
+    return render(request, "custody/notifications.html", {
+        "items": items, "overdue": sum(1 for i in items if i["overdue"]), "health_box": HEALTH_BOX})
