@@ -19,8 +19,8 @@ from rapidfuzz.distance import Levenshtein
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from powbureau.names import compare as cmp_mod  # noqa: E402
 from powbureau.names import chinese, korean, latin, parse  # noqa: E402
+from powbureau.names import compare as cmp_mod  # noqa: E402
 from powbureau.names.compare import compare_names  # noqa: E402
 from powbureau.names.scripts import detect_script  # noqa: E402
 
@@ -156,7 +156,7 @@ def main() -> None:
     table(f"Korean: Hangul vs real Latin spelling ({sum(e for *_x, e in kp)} positives, "
           f"{sum(not e for *_x, e in kp)} hard negatives)", [("powbureau.names", prf(kres))])
     if args.errors:
-        errs = [(a, b, e, compare_names(a, b)) for (a, b, e), (p, _) in zip(kp, kres) if p != e]
+        errs = [(a, b, e, compare_names(a, b)) for (a, b, e), (p, _) in zip(kp, kres, strict=True) if p != e]
         for a, b, e, c in errs[: args.errors]:
             print(f"  {'FN' if e else 'FP'} {a} | {b} -> {c.score} {c.reason}")
 
@@ -165,7 +165,7 @@ def main() -> None:
     table("nomenklatura name bench, Person rows", [("powbureau.names", prf(nres)),
                                                    ("logic-v2 (frozen run)", prf(base))])
     if args.errors:
-        errs = [(a, b, e, compare_names(a, b)) for (a, b, e), (p, _) in zip(ours, nres) if p != e]
+        errs = [(a, b, e, compare_names(a, b)) for (a, b, e), (p, _) in zip(ours, nres, strict=True) if p != e]
         for a, b, e, c in errs[: args.errors]:
             print(f"  {'FN' if e else 'FP'} {a} | {b} -> {c.score} {c.reason}")
 
@@ -178,7 +178,7 @@ def main() -> None:
           "pairs with no cross-script names skipped)", [("powbureau.names", prf(ores))])
     if args.errors:
         shown = 0
-        for (left, right, e), (p, _) in zip(osp, ores):
+        for (left, right, e), (p, _) in zip(osp, ores, strict=True):
             if p != e and shown < args.errors:
                 shown += 1
                 print(f"  {'FN' if e else 'FP'} {left[:2]} | {right[:2]}")

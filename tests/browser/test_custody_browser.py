@@ -39,7 +39,7 @@ def test_wish_verify_list_execute_and_refusals(served, sign_in):
     page.fill("#interpreter", "Pak Chol (military intelligence)")
     page.click("text=Record interview")
     page.wait_for_url("**/wishes?interview=*")
-    page.check("input[name=kind][value=return]")
+    page.select_option("#kind", "return")
     page.click("text=Record wish")
     page.wait_for_url(f"{base}/wishes")
     assert "recorded; it is not verified" in page.inner_text(".flash.ok")
@@ -92,10 +92,8 @@ def test_wish_verify_list_execute_and_refusals(served, sign_in):
     neg.click("text=Propose (draft → proposed)")
     neg.click("text=Agree (proposed → agreed)")
     assert neg.inner_text("#state") == "agreed"
-    for pid in (kim["person_id"], paek):
-        neg.check(f"input[name=crossed][value='{pid}']")
-    for rid in summary["counterpart_rows"]:
-        neg.check(f"input[name=arrived][value='{rid}']")
+    neg.select_option("#crossed", [kim["person_id"], paek])
+    neg.select_option("#arrived", summary["counterpart_rows"])
     neg.fill("#place", "Checkpoint Sumy (demo)")
     shot(neg, "06-exchange-agreed-execution-form")
     neg.click("text=Record execution")

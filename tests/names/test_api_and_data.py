@@ -40,3 +40,9 @@ def test_data_tables_have_their_shape_and_source():
     readme = resources.files("powbureau.names").joinpath("data/README.md").read_text("utf-8")
     assert "Source" in readme or "source" in readme
     assert "korean_surnames.tsv" in readme and "given_names.tsv" in readme
+
+
+def test_sino_korean_table_shape():
+    rows = _rows("sino_korean_readings.tsv")
+    assert len(rows) > 350
+    assert all(len(r) == 2 and r[0].isascii() and all("\uac00" <= c <= "\ud7a3" for c in r[1]) for r in rows)

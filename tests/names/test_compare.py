@@ -25,7 +25,8 @@ def test_result_is_frozen_with_parts():
 
 
 @pytest.mark.parametrize("a,b", [("Petrov Ivan", "Petrova Ivan"), ("Иван Петров", "Иван Петрова"),
-                                 ("Kowalski Jan", "Kowalska Jan"), ("Sergey Viktorovich Lavrov", "Sergey Viktorovna Lavrov")])
+                                 ("Kowalski Jan", "Kowalska Jan"),
+                                 ("Sergey Viktorovich Lavrov", "Sergey Viktorovna Lavrov")])
 def test_gendered_forms_are_a_mismatch(a, b):
     c = compare_names(a, b)
     assert not c.is_match

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from powbureau.names import compare_names
-from powbureau.names import cyrillic
+from powbureau.names import compare_names, cyrillic
 
 NAMES = ["Гнатюк Сергій Миколайович", "Щербак Юрій", "Харченко Олег", "Шевчук Тарас Григорович",
          "Жуков Георгий Константинович", "Ковальчук Наталія", "Ємельяненко Євген", "Пётр Чайковский",

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from powbureau.names import compare_names, parse_name
-from powbureau.names import korean
+from powbureau.names import compare_names, korean, parse_name
 
 PAEK = ["백광혁", "Paek Kwang Hyok", "Baek Gwang-hyeok", "Paik Kwang-hyuk", "Пэк Кван Хёк", "PAEK KWANG-HYOK",
         "Kwang-hyok Paek", "Paek Kwanghyok"]

@@ -84,3 +84,17 @@ def test_status_change_is_audited_and_illegal_one_changes_nothing(bureau, operat
     with bureau.uow.read() as conn:
         assert conn.execute(select(persons.c.status).where(persons.c.id == pid)).scalar_one() == "hospitalised"
     assert verify_audit(bureau.uow, operator).entries >= 4
+
+
+def test_password_reset_replaces_old_password_and_is_admin_only(bureau, operator):
+    from powbureau.domain.errors import NotFound
+
+    old = users.add_user(bureau.uow, operator, "lee", "auditor")
+    new = users.reset_password(bureau.uow, operator, "lee")
+    assert users.authenticate(bureau.uow, "lee", new).role == "auditor"
+    with pytest.raises(NotAuthenticated):
+        users.authenticate(bureau.uow, "lee", old)
+    with pytest.raises(PermissionDenied):
+        users.reset_password(bureau.uow, Actor("lee", "auditor"), "admin")
+    with pytest.raises(NotFound):
+        users.reset_password(bureau.uow, operator, "operator")

@@ -43,8 +43,8 @@ def announce_admin(password: str) -> None:
     """Print the initial web admin's password, once, to the terminal (stderr, so --json output stays clean)."""
     err_console.print(
         "[bold]Initial web account created[/bold] — user [bold]admin[/bold], password "
-        f"[bold]{password}[/bold]\nThis password is shown only now: note it, sign in at /login and change it "
-        "(or create named users with `powbureau user add NAME --role ROLE`)."
+        f"[bold]{password}[/bold]\nThis password is shown only now: note it and sign in at /login. Set a new one "
+        "with `powbureau user password admin`; create named users with `powbureau user add NAME --role ROLE`."
     )
 
 

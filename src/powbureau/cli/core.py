@@ -146,3 +146,22 @@ def user_add(
         console.print(f"user {name} ({role}) created")
     else:
         console.print(f"user {name} ({role}) created; password (shown once): [bold]{made}[/bold]")
+
+
+@user_app.command("password")
+def user_password(
+    ctx: typer.Context,
+    name: str = typer.Argument(...),
+    ask: bool = typer.Option(False, "--ask", help="Ask for the new password instead of generating one."),
+    json_out: bool = typer.Option(False, "--json"),
+) -> None:
+    """Set a new password for a user (generated and printed once, or asked with --ask)."""
+    from ..services.users import reset_password
+
+    st: State = ctx.obj
+    pw = typer.prompt("new password", hide_input=True, confirmation_prompt=True) if ask else None
+    made = reset_password(st.bureau().uow, st.actor(), name, pw)
+    if json_out:
+        print_json({"name": name, **({} if pw else {"password": made})})
+    else:
+        console.print(f"new password for {name}" + ("" if pw else f" (shown once): [bold]{made}[/bold]"))

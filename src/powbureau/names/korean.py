@@ -359,7 +359,7 @@ def segments_match(xs: frozenset[Segments], ys: frozenset[Segments], loose: bool
         for y in ys:
             if len(x) != len(y):
                 continue
-            for a, b in zip(x, y):
+            for a, b in zip(x, y, strict=True):
                 if isinstance(a, str) or isinstance(b, str):
                     if not (isinstance(a, str) and isinstance(b, str) and _cons_eq(a, b, loose)):
                         break

@@ -175,7 +175,7 @@ def _korean_readings(norm: str, script: str) -> tuple[KoreanReading, ...]:
         pieces = [p for g in given for p in g.split("-") if p]
         if not 1 <= len(pieces) <= 3:
             continue
-        if any(len(g) >= 4 and table.is_form(latinize(g)) for g in given):
+        if any(len(g) >= 4 and "-" not in g and table.is_form(latinize(g)) for g in given):
             continue  # a known non-Korean given name (Sergei Kim, Анна Ли): not a Korean reading
         if script == "latin":
             pieces = [latinize(p) for p in pieces]

@@ -13,7 +13,7 @@ SCRIPTS = ("latin", "hangul", "cyrillic", "mixed", "other", "empty")
 
 # Cyrillic letters that look like Latin ones (and back). Source: Unicode confusables (UTS #39), the
 # Latin/Cyrillic subset that occurs in name lists typed on mixed keyboards.
-_CYR_TO_LAT = dict(zip("АВЕКМНОРСТУХІЈЅаеорсухіјѕ", "ABEKMHOPCTYXIJSaeopcyxijs"))
+_CYR_TO_LAT = dict(zip("АВЕКМНОРСТУХІЈЅаеорсухіјѕ", "ABEKMHOPCTYXIJSaeopcyxijs", strict=True))
 _LAT_TO_CYR = {v: k for k, v in _CYR_TO_LAT.items()}
 _SPACE = re.compile(r"\s+")
 

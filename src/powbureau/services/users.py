@@ -105,3 +105,22 @@ def authenticate(uow: UnitOfWork, name: str, password: str) -> Actor:
         with uow.transaction() as conn:
             conn.execute(update(users).where(users.c.name == name).values(password_hash=_hasher.hash(password)))
     return Actor(name, row["role"])
+
+
+def reset_password(uow: UnitOfWork, actor: Actor, name: str, password: str | None = None) -> str:
+    """Give user ``name`` a new password (generated when not given) and return it.
+
+    Raises ``NotFound`` for an unknown user or the operator (who has no password), ``ValidationFailed`` for a
+    password under 10 characters, ``PermissionDenied`` unless ``actor`` may ``user.manage``."""
+    from ..domain.errors import NotFound
+
+    require(actor, "user.manage")
+    password = password or new_password()
+    if len(password) < 10:
+        raise ValidationFailed("a password needs at least 10 characters")
+    with uow.transaction() as conn:
+        if name == OPERATOR or not conn.execute(select(users.c.name).where(users.c.name == name)).first():
+            raise NotFound(f"no web user {name!r}; create one with `powbureau user add {name} --role ROLE`")
+        conn.execute(update(users).where(users.c.name == name).values(password_hash=_hasher.hash(password)))
+        audit.append(conn, actor=actor.name, action="user.password", target=name)
+    return password
