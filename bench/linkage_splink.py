@@ -26,7 +26,10 @@ def _train(linker: Any, deterministic: list[Any], em_rules: list[Any], u_pairs: 
     linker.training.estimate_probability_two_random_records_match(deterministic, recall=0.7)
     linker.training.estimate_u_using_random_sampling(max_pairs=u_pairs, seed=1)
     for rule in em_rules:
-        linker.training.estimate_parameters_using_expectation_maximisation(rule)
+        try:
+            linker.training.estimate_parameters_using_expectation_maximisation(rule)
+        except ValueError as exc:  # Splink refuses underflowing m values; keep the other sessions' estimates
+            print(f"splink: EM session {rule} failed: {exc}", flush=True)
 
 
 def splink_dedupe(df: pd.DataFrame, comparisons: list[Any], blocking: list[Any], deterministic: list[Any],

@@ -46,3 +46,11 @@ def test_sino_korean_table_shape():
     rows = _rows("sino_korean_readings.tsv")
     assert len(rows) > 350
     assert all(len(r) == 2 and r[0].isascii() and all("\uac00" <= c <= "\ud7a3" for c in r[1]) for r in rows)
+
+
+def test_no_table_form_mixes_latin_and_cyrillic():
+    for r in _rows("given_names.tsv"):
+        for form in r[3].split(","):
+            has_lat = any("a" <= c.lower() <= "z" for c in form)
+            has_cyr = any("\u0400" <= c <= "\u04ff" for c in form)
+            assert not (has_lat and has_cyr), form

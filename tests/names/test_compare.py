@@ -71,3 +71,18 @@ def test_never_raises_on_odd_input():
     for a, b in [("", ""), ("   ", "x"), ("\u200b", "Ким"), ("123", "456"), ("A", "B"), ("-", "-")]:
         c = compare_names(a, b)
         assert 0.0 <= c.score <= 1.0
+
+
+def test_initial_fits_an_equivalent_given_name():
+    # known case 14: "Dorosh A." is a candidate for Dorosh Oleksandr (A. for Aleksandr) but not "Dorosh I."
+    assert compare_names("Dorosh Oleksandr", "Dorosh A.").is_match
+    assert not compare_names("Dorosh Oleksandr", "Dorosh I.").is_match
+
+
+def test_different_initials_contradict():
+    assert not compare_names("Frost, William G.", "William W Frost").is_match
+
+
+def test_reasons_name_the_parts():
+    c = compare_names("Гнатюк Сергій Миколайович", "Gnatyuk Sergey Nikolaevich")
+    assert [p.part for p in c.parts] == ["surname", "given", "patronymic"]

@@ -56,3 +56,9 @@ def test_variants_lists_spellings_and_keys():
     assert v["name_keys"]
     c = variants("Щербак Юрій")
     assert c["spellings"]["ua_national_kmu_2010"] == "Shcherbak Yurii"
+
+
+@pytest.mark.parametrize("query", ["Paek", "PAIK", "Пэк", "백"])
+def test_a_lone_korean_surname_finds_the_full_name(query):
+    assert token_keys(query) & token_keys("Пэк Кван Хёк")
+    assert token_keys(query) & token_keys("Baek Gwang-hyeok")

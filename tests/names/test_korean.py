@@ -99,3 +99,10 @@ def test_explanation_names_the_surname_rule():
     sur = [p for p in c.parts if p.part == "surname"][0]
     assert sur.rule == "Korean surname table: 백=Paek"
     assert [p.part for p in c.parts] == ["surname", "given"]
+
+
+@pytest.mark.parametrize("a,b", [("Ri Chol Jin", "이철진"), ("Rim Kwang Il", "임광일"), ("Ryang Song Hui", "양성희"),
+                                 ("Kim Hyok-chan", "김혁찬"), ("Ким Хёк Чан", "김혁찬"), ("Цой Сон Хи", "최선희"),
+                                 ("Choe Son Hui", "최선희"), ("Kim Yeong-nang", "김영랑")])
+def test_dprk_and_cyrillic_forms(a, b):
+    assert compare_names(a, b).is_match, compare_names(a, b)

@@ -17,12 +17,20 @@ SN_BLOCK_CAP = 100  # a service number (or its one-deletion variant) shared by m
 
 
 def _key_table(p: Prepared) -> pa.Table:
+    """Exploded (idx, key, ylo, yhi, day, ini) rows: whole-name keys, then the surname-only keys of every
+    record marked ``S|`` (used only where one side's name is initial-only, known case 14)."""
     idx: list[int] = []
     key: list[str] = []
     for n, ks in enumerate(p.keys):
         for k in ks:
             idx.append(n)
             key.append(k)
+    from powbureau.linkage.namecmp import surname_keys
+
+    for n, names in enumerate(p.names):
+        for k in frozenset().union(*(surname_keys(x) for x in names)):
+            idx.append(n)
+            key.append("S|" + k)
     idx_a = np.asarray(idx, dtype=np.int64)
     known = p.birth_prec != P_NONE
     ylo = np.where(known, _years(np.where(known, p.birth_lo, 719163)), -1)
@@ -31,7 +39,8 @@ def _key_table(p: Prepared) -> pa.Table:
     return pa.table({"idx": idx_a, "key": pa.array(key, pa.string()),
                      "ylo": pa.array(ylo[idx_a], mask=~known[idx_a]),
                      "yhi": pa.array(yhi[idx_a], mask=~known[idx_a]),
-                     "day": pa.array(p.birth_lo[idx_a], mask=~day[idx_a])})
+                     "day": pa.array(p.birth_lo[idx_a], mask=~day[idx_a]),
+                     "ini": pa.array(p.initial_only[idx_a])})
 
 
 def _sn_table(p: Prepared) -> pa.Table:
@@ -52,31 +61,37 @@ def _sn_table(p: Prepared) -> pa.Table:
 def blocking_sql(order: str, settings: LinkSettings) -> str:
     """The blocking query over tables ``ka``/``kb`` (idx, key, ylo, yhi, day) and ``sa``/``sb`` (idx, key).
 
-    Rules: (1) a shared name key with births at most ``w`` years apart, where the key's records born within
+    Rules: (1) a shared whole-name key with births at most ``w`` years apart, where the key's records born within
     ``w`` years of this one number at most ``max_key_block`` on the right side; (2) a shared name key and the
     same birth day (cap ×5); (3) a shared name key where a birth is missing (cap ÷2); (4) service numbers
-    equal or one edit apart (one-deletion variants). Same SQL for DuckDB and Spark."""
+    equal or one edit apart (one-deletion variants); (5) a shared surname where one name is initial-only
+    (case 14; cap ×20). Same SQL for DuckDB and Spark."""
     w = int(settings.birth_window_years)
     cap = int(settings.max_key_block)
     return f"""
-    WITH cell AS (SELECT key, ylo AS y, count(*) AS n FROM kb WHERE ylo IS NOT NULL GROUP BY key, ylo),
+    WITH kaw AS (SELECT * FROM ka WHERE key NOT LIKE 'S|%'), kbw AS (SELECT * FROM kb WHERE key NOT LIKE 'S|%'),
+    kas AS (SELECT * FROM ka WHERE key LIKE 'S|%'), kbs AS (SELECT * FROM kb WHERE key LIKE 'S|%'),
+    cell AS (SELECT key, ylo AS y, count(*) AS n FROM kbw WHERE ylo IS NOT NULL GROUP BY key, ylo),
     win AS (SELECT c1.key, c1.y, sum(c2.n) AS n FROM cell c1 JOIN cell c2
             ON c1.key = c2.key AND c2.y BETWEEN c1.y - {w} AND c1.y + {w} GROUP BY c1.key, c1.y),
     okcell AS (SELECT key, y FROM win WHERE n <= {cap}),
     freq AS (SELECT key, count(*) AS n FROM kb GROUP BY key),
-    dayf AS (SELECT key, day, count(*) AS n FROM kb WHERE day IS NOT NULL GROUP BY key, day),
+    dayf AS (SELECT key, day, count(*) AS n FROM kbw WHERE day IS NOT NULL GROUP BY key, day),
     snf AS (SELECT key FROM sb GROUP BY key HAVING count(*) <= {SN_BLOCK_CAP}),
-    p1 AS (SELECT l.idx AS i, r.idx AS j FROM ka l JOIN okcell c ON l.key = c.key AND l.ylo = c.y
-           JOIN kb r ON l.key = r.key
+    p1 AS (SELECT l.idx AS i, r.idx AS j FROM kaw l JOIN okcell c ON l.key = c.key AND l.ylo = c.y
+           JOIN kbw r ON l.key = r.key
            WHERE {order} AND r.ylo IS NOT NULL AND l.ylo - {w} <= r.yhi AND r.ylo - {w} <= l.yhi),
-    p2 AS (SELECT l.idx AS i, r.idx AS j FROM ka l JOIN dayf f ON l.key = f.key AND l.day = f.day
-           JOIN kb r ON l.key = r.key AND l.day = r.day WHERE {order} AND f.n <= {cap * 5}),
-    p3 AS (SELECT l.idx AS i, r.idx AS j FROM ka l JOIN freq f ON l.key = f.key JOIN kb r ON l.key = r.key
+    p2 AS (SELECT l.idx AS i, r.idx AS j FROM kaw l JOIN dayf f ON l.key = f.key AND l.day = f.day
+           JOIN kbw r ON l.key = r.key AND l.day = r.day WHERE {order} AND f.n <= {cap * 5}),
+    p3 AS (SELECT l.idx AS i, r.idx AS j FROM kaw l JOIN freq f ON l.key = f.key JOIN kbw r ON l.key = r.key
            WHERE {order} AND (l.ylo IS NULL OR r.ylo IS NULL) AND f.n <= {max(2, cap // 2)}),
+    p5 AS (SELECT l.idx AS i, r.idx AS j FROM kas l JOIN freq f ON l.key = f.key JOIN kbs r ON l.key = r.key
+           WHERE {order} AND (l.ini OR r.ini) AND f.n <= {cap * 20}
+             AND (l.ylo IS NULL OR r.ylo IS NULL OR (l.ylo - {w} <= r.yhi AND r.ylo - {w} <= l.yhi))),
     p4 AS (SELECT l.idx AS i, r.idx AS j FROM sa l JOIN snf ON l.key = snf.key JOIN sb r ON l.key = r.key
            WHERE {order})
     SELECT DISTINCT i, j FROM (SELECT * FROM p1 UNION ALL SELECT * FROM p2 UNION ALL SELECT * FROM p3
-                               UNION ALL SELECT * FROM p4)
+                               UNION ALL SELECT * FROM p4 UNION ALL SELECT * FROM p5)
     """
 
 

@@ -5,6 +5,7 @@ engine setting chooses where blocking and comparison run (DuckDB + numpy here, o
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -12,10 +13,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from powbureau.linkage.blocking import block_pairs
-from powbureau.linkage.model import FSModel, estimate_u, match_weights, probability, run_em
+from powbureau.linkage.model import FSModel, default_model, estimate_u, match_weights, probability, run_em
 from powbureau.linkage.records import LinkRecord, Prepared, encode_codes, prepare
 from powbureau.linkage.settings import LinkSettings
-from powbureau.linkage.vectors import Comparison, comparisons, compute_vectors
+from powbureau.linkage.vectors import Comparison, comparisons, compute_vectors, name_levels, other_levels
 
 AGREE_NAME_LEVELS = (1, 2, 3)
 
@@ -36,6 +37,7 @@ class Scored:
     tf_bits: np.ndarray
     model: FSModel
     comps: tuple[Comparison, ...]
+    timings: dict[str, float]
 
 
 def _term_frequencies(a: Prepared, b: Prepared) -> None:
@@ -70,11 +72,25 @@ def tf_adjustment(sc_a: Prepared, sc_b: Prepared, i: np.ndarray, j: np.ndarray, 
     return np.where(np.isin(gamma[:, 0], AGREE_NAME_LEVELS), adj, 0.0)
 
 
+def _may_reach_review(model: FSModel, gamma: np.ndarray, settings: LinkSettings) -> np.ndarray:
+    """True where the best possible name level (plus the largest frequency bonus) could lift the pair to the
+    review threshold; exact with respect to what dedupe and reconcile report."""
+    bf = model.bayes_factors()
+    bound = np.full(len(gamma), float(np.log2(model.prior / (1 - model.prior))))
+    for f, name in enumerate(model.fields):
+        if f == 0:
+            bound += max(0.0, float(bf[name].max())) + settings.tf_clip
+        else:
+            bound += bf[name][gamma[:, f]]
+    return probability(bound) >= settings.review_threshold
+
+
 def prepare_sides(left: Sequence[LinkRecord], right: Sequence[LinkRecord] | None,
                   settings: LinkSettings) -> tuple[Prepared, Prepared]:
     """Prepare one side (dedupe: ``right`` None) or both, with shared codes and term frequencies."""
-    a = prepare(left, settings.extra_fields, side="list " if right is not None else "")
-    b = a if right is None else prepare(right, settings.extra_fields, side="registry ")
+    w = settings.n_workers()
+    a = prepare(left, settings.extra_fields, side="list " if right is not None else "", workers=w)
+    b = a if right is None else prepare(right, settings.extra_fields, side="registry ", workers=w)
     encode_codes(a, None if b is a else b)
     _term_frequencies(a, b)
     return a, b
@@ -83,22 +99,55 @@ def prepare_sides(left: Sequence[LinkRecord], right: Sequence[LinkRecord] | None
 def score_candidates(left: Sequence[LinkRecord], right: Sequence[LinkRecord] | None,
                      settings: LinkSettings, model: FSModel | None = None) -> Scored:
     """Block, compare, train (unless ``model`` is given) and score. ``right`` None means dedupe ``left``."""
+    clock = [time.perf_counter()]
+    timings: dict[str, float] = {}
+
+    def lap(name: str) -> None:
+        now = time.perf_counter()
+        timings[name] = round(now - clock[0], 3)
+        clock[0] = now
+
     a, b = prepare_sides(left, right, settings)
+    lap("prepare")
     comps = comparisons(settings.extra_fields)
+    w = settings.n_workers()
     if settings.engine == "spark":
         from powbureau.linkage.spark import spark_block_and_compare
 
         i, j, gamma = spark_block_and_compare(a, b if right is not None else None, settings)
+        named = np.ones(len(i), dtype=bool)
+        lap("block+compare (spark)")
     else:
         i, j = block_pairs(a, b if right is not None else None, settings)
-        gamma, _ = compute_vectors(a, b, i, j, settings.extra_fields)
+        lap("block")
+        gamma = other_levels(a, b, i, j, settings.extra_fields)
+        named = np.zeros(len(i), dtype=bool)
+        lap("compare other fields")
+    if model is None and len(i) < settings.min_pairs_for_em:
+        model = default_model(comps)
+        model.tf_mean = float(np.mean(b.surname_tf))
     if model is None:
+        # EM learns from a random sample of the candidate pairs, fully compared
+        rng = np.random.default_rng(settings.seed)
+        sample = np.sort(rng.choice(len(i), size=min(len(i), settings.em_sample_pairs), replace=False))
+        todo = sample[~named[sample]]
+        gamma[todo, 0], _ = name_levels(a, b, i[todo], j[todo], w)
+        named[sample] = True
         ri, rj = _random_pairs(len(a), len(b), right is None, settings.u_sample_pairs, settings.seed)
-        g_rand, _ = compute_vectors(a, b, ri, rj, settings.extra_fields)
+        g_rand, _ = compute_vectors(a, b, ri, rj, settings.extra_fields, w)
         u = estimate_u(g_rand, comps)
-        model = run_em(gamma, comps, u, max_iterations=settings.em_max_iterations,
+        model = run_em(gamma[sample], comps, u, max_iterations=settings.em_max_iterations,
                        tolerance=settings.em_tolerance)
         model.tf_mean = float(np.mean(b.surname_tf))
+        lap("train")
+    # branch and bound: a pair that stays below the review threshold even with the best name level is dropped
+    keep = _may_reach_review(model, gamma, settings) | a.initial_only[i] | b.initial_only[j]
+    todo = np.flatnonzero(keep & ~named)
+    gamma[todo, 0], _ = name_levels(a, b, i[todo], j[todo], w)
+    i, j, gamma = i[keep], j[keep], gamma[keep]
+    lap("compare names")
     tf = tf_adjustment(a, b, i, j, gamma, model.tf_mean, settings.tf_clip)
     per, weight = match_weights(model, gamma, tf)
-    return Scored(a, b, i, j, gamma, per, weight, probability(weight), tf, model, comps)
+    prob = probability(weight)
+    lap("score")
+    return Scored(a, b, i, j, gamma, per, weight, prob, tf, model, comps, timings)

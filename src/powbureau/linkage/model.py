@@ -22,6 +22,16 @@ _M_START = {
     "place": (0, .75, .15, .10),
 }
 _M_DEFAULT_3 = (0, .75, .15, .10)
+# Fallback u per level for inputs too small to learn from (judged shares among random pairs of a registry).
+_U_DEFAULT = {
+    "name": (0, .001, .001, .003, .005, .03, .96),
+    "birth": (0, .0001, .002, .03, .1, .8679),
+    "service_number": (0, .0001, .001, .9989),
+    "rank": (0, .2, .8), "unit": (0, .05, .95), "father": (0, .02, .98),
+    "place": (0, .02, .03, .95),
+}
+_U_DEFAULT_3 = (0, .05, .05, .90)
+DEFAULT_PRIOR = 0.01
 
 
 def _start_m(c: Comparison) -> np.ndarray:
@@ -73,6 +83,21 @@ class FSModel:
                        bool(d.get("em_converged", False)))
         except (KeyError, TypeError, ValueError) as exc:
             raise ValidationFailed(f"linkage model JSON is not readable ({exc}) — retrain or fix the file") from exc
+
+
+def default_model(comps: tuple[Comparison, ...]) -> FSModel:
+    """The fallback model for inputs too small for EM (fewer candidate pairs than ``min_pairs_for_em``):
+    starting m, judged u and a 1 % match share among candidate pairs. Documented, not learned."""
+    m = {c.name: _start_m(c) for c in comps}
+    u = {}
+    for c in comps:
+        vals = _U_DEFAULT.get(c.name, _U_DEFAULT_3 if len(c.levels) == 4 else None)
+        arr = np.array(vals if vals else [0] + [1.0 / (len(c.levels) - 1)] * (len(c.levels) - 1), dtype=float)
+        arr[1:] /= arr[1:].sum()
+        arr[0] = 1.0
+        u[c.name] = arr
+        m[c.name][0] = 1.0
+    return FSModel(tuple(c.name for c in comps), {c.name: c.levels for c in comps}, m, u, DEFAULT_PRIOR)
 
 
 def estimate_u(gamma_random: np.ndarray, comps: tuple[Comparison, ...]) -> dict[str, np.ndarray]:

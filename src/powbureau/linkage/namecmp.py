@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 try:  # the names package is written by another helper; fall back only while it is absent
-    from powbureau.names import MATCH_THRESHOLD, compare_names, name_keys, parse_name
+    from powbureau.names import MATCH_THRESHOLD, compare_names, name_keys, parse_name, token_keys
 
     NAMES_AVAILABLE = True
 except ImportError:  # pragma: no cover - temporary fallback
@@ -57,21 +57,62 @@ class NameAgreement:
     reason: str
 
 
-@lru_cache(maxsize=2_000_000)
-def keys_of(name: str) -> frozenset[str]:
-    """Cross-script blocking keys of one name (cached); empty when the name gives no key (known case 1).
+_KEYS: dict[str, frozenset[str]] = {}
+_TOKENS: dict[str, frozenset[str]] = {}
 
-    Besides the names package's whole-name keys (``N:SURNAME:GIVEN``) each key's surname-only form
-    (``N:SURNAME:``) is added, so an initial-only name meets the full names it may stand for (case 14);
-    blocking ignores such keys where they are common."""
-    try:
-        keys = set(name_keys(name))
-    except Exception:  # a name the transliterator cannot read is "no evidence", never agreement
-        return frozenset()
-    for k in list(keys):
-        if k[:2] in ("N:", "C:"):
-            keys.add(k[: k.index(":", 2) + 1])
-    return frozenset(keys)
+
+def keys_of(name: str) -> frozenset[str]:
+    """Cross-script whole-name blocking keys of one name (cached); empty when the name gives no key
+    (known case 1: no key is no evidence, never agreement)."""
+    hit = _KEYS.get(name)
+    if hit is None:
+        try:
+            hit = frozenset(name_keys(name))
+        except Exception:  # a name the transliterator cannot read
+            hit = frozenset()
+        _KEYS[name] = hit
+    return hit
+
+
+def _name_facts(names: list[str]) -> list[tuple[frozenset[str], frozenset[str], bool]]:
+    return [(keys_of(n), tokens_of(n), is_initial_only(n)) for n in names]
+
+
+def prime(names: set[str], workers: int) -> None:
+    """Compute keys, token keys and the initial-only flag of many distinct names, on ``workers`` processes
+    (fork) when there are many; results land in this process's caches. Pure: same results as one process."""
+    todo = sorted(n for n in names if n not in _KEYS)
+    if workers <= 1 or len(todo) < 20_000:
+        _name_facts(todo)
+        return
+    import multiprocessing as mp
+
+    size = (len(todo) + workers * 4 - 1) // (workers * 4)
+    chunks = [todo[k:k + size] for k in range(0, len(todo), size)]
+    with mp.get_context("fork").Pool(workers) as pool:
+        for chunk, facts in zip(chunks, pool.map(_name_facts, chunks)):
+            for n, (k, t, ini) in zip(chunk, facts):
+                _KEYS[n] = k
+                _TOKENS[n] = t
+                _INITIAL_ONLY[n] = ini
+
+
+def surname_keys(name: str) -> frozenset[str]:
+    """Surname-only forms (``N:SURNAME:``) of a name's keys: how an initial-only name meets the full names it
+    may stand for (known case 14)."""
+    return frozenset(k[: k.index(":", 2) + 1] for k in keys_of(name) if k[:2] in ("N:", "C:"))
+
+
+def tokens_of(name: str) -> frozenset[str]:
+    """Per-token cross-script keys (names package ``token_keys``); two names sharing none are different."""
+    hit = _TOKENS.get(name)
+    if hit is None:
+        try:
+            hit = frozenset(token_keys(name)) if NAMES_AVAILABLE else keys_of(name)
+        except Exception:  # pragma: no cover - defensive
+            hit = frozenset()
+        _TOKENS[name] = hit
+    return hit
 
 
 @lru_cache(maxsize=4_000_000)
@@ -105,11 +146,17 @@ def _tokens(name: str) -> list[tuple[str, bool, frozenset[str]]]:
 _ONE_LETTER_NAMES = frozenset("OIUE")
 
 
-@lru_cache(maxsize=200_000)
+_INITIAL_ONLY: dict[str, bool] = {}
+
+
 def is_initial_only(name: str) -> bool:
     """True when a name carries an initial instead of a given name (``Dorosh A.``): known case 14."""
-    toks = _tokens(name)
-    return len(toks) >= 2 and any(ini for _, ini, _ in toks) and any(not ini for _, ini, _ in toks)
+    hit = _INITIAL_ONLY.get(name)
+    if hit is None:
+        toks = _tokens(name)
+        hit = len(toks) >= 2 and any(ini for _, ini, _ in toks) and any(not ini for _, ini, _ in toks)
+        _INITIAL_ONLY[name] = hit
+    return hit
 
 
 def initials_compatible(initial_name: str, other: str) -> bool:

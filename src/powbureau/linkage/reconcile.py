@@ -82,8 +82,7 @@ def reconcile(list_records: Sequence[LinkRecord], registry_records: Sequence[Lin
         top = ks[0]
         if init[top]:
             contested[row] = "the name has only an initial; a human must decide"
-        elif len(ks) > 1 and sc.weight[ks[1]] >= sc.weight[top] - settings.ambiguity_margin \
-                and sc.prob[top] >= settings.match_threshold:
+        elif len(ks) > 1 and sc.weight[ks[1]] >= sc.weight[top] - settings.ambiguity_margin:
             contested[row] = (f"{sum(1 for k in ks if sc.weight[k] >= sc.weight[top] - settings.ambiguity_margin)}"
                               f" candidates within {settings.ambiguity_margin:g} bits of each other")
     # one-to-one assignment, strongest evidence first

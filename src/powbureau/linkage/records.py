@@ -9,13 +9,14 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date
 from typing import Any
 
 import numpy as np
 
 from powbureau.domain.errors import ValidationFailed
-from powbureau.linkage.namecmp import is_initial_only, keys_of
+from powbureau.linkage.namecmp import is_initial_only, keys_of, prime, surname_keys, tokens_of
 
 # precision codes of a birth interval
 P_NONE, P_YEAR, P_MONTH, P_DAY, P_INTERVAL = 0, 1, 2, 3, 4
@@ -121,6 +122,8 @@ class Prepared:
     names: list[tuple[str, ...]]
     name_norm: list[frozenset[str]]
     keys: list[frozenset[str]]
+    tokens: list[frozenset[str]]  # per-token keys: two names sharing none are "different"
+    sur_keys: list[frozenset[str]]  # surname-only keys of initial-only names (empty otherwise)
     birth_lo: np.ndarray
     birth_hi: np.ndarray
     birth_prec: np.ndarray
@@ -134,19 +137,26 @@ class Prepared:
         return len(self.ids)
 
 
+@lru_cache(maxsize=2_000_000)
 def _name_norm(name: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFKC", name).casefold() if ch.isalnum())
 
 
-def prepare(records: Sequence[LinkRecord], extra_fields: Sequence[str] = (), *, side: str = "") -> Prepared:
-    """Prepare records for linkage. Raises ``ValidationFailed`` for a record without any name or with a
-    birth value of unknown shape (the message names the record's position and id)."""
+def prepare(records: Sequence[LinkRecord], extra_fields: Sequence[str] = (), *, side: str = "",
+            workers: int = 1) -> Prepared:
+    """Prepare records for linkage (name keys computed on ``workers`` processes for large inputs).
+
+    Raises ``ValidationFailed`` for a record without any name or with a birth value of unknown shape (the
+    message names the record's position and id)."""
     n = len(records)
+    prime({x.strip() for r in records for x in r.names if x and x.strip()}, workers)
     lo = np.full(n, -1, dtype=np.int64)
     hi = np.full(n, -1, dtype=np.int64)
     prec = np.zeros(n, dtype=np.int8)
     names: list[tuple[str, ...]] = []
     keys: list[frozenset[str]] = []
+    toks: list[frozenset[str]] = []
+    surk: list[frozenset[str]] = []
     norms: list[frozenset[str]] = []
     initial = np.zeros(n, dtype=bool)
     texts: dict[str, list[str]] = {f: [] for f in ("rank", "unit", "father", "place", *extra_fields)}
@@ -157,12 +167,15 @@ def prepare(records: Sequence[LinkRecord], extra_fields: Sequence[str] = (), *, 
         if not ns:
             raise ValidationFailed(f"{where}has no name — every person and list row needs at least one name")
         names.append(ns)
-        k: set[str] = set()
-        for x in ns:
-            k |= keys_of(x)
-        keys.append(frozenset(k))
+        if len(ns) == 1:
+            keys.append(keys_of(ns[0]))
+            toks.append(tokens_of(ns[0]))
+        else:
+            keys.append(frozenset().union(*(keys_of(x) for x in ns)))
+            toks.append(frozenset().union(*(tokens_of(x) for x in ns)))
         norms.append(frozenset(v for v in (_name_norm(x) for x in ns) if v))
         initial[i] = all(is_initial_only(x) for x in ns)
+        surk.append(frozenset().union(*(surname_keys(x) for x in ns)) if initial[i] else frozenset())
         lo[i], hi[i], prec[i] = birth_interval(r.birth, where=where)
         sn[i] = normalise_code(r.service_number)
         texts["rank"].append(normalise_code(r.rank))
@@ -172,8 +185,8 @@ def prepare(records: Sequence[LinkRecord], extra_fields: Sequence[str] = (), *, 
         extra = dict(r.extras)
         for f in extra_fields:
             texts[f].append(normalise_text(extra.get(f)))
-    return Prepared(records, [r.id for r in records], names, norms, keys, lo, hi, prec, sn, {}, texts, initial,
-                    np.zeros(n))
+    return Prepared(records, [r.id for r in records], names, norms, keys, toks, surk, lo, hi, prec, sn, {}, texts,
+                    initial, np.zeros(n))
 
 
 def encode_codes(a: Prepared, b: Prepared | None) -> None:

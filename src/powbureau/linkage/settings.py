@@ -26,21 +26,28 @@ class LinkSettings:
     max_key_block: a name key is used with the birth-year window only where at most this many records of the
       other side hold it with a birth within the window (×5 for the same birth day, ÷2 where a birth is missing).
     u_sample_pairs: random pairs used to estimate u; em_max_iterations / em_tolerance: EM stop rules.
+    min_pairs_for_em: below this many candidate pairs the documented fallback model is used (no EM).
+    em_sample_pairs: EM learns from at most this many candidate pairs (a seeded random sample).
     tf_clip: term-frequency adjustment bounds in bits. extra_fields: names of ``LinkRecord.extras`` compared.
-    engine: ``duckdb`` (one machine) or ``spark`` (pyspark; local mode in tests). seed: makes runs repeatable."""
+    engine: ``duckdb`` (one machine) or ``spark`` (pyspark; local mode in tests). seed: makes runs repeatable.
+    workers: processes for name keys and comparisons on large inputs (0 = one per CPU); results do not
+      depend on it."""
 
     match_threshold: float = 0.9
     review_threshold: float = 0.3
     ambiguity_margin: float = 3.0
     birth_window_years: int = 2
     max_key_block: int = 50
-    u_sample_pairs: int = 100_000
+    u_sample_pairs: int = 50_000
+    min_pairs_for_em: int = 300
+    em_sample_pairs: int = 60_000
     em_max_iterations: int = 60
     em_tolerance: float = 1e-5
     tf_clip: float = 4.0
     extra_fields: tuple[str, ...] = field(default=())
     engine: Engine = "duckdb"
     seed: int = 20260
+    workers: int = 0
     version: str = "fs-1"
 
     def __post_init__(self) -> None:
@@ -52,6 +59,12 @@ class LinkSettings:
             raise ValidationFailed(f"engine '{self.engine}' is unknown — use duckdb or spark")
         if self.birth_window_years < 0 or self.max_key_block < 2 or self.u_sample_pairs < 100:
             raise ValidationFailed("birth_window_years >= 0, max_key_block >= 2 and u_sample_pairs >= 100 are needed")
+
+    def n_workers(self) -> int:
+        """The number of worker processes to use (``workers``, or one per CPU when 0)."""
+        import os
+
+        return self.workers if self.workers > 0 else (os.cpu_count() or 1)
 
     def to_json(self) -> str:
         """The settings as a JSON object (sorted keys)."""

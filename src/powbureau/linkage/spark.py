@@ -85,7 +85,8 @@ def spark_block_and_compare(a: Prepared, b: Prepared | None, settings: LinkSetti
 
 def _df(spark: Any, table: Any) -> Any:
     """A Spark DataFrame from an Arrow key table, keeping nulls as SQL NULL (not NaN)."""
-    schema = ", ".join(f"{n} {'string' if n == 'key' else 'long'}" for n in table.column_names)
+    kinds = {"key": "string", "ini": "boolean"}
+    schema = ", ".join(f"{n} {kinds.get(n, 'long')}" for n in table.column_names)
     cols = [table.column(n).to_pylist() for n in table.column_names]
     return spark.createDataFrame(list(zip(*cols)), schema)
 

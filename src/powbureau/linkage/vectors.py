@@ -11,7 +11,7 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA, JaroWinkler
 
-from powbureau.linkage.namecmp import MATCH_THRESHOLD, agreement, initials_compatible, keys_of
+from powbureau.linkage.namecmp import MATCH_THRESHOLD, agreement, initials_compatible, keys_of, tokens_of
 from powbureau.linkage.records import P_DAY, P_INTERVAL, P_MONTH, P_NONE, Prepared
 
 
@@ -116,6 +116,8 @@ def name_level(a: Prepared, b: Prepared, i: int, j: int) -> tuple[int, float, st
         return 1, 1.0, "identical spelling"
     if not a.keys[i] or not b.keys[j]:
         return 0, 0.0, "a name gave no comparable key (no evidence)"  # known case 1
+    if not (a.tokens[i] & b.tokens[j]):
+        return 6, 0.0, "no name part in common"
     best_s, best_m, best_r = -1.0, False, ""
     for x in a.names[i][:4]:
         for y in b.names[j][:4]:
@@ -127,20 +129,56 @@ def name_level(a: Prepared, b: Prepared, i: int, j: int) -> tuple[int, float, st
     return (5 if best_s >= WEAK_NAME else 6), best_s, best_r
 
 
+_SHARED: tuple = ()
+
+
+def _name_levels_slice(bounds: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    a, b, i, j = _SHARED
+    lo, hi = bounds
+    lv = np.zeros(hi - lo, dtype=np.int8)
+    sc = np.zeros(hi - lo, dtype=np.float32)
+    for k in range(lo, hi):
+        lv[k - lo], sc[k - lo], _ = name_level(a, b, int(i[k]), int(j[k]))
+    return lv, sc
+
+
+def name_levels(a: Prepared, b: Prepared, i: np.ndarray, j: np.ndarray,
+                workers: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    """Name level and comparator score per pair, on ``workers`` forked processes for many pairs."""
+    global _SHARED
+    _SHARED = (a, b, i, j)
+    try:
+        n = len(i)
+        if workers <= 1 or n < 50_000:
+            return _name_levels_slice((0, n))
+        import multiprocessing as mp
+
+        step = (n + workers * 8 - 1) // (workers * 8)
+        bounds = [(k, min(n, k + step)) for k in range(0, n, step)]
+        with mp.get_context("fork").Pool(workers) as pool:
+            parts = pool.map(_name_levels_slice, bounds)
+        return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+    finally:
+        _SHARED = ()
+
+
 def compute_vectors(a: Prepared, b: Prepared, i: np.ndarray, j: np.ndarray,
-                    extra_fields: tuple[str, ...] = ()) -> tuple[np.ndarray, np.ndarray]:
+                    extra_fields: tuple[str, ...] = (), workers: int = 1) -> tuple[np.ndarray, np.ndarray]:
     """Comparison vectors for pairs ``(a[i[k]], b[j[k]])``.
 
     Returns ``gamma`` (int8, shape pairs × fields, field order of ``comparisons``) and ``name_score``
     (float32, the comparator's best score per pair)."""
+    gamma = other_levels(a, b, i, j, extra_fields)
+    gamma[:, 0], name_score = name_levels(a, b, i, j, workers)
+    return gamma, name_score
+
+
+def other_levels(a: Prepared, b: Prepared, i: np.ndarray, j: np.ndarray,
+                 extra_fields: tuple[str, ...] = ()) -> np.ndarray:
+    """Comparison vectors without the name (column 0 left at 0): the cheap, vectorised fields."""
     n = len(i)
     comps = comparisons(extra_fields)
     gamma = np.zeros((n, len(comps)), dtype=np.int8)
-    name_score = np.zeros(n, dtype=np.float32)
-    for k in range(n):
-        lvl, s, _ = name_level(a, b, int(i[k]), int(j[k]))
-        gamma[k, 0] = lvl
-        name_score[k] = s
     gamma[:, 1] = birth_levels(a, b, i, j)
     sa, sb = a.sn[i], b.sn[j]
     present = (sa != "") & (sb != "")
@@ -156,11 +194,12 @@ def compute_vectors(a: Prepared, b: Prepared, i: np.ndarray, j: np.ndarray,
     fa, fb = a.codes["father"][i], b.codes["father"][j]
     fl = _code_levels(fa, fb)
     for k in np.flatnonzero(fl == 2):
-        if agreement(a.texts["father"][i[k]], b.texts["father"][j[k]]).is_match:
+        fa_k, fb_k = a.texts["father"][i[k]], b.texts["father"][j[k]]
+        if tokens_of(fa_k) & tokens_of(fb_k) and agreement(fa_k, fb_k).is_match:
             fl[k] = 1
     gamma[:, 5] = fl
     col = 6
     for f, keyed in (("place", True), *((e, False) for e in extra_fields)):
         gamma[:, col] = _text_levels(a.texts[f], b.texts[f], i, j, keyed, a.codes[f][i], b.codes[f][j])
         col += 1
-    return gamma, name_score
+    return gamma

@@ -125,17 +125,20 @@ def sino_readings() -> dict[str, frozenset[str]]:
     return out
 
 
-def _splits(word: str, n: int) -> list[tuple[str, ...]]:
+@lru_cache(maxsize=100_000)
+def _splits(word: str, n: int) -> tuple[tuple[str, ...], ...]:
     """Every way to cut a pinyin word into exactly ``n`` syllables of the readings table."""
     table = sino_readings()
     if n == 0:
-        return [()] if not word else []
-    out = []
+        return ((),) if not word else ()
+    if len(word) < n:
+        return ()
+    out: list[tuple[str, ...]] = []
     for k in range(1, min(6, len(word)) + 1):
         head = word[:k]
         if head in table:
             out.extend((head,) + rest for rest in _splits(word[k:], n - 1))
-    return out
+    return tuple(out)
 
 
 @lru_cache(maxsize=50_000)

@@ -9,16 +9,19 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from rapidfuzz.distance import OSA, Levenshtein
+from rapidfuzz.distance import Levenshtein
 
 from . import chinese, korean
-from .latin import skeleton
 from .parse import KoreanReading, ParsedName, Token, parse_name
+from .similarity import token_sim
 
 MATCH_THRESHOLD = 0.80
-"""Scores at or above this are a match. Chosen on the bench (bench/names_eval.py): a Korean name whose
-surname and given-name syllables agree scores 1.0, one syllable off at most 0.75; a name whose tokens
-all agree up to one-letter slips or transliteration variants scores above 0.8."""
+"""Scores at or above this are a match (chosen on bench/names_eval.py). Korean names: surname and every
+given-name syllable agree -> 1.0; any syllable differs -> at most 0.71; surname differs -> at most 0.5.
+Other names: every part agrees up to transliteration variants, table equivalents (1.0), diminutives
+(0.9), one or two letter slips (0.9/0.8) or an initial (0.85), with a part missing on one side costing a
+fifth of its weight -> above 0.8; a part that contradicts (another spelling beyond two slips, another
+patronymic, male vs female form, a part on each side that the other lacks) caps the score at 0.5-0.76."""
 
 _CAP_CONFLICT = 0.6
 _NO_APOS = str.maketrans("", "", "'’ʼ-")
@@ -26,7 +29,8 @@ _NO_APOS = str.maketrans("", "", "'’ʼ-")
 
 @dataclass(frozen=True)
 class PartResult:
-    """How one part compared: ``part`` (surname, given, patronymic, token, name), the two forms, the
+    """How one part compared: ``part`` (surname, given, patronymic, initial, name part, or name for a
+    whole-name rule), the two forms as written (``a``/``b``, '' when only one name has the part), the
     part's score in 0..1 and the ``rule`` that decided it, in words a reviewer can read."""
 
     part: str
@@ -111,133 +115,6 @@ def _compare_korean(pa: ParsedName, pb: ParsedName) -> NameComparison:
 
 
 # ---- token by token -------------------------------------------------------------------------------------
-_END = re.compile(r"(?<=.)(ei|ii|ie|ai)$")
-
-
-def _pat_groups(t: Token) -> set[str]:
-    from .tables import given_names
-
-    sk = t.skel
-    for suf in ("oviC", "eviC", "aviC", "ovna", "evna", "ivna", "avna", "iCna", "iliC", "oviZ"):
-        if sk.endswith(suf):
-            stem = sk[: -len(suf)]
-            break
-    else:
-        return set()
-    table = given_names()
-    out: set[str] = set()
-    for cand in (stem, stem + "a", stem + "i", stem[:-1] + "i", stem[:-1] + "a", stem + "o", stem + "ii"):
-        out |= {g.group for g in table.lookup(cand)}
-        out |= {g.group for g in table.lookup(_END.sub("i", cand))}
-    return out
-
-
-def _masc(skel: str) -> str | None:
-    for fem, masc in (("skaia", "ski"), ("tskaia", "tski"), ("ska", "ski"), ("ova", "ov"), ("eva", "ev"),
-                      ("ina", "in"), ("ine", "in")):
-        if skel.endswith(fem) and len(skel) > len(fem) + 1:
-            return skel[: -len(fem)] + masc
-    return None
-
-
-def _allowed_edits(length: int, text: str) -> int:
-    """Spelling slips tolerated in one token: 0 for Han characters (each is a syllable), 1 up to five
-    letters, 2 beyond (three or more edits make another name: Barakhoev vs Barkhanoev)."""
-    if any("\u4e00" <= c <= "\u9fff" for c in text):
-        return 0
-    return 1 if length <= 5 else 2
-
-
-def _spelling(t1: Token, t2: Token) -> tuple[float, str]:
-    edits = min(OSA.distance(t1.latin, t2.latin), OSA.distance(t1.skel, t2.skel))
-    length = max(len(t1.latin), len(t2.latin))
-    if edits <= _allowed_edits(length, t1.text + t2.text):
-        return 1.0 - 0.1 * edits, f"{edits} letter{'s' if edits > 1 else ''} apart"
-    if length >= 4 and (t1.latin[::-1] == t2.latin or sorted(t1.latin) == sorted(t2.latin)):
-        return 0.8, "same letters reordered"
-    sim = max(Levenshtein.normalized_similarity(t1.skel, t2.skel),
-              Levenshtein.normalized_similarity(t1.latin, t2.latin))
-    return min(sim, 0.7), "different spelling"
-
-
-_CONS_RULES = [(re.compile(r"sh|sch"), "S"), (re.compile(r"ch|tsch"), "C"), (re.compile(r"kh|gh"), "g"),
-               (re.compile(r"th|dh"), "t"), (re.compile(r"ph|f|v|p"), "b"), (re.compile(r"ck|q|c|k"), "k"),
-               (re.compile(r"x"), "ks"), (re.compile(r"[zs]"), "s"), (re.compile(r"l"), "r"),
-               (re.compile(r"d"), "t"), (re.compile(r"[aeiouywh]"), ""), (re.compile(r"(.)\1+"), r"\1")]
-
-
-@lru_cache(maxsize=200_000)
-def _consonants(latin: str) -> str:
-    """Consonant key for comparing a name written without vowels (Arabic, Hebrew) or with added ones
-    (Japanese kana): vowels, h and glides dropped, p/b/f/v, t/d, k/q/c/kh, s/z/sh and l/r merged."""
-    for rx, rep in _CONS_RULES:
-        latin = rx.sub(rep, latin)
-    return latin
-
-
-def _consonantal_sim(t1: Token, t2: Token) -> tuple[float, str]:
-    c1, c2 = _consonants(t1.latin), _consonants(t2.latin)
-    if not c1 or not c2:
-        return 0.0, "no consonants to compare"
-    if c1 == c2:
-        return 0.9, "same consonants (abjad or kana spelling)"
-    if min(len(c1), len(c2)) >= 3 and OSA.distance(c1, c2) <= 1:
-        return 0.8, "consonants one apart (abjad or kana spelling)"
-    return 0.4, "different consonants"
-
-
-def _iso9_c(cyr: Token, lat: Token) -> bool:
-    """True when ``lat`` is an ISO 9 / GOST 7.79 spelling (c for ц) of the Cyrillic token ``cyr``."""
-    if "c" not in lat.latin or not any("\u0400" <= ch <= "\u04ff" for ch in cyr.text):
-        return False
-    return skeleton(re.sub(r"c(?!h)", "ts", lat.latin)) == cyr.skel
-
-
-@lru_cache(maxsize=500_000)
-def _token_sim(t1: Token, t2: Token) -> tuple[float, str]:
-    """Similarity of two tokens in 0..1 (or -1 for a gender mismatch) and the rule that decided it."""
-    if t1.role == "initial" or t2.role == "initial":
-        if t1.role == t2.role:
-            return (0.9, "same initial") if t1.latin == t2.latin else (0.0, "different initials")
-        ini, full = (t1, t2) if t1.role == "initial" else (t2, t1)
-        if full.latin[:1] == ini.latin or full.skel[:1].lower() == ini.latin:
-            return 0.85, f"initial {ini.text} of {full.text}"
-        return 0.0, "initial does not fit"
-    if t1.role == "patronymic" and t2.role == "patronymic":
-        if t1.skel == t2.skel or (_pat_groups(t1) & _pat_groups(t2)):
-            if (t1.skel.endswith(("na",)) != t2.skel.endswith(("na",))):
-                return 0.0, "patronymics of different gender"
-            return 1.0, "same patronymic (equivalent father's names)"
-        s, rule = _spelling(t1, t2)
-        if s >= 0.8 and rule != "same letters reordered":
-            return s, "patronymic " + rule
-        return 0.0, "different patronymics"
-    if t1.skel == t2.skel:
-        return 1.0, "same spelling" if t1.latin == t2.latin else "transliteration variant"
-    if t1.consonantal != t2.consonantal:
-        return _consonantal_sim(t1, t2)
-    m1, m2 = _masc(t1.skel), _masc(t2.skel)
-    if (m1 and m1 == t2.skel) or (m2 and m2 == t1.skel):
-        return -1.0, "gendered surname forms (male vs female)"
-    iso = _iso9_c(t1, t2) or _iso9_c(t2, t1)
-    if iso:
-        return 1.0, "ISO 9 / GOST 7.79 c = ц"
-    g1, g2 = t1.groups, t2.groups
-    if g1 and g2:
-        common = {g.group for g in g1} & {g.group for g in g2}
-        if common:
-            full = any(g.kind == "full" and g.group in common for g in g1) and any(
-                g.kind == "full" and g.group in common for g in g2)
-            name = sorted(common)[0]
-            if full:
-                return 1.0, f"given-name equivalents (table: {name})"
-            return 0.9, f"diminutive (table: {name})"
-    s, rule = _spelling(t1, t2)
-    if g1 and g2 and any(g.kind == "full" for g in g1) and any(g.kind == "full" for g in g2):
-        return min(s, 0.6), "different given names (table)"
-    return s, rule
-
-
 def _weight(t: Token) -> float:
     if t.role == "initial":
         return 0.4
@@ -248,6 +125,18 @@ def _weight(t: Token) -> float:
 
 def _joined(tokens: list[Token], i: int, n: int) -> str:
     return "".join(t.skel for t in tokens[i:i + n])
+
+
+def _part_name(pa: ParsedName, ta: Token, pb: ParsedName, tb: Token) -> str:
+    """The part a token plays (surname, given, patronymic, initial), read from either parsed name."""
+    for p, t in ((pa, ta), (pb, tb)):
+        if t.role in ("patronymic", "initial"):
+            return t.role
+        if t.text == p.surname:
+            return "surname"
+        if t.text in p.given.split():
+            return "given"
+    return "name part"
 
 
 def _lower(cap: float, reason: str, new: float, new_reason: str) -> tuple[float, str]:
@@ -295,7 +184,7 @@ def _compare_tokens(pa: ParsedName, pb: ParsedName) -> NameComparison:
         for j, y in enumerate(tb):
             if j in used_b:
                 continue
-            s, rule = _token_sim(x, y)
+            s, rule = token_sim(x, y)
             cand.append((s, rule, i, j))
     cand.sort(key=lambda c: -abs(c[0]) if c[0] < 0 else -c[0])
     cap = 1.0
@@ -308,7 +197,7 @@ def _compare_tokens(pa: ParsedName, pb: ParsedName) -> NameComparison:
             used_a.add(i)
             used_b.add(j)
             cap, cap_reason = _lower(cap, cap_reason, 0.5, rule)
-            parts.append(PartResult("surname", ta[i].text, tb[j].text, 0.0, rule))
+            parts.append(PartResult(_part_name(pa, ta[i], pb, tb[j]), ta[i].text, tb[j].text, 0.0, rule))
             pairs.append((0.0, rule, i, j))
             continue
         pat = ta[i].role == "patronymic" and tb[j].role == "patronymic"
@@ -319,7 +208,7 @@ def _compare_tokens(pa: ParsedName, pb: ParsedName) -> NameComparison:
             rule += " (but as father's name on one side only)"
         used_a.add(i)
         used_b.add(j)
-        part = "patronymic" if pat else "token"
+        part = "patronymic" if pat else _part_name(pa, ta[i], pb, tb[j])
         parts.append(PartResult(part, ta[i].text, tb[j].text, round(s, 4), rule))
         pairs.append((s, rule, i, j))
         if pat and s < 0.5:
@@ -333,10 +222,9 @@ def _compare_tokens(pa: ParsedName, pb: ParsedName) -> NameComparison:
         num += w * s
         den += w
     for t in left_a + left_b:
-        den += 0.25 * _weight(t)
-        parts.append(PartResult(t.role if t.role in ("patronymic",) else "token",
-                                t.text if t in left_a else "", t.text if t in left_b else "", 0.0,
-                                "only in one name"))
+        den += 0.2 * _weight(t)
+        parts.append(PartResult(_part_name(pa, t, pb, t), t.text if t in left_a else "",
+                                t.text if t in left_b else "", 0.0, "only in one name"))
     if not pairs:
         return _result(0.0, parts, "no name part in common")
     score = num / den if den else 0.0
@@ -346,6 +234,8 @@ def _compare_tokens(pa: ParsedName, pb: ParsedName) -> NameComparison:
     elif (strong_left[0] and len(left_b) > len(strong_left[1])) or (strong_left[1] and len(left_a) >
                                                                   len(strong_left[0])):
         cap, cap_reason = _lower(cap, cap_reason, _CAP_CONFLICT, "an initial does not fit the other name")
+    elif len(left_a) > len(strong_left[0]) and len(left_b) > len(strong_left[1]):
+        cap, cap_reason = _lower(cap, cap_reason, _CAP_CONFLICT, "different initials")
     if all(t.role == "initial" for t in ta) or all(t.role == "initial" for t in tb):
         cap, cap_reason = _lower(cap, cap_reason, 0.75, "initials only")
     weak = [p for p in pairs if p[0] < 0.75]

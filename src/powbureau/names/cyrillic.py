@@ -1,8 +1,7 @@
 """Cyrillic names in Latin letters: one matching transliteration plus the systems in real use.
 
-``to_latin`` is the matching transliteration (Tuvan/Kazakh/Mongolian letters ү ө ң һ ұ қ ғ ә first);
-``spellings`` lists what Russian and Ukrainian passports, BGN/PCGN, GOST/ISO 9 and the Ukrainian
-national system write, using the iuliia and translitua libraries."""
+``to_latin`` matches (Tuvan ү ө ң һ pre-pass first); ``spellings`` lists Russian/Ukrainian passport,
+BGN/PCGN, GOST/ISO 9 and Ukrainian national forms via the iuliia and translitua libraries."""
 
 from __future__ import annotations
 

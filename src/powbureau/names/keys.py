@@ -43,11 +43,12 @@ def name_keys(text: str) -> frozenset[str]:
     """Coarse whole-name keys for blocking (at most 12), upper-case ASCII.
 
     Korean names: ``K:<surname RR>:<given-name consonants>`` per surname reading, so 백광혁,
-    Paek Kwang Hyok and Пэк Кван Хёк share ``K:BAEK:KNHK``. Other names: ``N:<surname skeleton>:<given>``
-    and ``C:<surname consonants>:<given>`` with the given name as its table group (Oleksandr and
-    Aleksandr -> ALEXANDER) or its first letter; both ends are tried as the surname. The skeleton folds
-    doubled letters and transliteration variants, the consonant key absorbs one-vowel slips
-    (ABBOT/ABBOTT, Lukashnko/Lukashenko). Empty for a name without letters."""
+    Paek Kwang Hyok and Пэк Кван Хёк share ``K:BAEK:KNHK``. Other names, trying both ends as the
+    surname: ``N:<surname skeleton>:<given>`` with the given name as its table group (Oleksandr and
+    Aleksandr -> ALEXANDER) and as its first letter; ``P:<first four letters of the surname
+    skeleton>:<letter>`` and ``C:<surname consonants>:<letter>``, which absorb a one-letter slip at the
+    end or in a vowel (ABBOT/ABBOTT, Juare/Juarez, Lukashnko/Lukashenko). The skeleton folds doubled
+    letters and transliteration variants. Empty for a name without letters."""
     p = parse_name(text)
     keys: list[str] = []
     for r in p.korean:
@@ -55,14 +56,23 @@ def name_keys(text: str) -> frozenset[str]:
             for giv in sorted(_korean_given(r)):
                 keys.append(f"K:{sur}:{giv}")
     core = [t for t in p.tokens if t.role not in ("patronymic", "initial")]
+    if len(core) < 2:
+        core = [t for t in p.tokens if t.role != "initial"]
+    initials = [t for t in p.tokens if t.role == "initial"]
     if len(core) == 1:
-        keys += [f"N:{core[0].skel}:", f"C:{_cons(core[0].skel.lower())}:"]
+        sur = core[0]
+        letters = [t.latin for t in initials[:1]] or [""]
+        for letter in letters:
+            keys += [f"N:{sur.skel}:{letter}", f"P:{sur.skel[:4]}:{letter}", f"C:{_cons(sur.skel.lower())}:{letter}"]
     elif core:
-        ends = [(core[0], core[1]), (core[-1], core[0])]
-        for sur, giv in ends:
-            for gid in sorted(_given_ids(giv)):
-                keys.append(f"N:{sur.skel}:{gid}")
-                keys.append(f"C:{_cons(sur.skel.lower())}:{gid}")
+        n_keys: list[str] = []
+        other: list[str] = []
+        for sur, giv in ((core[0], core[1]), (core[-1], core[0])):
+            letter = giv.skel[:1].lower()
+            n_keys += [f"N:{sur.skel}:{gid}" for gid in sorted(_given_ids(giv) | {letter})]
+            if len(sur.skel) >= 4:  # short surnames would make huge blocks from P/C keys
+                other += [f"P:{sur.skel[:4]}:{letter}", f"C:{_cons(sur.skel.lower())}:{letter}"]
+        keys += n_keys + other
     out: list[str] = []
     for k in keys:
         k = _ascii_up(k)
@@ -75,7 +85,8 @@ def name_keys(text: str) -> frozenset[str]:
 def token_keys(text: str) -> frozenset[str]:
     """Per-token search keys, upper-case ASCII: the skeleton of every token (ABBOT and ABBOTT -> ABOT;
     Гнатюк, Hnatiuk, Gnatyuk -> HNATIUK), given-name groups (``G:ALEXANDER``), and for Korean names
-    ``KS:<surname RR>`` and ``KG:<given-name consonants>`` so 김정은 finds Kim Jong Un."""
+    ``KS:<surname RR>`` and ``KG:<given-name consonants>`` so 김정은 finds Kim Jong Un; a lone token
+    that is a Korean surname (Paek, Пэк, 백) also gets ``KS:<surname RR>``."""
     p = parse_name(text)
     keys: set[str] = set()
     for t in p.tokens:
@@ -86,6 +97,11 @@ def token_keys(text: str) -> frozenset[str]:
     for r in p.korean:
         keys.update(_ascii_up(f"KS:{s}") for s in _korean_surnames(r))
         keys.update(_ascii_up(f"KG:{g}") for g in _korean_given(r))
+    if not p.korean:  # a lone surname (Paek, Пэк, 백) still finds the Korean names that carry it
+        tab = korean.surnames()
+        for t in p.tokens:
+            hangul = (tab.latin(t.latin) | tab.cyrillic(t.text) | ({t.text} if t.text in tab.hangul else set()))
+            keys.update(_ascii_up(f"KS:{korean.romanize(h)}") for h in hangul)
     keys.discard("")
     return frozenset(keys)
 

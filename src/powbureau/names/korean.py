@@ -1,8 +1,7 @@
-"""Korean names in Hangul, Latin and Cyrillic: romanization, the surname table and folded keys.
+"""Korean names in Hangul, Latin and Cyrillic: romanization, the surname table, syllable readings.
 
-A Korean name is compared as surname + given name; the given name as an ordered sequence of syllables
-whatever the spacing or hyphens. ``fold`` maps RR, McCune–Reischauer, DPRK and ad-hoc spellings of
-a syllable sequence to one key; ``cyr_to_latin`` reads the Kontsevich system and Russian press forms."""
+``*_segments`` read a given name as consonant classes and the Hangul vowels each spelling can stand for
+(RR, McCune–Reischauer, DPRK, ad-hoc, Kontsevich), compared in order; ``fold`` is a coarse key for blocking."""
 
 from __future__ import annotations
 
@@ -58,9 +57,10 @@ _FOLD = [
     (re.compile(r"ae|ai|ay"), "e"),
     (re.compile(r"u"), "o"),
     (re.compile(r"ng"), "N"),
+    (re.compile(r"ck"), "k"),
     (re.compile(r"tch|ch|jj|j|ts|tz|z|c"), "C"),
     (re.compile(r"sh|ss"), "s"),
-    (re.compile(r"kk|gg|ck|kh|g|q"), "k"),
+    (re.compile(r"kk|gg|kh|g|q"), "k"),
     (re.compile(r"tt|th|d"), "t"),
     (re.compile(r"pp|ph|b|f"), "p"),
     (re.compile(r"v"), "w"),

@@ -24,6 +24,8 @@ _PRE = str.maketrans({"š": "sh", "Š": "sh", "č": "ch", "Č": "ch", "ž": "zh"
                       "â": "ya", "Â": "ya", "û": "yu", "Û": "yu", "ë": "yo", "Ë": "yo", "è": "e",
                       "È": "e", "ê": "ye", "Ê": "ye", "ï": "yi", "Ï": "yi"})
 _NON_ALPHA = re.compile(r"[^a-z]")
+# Modern Greek spells word-initial g, b, d with two letters (Γκονόρ = Gonord); ICU reads them letter by letter.
+_GREEK_START = {"γκ": "g", "μπ": "b", "ντ": "d"}
 
 
 @lru_cache(maxsize=300_000)
@@ -37,6 +39,8 @@ def latinize(token: str) -> str:
         return ""
     if script in ("cyrillic", "mixed") and any("\u0400" <= c <= "\u052f" for c in token):
         token = cyrillic.to_latin(token)
+    if token[:2].lower() in _GREEK_START:
+        token = _GREEK_START[token[:2].lower()] + token[2:]
     if script == "hangul" or any("\uac00" <= c <= "\ud7a3" for c in token):
         token = korean.romanize(token)
     token = token.lower().translate(_PRE)

@@ -6,7 +6,7 @@ table, longest match first; East Slavic names are read in either order, the patr
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from . import korean
@@ -26,6 +26,7 @@ _APOS = str.maketrans("", "", "'’ʼ`‘ʻ")
 _LEET = str.maketrans("013457", "oieast")
 NASAB = frozenset({"bin", "ibn", "ben", "bint", "binti", "ould"})
 _ABD = frozenset({"abd", "abdel", "abdul", "abdal", "abdol", "abdoul", "abdu"})
+_ASSIMILATE = re.compile(r"(?<=[kgnmbpt])r")  # ㄹ after a consonant is read ㄴ (영랑 -> yeongnang)
 _KO_SPLIT = re.compile(r"[\s,;.()\[\]\"/_]+")
 
 
@@ -93,6 +94,8 @@ def _is_initials(raw: str) -> bool:
 
 
 def _tokens(norm: str) -> tuple[list[Token], list[str]]:
+    """Core tokens of a normalized name (titles and particles dropped, initials split, the token after
+    bin/ibn marked as a father's name, East Slavic patronymics by suffix) and the tokens that failed."""
     table = given_names()
     out: list[Token] = []
     failed: list[str] = []
@@ -116,8 +119,6 @@ def _tokens(norm: str) -> tuple[list[Token], list[str]]:
             nasab_next = True
             continue
         if lat in PARTICLES or lat in TITLES:
-            if out and out[-1].latin == "abdul":
-                continue
             continue
         if lat in _ABD:
             lat = "abdul"
@@ -137,6 +138,8 @@ def _tokens(norm: str) -> tuple[list[Token], list[str]]:
 
 
 def _korean_readings(norm: str, script: str) -> tuple[KoreanReading, ...]:
+    """The ways to read a name as Korean: Hangul split by the surname table (two-syllable surnames first),
+    Latin or Cyrillic with a table surname at either end and romanized Korean syllables for the rest."""
     tab = korean.surnames()
     table = given_names()
     if script == "hangul":
@@ -154,8 +157,9 @@ def _korean_readings(norm: str, script: str) -> tuple[KoreanReading, ...]:
                 cands.append((s[0], s[1:]))
         out = []
         for sur, giv in cands:
-            keys = frozenset({"".join(korean.fold(korean.rr_syllable(c)) for c in giv),
-                              korean.fold(korean.romanize(giv))})
+            rr = korean.romanize(giv)
+            keys = frozenset({"".join(korean.fold(korean.rr_syllable(c)) for c in giv), korean.fold(rr),
+                              korean.fold(_ASSIMILATE.sub("n", rr))})
             out.append(KoreanReading(sur, frozenset({sur}), korean.fold(korean.romanize(sur)), giv, keys,
                                      korean.hangul_segments(giv), giv, False, "surname_first"))
         return tuple(out)
@@ -195,12 +199,11 @@ def _korean_readings(norm: str, script: str) -> tuple[KoreanReading, ...]:
             key = "".join(korean.fold(korean.cyr_to_latin(p)) for p in pieces)
             out.append(KoreanReading(sur, han, korean.fold(korean.cyr_to_latin(sur)), " ".join(given),
                                      frozenset({key}), korean.cyr_segments(tuple(pieces)), None, True, order))
-    # A hyphenated or multi-piece given name at one end settles the order (Song-chol Ryu).
+    # A hyphenated given name at one end settles the order (Song-chol Ryu).
     if len(out) == 2:
-        first_given = out[1].given
         if "-" in toks[0] and "-" not in toks[-1]:
             out = [r for r in out if r.order == "surname_last"] or out
-        elif "-" in toks[-1] and "-" not in toks[0] and first_given:
+        elif "-" in toks[-1] and "-" not in toks[0]:
             out = [r for r in out if r.order == "surname_first"] or out
     return tuple(out)
 
@@ -230,6 +233,9 @@ def parse_name(text: str) -> ParsedName:
     script = detect_script(norm)
     tokens, failed = _tokens(norm)
     readings = _korean_readings(norm, script if script != "mixed" else "latin")
+    if readings:  # O, I, U: a one-letter Korean surname (오, 이, 우), not an initial
+        surs = {r.surname for r in readings}
+        tokens = [replace(t, role="other") if t.role == "initial" and t.text in surs else t for t in tokens]
     surname = given = patronymic = ""
     order = "unknown"
     if readings:

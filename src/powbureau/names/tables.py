@@ -27,6 +27,7 @@ class GivenNames:
     def __init__(self) -> None:
         self.by_skel: dict[str, set[NameGroup]] = {}
         self.forms: set[str] = set()
+        self.initials: dict[str, set[str]] = {}
         text = resources.files("powbureau.names").joinpath("data/given_names.tsv").read_text("utf-8")
         for line in text.splitlines():
             if not line.strip() or line.startswith("#"):
@@ -37,9 +38,15 @@ class GivenNames:
                 if form:
                     lat = latinize(form)
                     self.forms.add(lat)
+                    if lat:
+                        self.initials.setdefault(group, set()).add(lat[0])
                     key = skeleton(lat)
                     if key:
                         self.by_skel.setdefault(key, set()).add(NameGroup(group, gender, kind))
+
+    def fits_initial(self, groups: frozenset[NameGroup], letter: str) -> bool:
+        """True when some form of one of ``groups`` starts with ``letter`` (A. for Oleksandr/Aleksandr)."""
+        return any(letter in self.initials.get(g.group, ()) for g in groups)
 
     def is_form(self, latin: str) -> bool:
         """True when a lower-case ASCII token is written exactly as a form in the table (Sergei, Anna)."""

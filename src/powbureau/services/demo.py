@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select
 
 from ..domain.errors import Conflict
-from ..domain.lifecycle import INITIAL_STATUS, StatusEvent
+from ..domain.lifecycle import INITIAL_STATUS
 from ..domain.person import new_id
 from ..domain.roles import Actor, require
 from ..domain.statement import Statement

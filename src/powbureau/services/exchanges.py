@@ -293,13 +293,11 @@ def transition(uow: UnitOfWork, actor: Actor, exchange_id: str, verb: str, *, re
                 ex.agree(wishes, medical)
         except RefoulementRefused as exc:
             raise _plain(exc) from None
-        if verb in ("propose", "agree"):
-            pass
-        elif verb == "reopen":
+        if verb == "reopen":
             ex.reopen()
         elif verb == "close":
             ex.close()
-        else:
+        elif verb == "cancel":
             if not reason.strip():
                 raise ValidationFailed("say why the exchange is cancelled")
             ex.cancel(reason.strip())
