@@ -72,7 +72,8 @@ def blocking_sql(order: str, settings: LinkSettings) -> str:
     WITH kaw AS (SELECT * FROM ka WHERE key NOT LIKE 'S|%'), kbw AS (SELECT * FROM kb WHERE key NOT LIKE 'S|%'),
     kas AS (SELECT * FROM ka WHERE key LIKE 'S|%'), kbs AS (SELECT * FROM kb WHERE key LIKE 'S|%'),
     cell AS (SELECT key, ylo AS y, count(*) AS n FROM kbw WHERE ylo IS NOT NULL GROUP BY key, ylo),
-    win AS (SELECT c1.key, c1.y, sum(c2.n) AS n FROM cell c1 JOIN cell c2
+    lcell AS (SELECT DISTINCT key, ylo AS y FROM kaw WHERE ylo IS NOT NULL),
+    win AS (SELECT c1.key, c1.y, sum(c2.n) AS n FROM lcell c1 JOIN cell c2
             ON c1.key = c2.key AND c2.y BETWEEN c1.y - {w} AND c1.y + {w} GROUP BY c1.key, c1.y),
     okcell AS (SELECT key, y FROM win WHERE n <= {cap}),
     freq AS (SELECT key, count(*) AS n FROM kb GROUP BY key),

@@ -31,12 +31,17 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _plain(exc: RefoulementRefused) -> RefoulementRefused:
-    """The same refusal with JSON-ready details (the eligibility explanations), for the API's error body."""
+def _plain(exc: RefoulementRefused, conn: Connection) -> RefoulementRefused:
+    """The same refusal naming each person by name and id, with JSON-ready details (the eligibility
+    explanations) for the API's error body."""
     d = exc.details
-    items = d if isinstance(d, list) else [d] if d is not None else []
-    details = [{"person_id": e.person_id, **_eligibility_view(e)} for e in items if isinstance(e, Eligibility)]
-    return RefoulementRefused(exc.message, details=details or None)
+    items = [e for e in (d if isinstance(d, list) else [d]) if isinstance(e, Eligibility)]
+    nm = names_of(conn, [e.person_id for e in items])
+    message = exc.message
+    for pid, name in nm.items():
+        message = message.replace(pid, f"{name} ({pid})", 1)
+    details = [{"person_id": e.person_id, "name": nm.get(e.person_id), **_eligibility_view(e)} for e in items]
+    return RefoulementRefused(message, details=details or None)
 
 
 def _load(conn: Connection, exchange_id: str) -> Exchange:
@@ -176,7 +181,7 @@ def add_outgoing(uow: UnitOfWork, actor: Actor, exchange_id: str, person_id: str
         try:
             verdict = ex.add_outgoing(person_id, wishes[person_id], medical.get(person_id))
         except RefoulementRefused as exc:
-            raise _plain(exc) from None
+            raise _plain(exc, conn) from None
         entry = next(e for e in ex.outgoing if e.person_id == person_id)
         crepo.add_member(conn, ex.id, actor, _now(), outgoing=entry)
         audit.append(conn, actor=actor.name, action="exchange.add_outgoing", target=ex.id,
@@ -292,7 +297,7 @@ def transition(uow: UnitOfWork, actor: Actor, exchange_id: str, verb: str, *, re
             elif verb == "agree":
                 ex.agree(wishes, medical)
         except RefoulementRefused as exc:
-            raise _plain(exc) from None
+            raise _plain(exc, conn) from None
         if verb == "reopen":
             ex.reopen()
         elif verb == "close":
@@ -331,7 +336,7 @@ def execute(uow: UnitOfWork, actor: Actor, exchange_id: str, *, crossed: Iterabl
         try:
             result = ex.execute(record, wishes, medical)
         except RefoulementRefused as exc:
-            raise _plain(exc) from None
+            raise _plain(exc, conn) from None
         for status, pid in result.status_changes:
             p = repo.get_person(conn, pid)
             if p is None:
