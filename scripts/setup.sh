@@ -32,8 +32,12 @@ fi
 stamp=.venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)
 if [ ! -f "$stamp" ]; then
   echo "setup: installing Python packages into .venv (PyICU compiles from source: about 2 minutes the first time)"
-  .venv/bin/pip install -q --upgrade pip wheel setuptools
-  .venv/bin/pip install -q -e '.[dev,spark]'
+  log=.venv/install.log
+  if ! { .venv/bin/pip install --upgrade pip wheel setuptools && .venv/bin/pip install -e '.[dev,spark]'; } >"$log" 2>&1; then
+    tail -n 40 "$log" >&2
+    echo "setup: pip install failed; the whole log is in $log" >&2
+    exit 1
+  fi
   rm -f .venv/.installed-*
   touch "$stamp"
 fi

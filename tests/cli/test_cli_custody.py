@@ -79,4 +79,4 @@ def test_motivating_case_through_the_cli(cli):
     if shutil.which("pdftotext"):
         text = subprocess.run(["pdftotext", str(cli.tmp / made["pdf"]), "-"], capture_output=True, text=True,
                               check=True).stdout
-        assert all(n in text for n in ("백", "광혁", "Baek", "리", "성철", "Seongcheol"))
+        assert all(n in text for n in ("백", "광혁", "Paek", "Kwang-hyok", "리", "성철", "Song-chol"))

@@ -67,7 +67,7 @@ def test_case16_exchange_lists_pair_one_to_one(background):
     reg = background + [LinkRecord("r1", ("김혁찬",), "1998-02-11", "KP1234567")]
     out = reconcile(twins, reg)
     assert sum(1 for r in out if r.person_id == "r1") <= 1
-    assert all(r.status != "matched" or r.score >= LinkSettings().match_threshold for r in out)
+    assert all(r.status != "matched" or r.score >= LinkSettings().reconcile_threshold for r in out)
 
 
 def test_case18_partial_dates_and_ages_are_compatible(background):

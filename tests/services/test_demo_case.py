@@ -60,7 +60,7 @@ def test_demo_walks_through_the_motivating_case(bureau, tmp_path, monkeypatch):
     out = cards.export_cards(uow, OPERATOR, tmp_path / "cards", [paek, ri])
     if shutil.which("pdftotext"):
         text = subprocess.run(["pdftotext", out["pdf"], "-"], capture_output=True, text=True, check=True).stdout
-        for name in ("백", "광혁", "Baek", "Gwanghyeok", "리", "성철", "Ri", "Seongcheol"):
+        for name in ("백", "광혁", "Paek", "Kwang-hyok", "리", "성철", "Ri", "Song-chol"):
             assert name in text, name
 
     # The notification export verifies and never says that Ri wants to remain.

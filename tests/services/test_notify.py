@@ -52,7 +52,7 @@ def test_export_is_signed_verifies_and_marks_notifications_sent(world, tmp_path)
     doc = json.loads(Path(r["json"]).read_text(encoding="utf-8"))
     assert doc["recipient"].startswith("ICRC Central Tracing Agency") and len(doc["notifications"]) == 3
     paek = next(n["person"] for n in doc["notifications"] if n["person"]["person_id"] == world.paek)
-    assert paek["surname"] == "백" and paek["name_latin"] == "Baek Gwanghyeok" and paek["serving_power"] == "KP"
+    assert paek["surname"] == "백" and paek["name_latin"] == "Paek Kwang-hyok" and paek["serving_power"] == "KP"
     assert "АК-4417290" not in json.dumps(doc, ensure_ascii=False)  # the other man's document stays home
     assert notify.due(uow, REGISTRAR) == []  # sent: no longer due
     with pytest.raises(ValidationFailed, match="nothing is due"):
@@ -99,8 +99,8 @@ def test_capture_cards_print_hangul_and_latin_names_and_only_the_health_box(worl
     registry.add_statement(uow, MEDIC, world.paek, "diagnosis", "shrapnel in the left shoulder",
                            source_kind="observation", source_ref="camp hospital")
     [card] = cards.capture_cards(uow, REGISTRAR, [world.paek])
-    assert (card.surname.original, card.surname.latin) == ("백", "Baek")
-    assert (card.given_names.original, card.given_names.latin) == ("광혁", "Gwanghyeok")
+    assert (card.surname.original, card.surname.latin) == ("백", "Paek")
+    assert (card.given_names.original, card.given_names.latin) == ("광혁", "Kwang-hyok")
     assert card.service_number == "" and card.health == frozenset({"slightly_wounded"})
     r = cards.export_cards(uow, ADMIN, tmp_path, [world.paek, world.ri, world.ivanov])
     assert r["cards"] == 3
@@ -108,7 +108,7 @@ def test_capture_cards_print_hangul_and_latin_names_and_only_the_health_box(worl
     if tool is None:
         pytest.skip("pdftotext (poppler-utils) is not installed")
     text = subprocess.run([tool, r["pdf"], "-"], capture_output=True, text=True, check=True).stdout
-    for name in ("백", "광혁", "Baek", "Gwanghyeok", "리", "성철", "Seongcheol", "Иванов", "Ivanov"):
+    for name in ("백", "광혁", "Paek", "Kwang-hyok", "리", "성철", "Song-chol", "Иванов", "Ivanov", "Petr"):
         assert name in text, name
     assert "shrapnel" not in text and "Slightly wounded" in text
     with pytest.raises(PermissionDenied):

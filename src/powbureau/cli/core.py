@@ -18,6 +18,7 @@ def register(app: typer.Typer) -> None:
     app.command()(search)
     app.command()(show)
     app.command()(status)
+    app.command()(retract)
     app.add_typer(user_app, name="user")
 
 
@@ -57,6 +58,13 @@ def demo(ctx: typer.Context, json_out: bool = typer.Option(False, "--json")) -> 
         print_json(summary)
     else:
         console.print(f"demo bureau seeded: {summary['persons']} persons; try `powbureau search 백광혁`")
+        users = summary.get("users") or {}
+        if users:
+            console.print("demo users (passwords shown once):")
+            for name, info in users.items():
+                role = info.get("role", "") if isinstance(info, dict) else ""
+                pw = info.get("password", info) if isinstance(info, dict) else info
+                console.print(f"  {name:<12} {role:<14} {pw}")
 
 
 def search(
@@ -74,9 +82,10 @@ def search(
     if json_out:
         print_json([h.__dict__ for h in hits])
         return
-    t = Table("id", "name", "born", "kind", "status", "score")
+    t = Table("name", "born", "kind", "status", "score")
+    t.add_column("id", no_wrap=True, min_width=26)
     for h in hits:
-        t.add_row(h.person_id, h.name, h.birth_date or "", h.kind, h.status, f"{h.score:.2f}")
+        t.add_row(h.name, h.birth_date or "", h.kind, h.status, f"{h.score:.2f}", h.person_id)
     console.print(t if hits else f"nobody found for {text!r}")
 
 
@@ -165,3 +174,20 @@ def user_password(
         print_json({"name": name, **({} if pw else {"password": made})})
     else:
         console.print(f"new password for {name}" + ("" if pw else f" (shown once): [bold]{made}[/bold]"))
+
+
+def retract(
+    ctx: typer.Context,
+    statement_id: str = typer.Argument(..., help="The statement id shown by `powbureau show PERSON_ID --json`."),
+    reason: str = typer.Option(..., help="Why the statement is withdrawn (kept in the record)."),
+    json_out: bool = typer.Option(False, "--json"),
+) -> None:
+    """Withdraw a wrong statement; it stays in the record, marked retracted, with your reason."""
+    from ..services.registry import retract_statement
+
+    st: State = ctx.obj
+    retract_statement(st.bureau().uow, st.actor(), statement_id, reason)
+    if json_out:
+        print_json({"statement_id": statement_id, "retracted": True})
+    else:
+        console.print(f"statement {statement_id} retracted")

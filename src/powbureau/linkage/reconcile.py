@@ -36,7 +36,7 @@ class Candidate:
 class ReconcileRow:
     """The outcome for one list row (DESIGN.md §5 reconcile output).
 
-    ``status``: ``matched`` (``person_id`` set, score ≥ match threshold, no rival within the ambiguity margin),
+    ``status``: ``matched`` (``person_id`` set, score ≥ reconcile threshold, no rival within the ambiguity margin),
     ``ambiguous`` (two or more candidates close together, an initial-only name, or the best person taken by a
     stronger row) or ``unmatched``; ``candidates``: every candidate at or above the review threshold, best first."""
 
@@ -87,7 +87,7 @@ def reconcile(list_records: Sequence[LinkRecord], registry_records: Sequence[Lin
                               f" candidates within {settings.ambiguity_margin:g} bits of each other")
     # one-to-one assignment, strongest evidence first
     edges = [k for row, ks in by_row.items() if row not in contested for k in ks
-             if sc.prob[k] >= settings.match_threshold]
+             if sc.prob[k] >= settings.reconcile_threshold]
     edges.sort(key=lambda k: (-sc.weight[k], int(sc.i[k]), int(sc.j[k])))
     row_to: dict[int, int] = {}
     taken: dict[int, int] = {}

@@ -18,8 +18,10 @@ Engine = Literal["duckdb", "spark"]
 class LinkSettings:
     """How to link.
 
-    match_threshold: probability (0..1) from which a pair counts as the same person (dedupe ``match``,
-      reconcile ``matched``); review_threshold: lowest probability a pair is reported at all.
+    match_threshold: probability (0..1) from which a dedupe pair is a ``match`` (a clustering may join it);
+    reconcile_threshold: probability from which a list row's best, unrivalled candidate is ``matched`` (each
+      row and each person at most once; the cross-script bench chose 0.5); review_threshold: lowest probability
+      a pair is reported at all.
     ambiguity_margin: match weight in bits (log2 Bayes factor) within which two candidates of one list row are
       "close together", so the row is ``ambiguous``.
     birth_window_years: blocking joins name keys of births at most this many years apart (Korean age, ±2).
@@ -34,8 +36,9 @@ class LinkSettings:
       depend on it."""
 
     match_threshold: float = 0.9
+    reconcile_threshold: float = 0.5
     review_threshold: float = 0.3
-    ambiguity_margin: float = 3.0
+    ambiguity_margin: float = 1.0
     birth_window_years: int = 2
     max_key_block: int = 50
     u_sample_pairs: int = 50_000
@@ -51,10 +54,11 @@ class LinkSettings:
     version: str = "fs-1"
 
     def __post_init__(self) -> None:
-        if not 0.0 < self.review_threshold <= self.match_threshold < 1.0:
+        low, high = self.review_threshold, min(self.match_threshold, self.reconcile_threshold)
+        if not (0.0 < low <= high and max(self.match_threshold, self.reconcile_threshold) < 1.0):
             raise ValidationFailed(
                 f"thresholds must satisfy 0 < review_threshold ({self.review_threshold}) <= match_threshold "
-                f"({self.match_threshold}) < 1 — adjust the settings")
+                f"({self.match_threshold}) and reconcile_threshold ({self.reconcile_threshold}) < 1 — adjust the settings")
         if self.engine not in ("duckdb", "spark"):
             raise ValidationFailed(f"engine '{self.engine}' is unknown — use duckdb or spark")
         if self.birth_window_years < 0 or self.max_key_block < 2 or self.u_sample_pairs < 100:

@@ -32,7 +32,9 @@ def spark_session(master: str | None = None) -> Any:
         os.environ["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(paths))
         _SESSION = (SparkSession.builder.master(master or os.environ.get("POWBUREAU_SPARK_MASTER", "local[2]"))
                     .appName("powbureau-linkage")
-                    .config("spark.sql.shuffle.partitions", "4")
+                    .config("spark.sql.shuffle.partitions", "2")
+                    .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+                    .config("spark.default.parallelism", "2")
                     .config("spark.ui.enabled", "false")
                     .config("spark.ui.showConsoleProgress", "false")
                     .config("spark.driver.memory", "2g")
@@ -85,10 +87,13 @@ def spark_block_and_compare(a: Prepared, b: Prepared | None, settings: LinkSetti
 
 def _df(spark: Any, table: Any) -> Any:
     """A Spark DataFrame from an Arrow key table, keeping nulls as SQL NULL (not NaN)."""
-    kinds = {"key": "string", "ini": "boolean"}
-    schema = ", ".join(f"{n} {kinds.get(n, 'long')}" for n in table.column_names)
-    cols = [table.column(n).to_pylist() for n in table.column_names]
-    return spark.createDataFrame(list(zip(*cols)), schema)
+    try:
+        return spark.createDataFrame(table)  # pyspark >= 4 takes an Arrow table directly (nulls kept)
+    except (TypeError, ValueError):  # pragma: no cover - older pyspark
+        kinds = {"key": "string", "ini": "boolean"}
+        schema = ", ".join(f"{n} {kinds.get(n, 'long')}" for n in table.column_names)
+        cols = [table.column(n).to_pylist() for n in table.column_names]
+        return spark.createDataFrame(list(zip(*cols)), schema)
 
 
 def _empty_sn(spark: Any) -> Any:

@@ -5,6 +5,7 @@ fill it. Names appear in their original script and in Latin; the only health dat
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,6 +16,7 @@ from ..domain.errors import NotFound, ValidationFailed
 from ..domain.statement import SOURCE_PRIORITY, Statement
 from ..domain.roles import Actor, require
 from ..io.cards import CaptureCard, TwoScripts, write_cards_pdf
+from .. import names
 from ..names.cyrillic import to_latin as cyrillic_to_latin
 from ..names.korean import romanize
 from ..store import audit, custody_repo as crepo, repositories as repo
@@ -49,9 +51,7 @@ def declared_values(stmts: Iterable[Statement], retracted: Iterable[str] = ()) -
     return out
 
 
-def latin(text: str) -> str:
-    """A Latin transliteration for the card: Hangul by Revised Romanization, Cyrillic by the passport system;
-    Latin text unchanged. Each word capitalised."""
+def _fallback(text: str) -> str:
     words = []
     for w in text.split():
         if any("\uac00" <= ch <= "\ud7a3" for ch in w):
@@ -62,9 +62,37 @@ def latin(text: str) -> str:
     return " ".join(words)
 
 
-def two(text: str | None) -> TwoScripts | None:
+def _is_latin(text: str) -> bool:
+    return all(not ch.isalpha() or "LATIN" in unicodedata.name(ch, "") for ch in text)
+
+
+def latin(text: str, serving_power: str = "") -> str:
+    """A Latin form of ``text`` for the card and the CTA: Hangul in the DPRK system for a person serving the DPRK
+    (``KP``) and in Revised Romanization otherwise; Cyrillic in the Russian passport (ICAO) system; Latin text
+    unchanged. Spellings come from ``names.variants``; a plain syllable-by-syllable transliteration otherwise."""
+    if _is_latin(text):
+        return text
+    spellings = names.variants(text).get("spellings", {})
+    for system in (("dprk",) if serving_power.upper() == "KP" else ()) + ("revised_romanization", "ru_passport_icao"):
+        value = spellings.get(system)
+        if value and _is_latin(value):
+            return value
+    return _fallback(text)
+
+
+def latin_parts(surname: str, given: str | None, serving_power: str = "") -> tuple[str, str | None]:
+    """Latin (surname, given names): a Korean name is romanized whole (surname first), then split."""
+    if given and all("\uac00" <= ch <= "\ud7a3" for ch in surname + given):
+        whole = latin(surname + given, serving_power)
+        head, _, rest = whole.partition(" ")
+        if rest:
+            return head, rest
+    return latin(surname, serving_power), latin(given, serving_power) if given else None
+
+
+def two(text: str | None, serving_power: str = "", latin_form: str | None = None) -> TwoScripts | None:
     """A name in its original script with its Latin form (None for no name)."""
-    return TwoScripts(text, latin(text)) if text else None
+    return TwoScripts(text, latin_form or latin(text, serving_power)) if text else None
 
 
 def _split(full: str) -> tuple[str, str]:
@@ -95,14 +123,17 @@ def card_for(conn: Connection, person_id: str, today: datetime | None = None) ->
     surname, given = name_parts(v)
     if not surname:
         raise ValidationFailed(f"{person_id} has no name recorded; register his name before printing his card")
-    given = " ".join(x for x in (given, v.get("patronymic")) if x) or "—"
+    given = " ".join(x for x in (given, v.get("patronymic")) if x) or None
+    sp = v.get("serving_power", "")
+    sur_latin, given_latin = latin_parts(surname, given, sp)
     history = repo.status_history(conn, person_id)
     camps = [e for e in history if e.to_status == "interned"]
     med = crepo.latest_medical(conn, [person_id]).get(person_id)
     return CaptureCard(
-        person_id=person_id, serving_power=v.get("serving_power", ""), surname=two(surname), given_names=two(given),
-        father_given_name=two(v.get("father_given_name")), birth_date=v.get("birth_date", ""),
-        birth_place=two(v.get("birth_place")), rank=v.get("rank", ""), service_number=v.get("service_number", ""),
+        person_id=person_id, serving_power=sp, surname=two(surname, sp, sur_latin),
+        given_names=two(given, sp, given_latin) or TwoScripts("—"),
+        father_given_name=two(v.get("father_given_name"), sp), birth_date=v.get("birth_date", ""),
+        birth_place=two(v.get("birth_place"), sp), rank=v.get("rank", ""), service_number=v.get("service_number", ""),
         family_address=v.get("next_of_kin", ""), taken_prisoner_on=v.get("capture_date", ""),
         coming_from=v.get("capture_place", ""),
         health=frozenset(m for m in (med["health_box"].split(",") if med else []) if m),

@@ -168,7 +168,7 @@ def import_list(uow: UnitOfWork, actor: Actor, opts: ImportOptions, *, progress:
         "imported": len(rows), "rejected": n_rejected, "list_id": list_id, "persons": len(prows),
         "statements": n_statements, "encoding": parsed.encoding, "delimiter": parsed.delimiter,
         "rejects_file": str(rejects_file) if rejects_file else None,
-        "warnings": [str(w) for w in getattr(parsed, "warnings", [])],
+        "warnings": [str(w) for w in parsed.warnings] + _merged_note(rows),
     }
 
 
@@ -179,3 +179,14 @@ def _bulk_index(conn, stmts: list[Statement]) -> None:  # noqa: ANN001
 
     pairs = {(k, s.person_id) for s in stmts for k in keys_for_statement(s)}
     repo.insert_many(conn, name_keys, [{"key": k, "person_id": p} for k, p in pairs])
+
+
+def _merged_note(rows: list) -> list[str]:  # noqa: ANN001
+    """A warning naming the rows that repeat an earlier row's external_id (stored as one person)."""
+    same = [r for r in rows if r.same_person_as]
+    if not same:
+        return []
+    shown = ", ".join(f"row {r.line} = row {r.same_person_as}" for r in same[:10])
+    more = f" and {len(same) - 10} more" if len(same) > 10 else ""
+    return [f"{len(same)} row(s) repeat the external_id of an earlier row and were stored as that person under "
+            f"a second name ({shown}{more}); `powbureau show` lists both names"]

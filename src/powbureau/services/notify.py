@@ -23,7 +23,7 @@ from ..store.db import database_url
 from ..store.tables import persons, status_events
 from ..store.tables_custody import custody_events, notifications_sent
 from ..store.uow import UnitOfWork
-from .cards import declared_values, latin, name_parts
+from .cards import declared_values, latin_parts, name_parts
 from .custody import names_of
 
 KEY_NAME = "powbureau-signing-key.pem"
@@ -120,7 +120,8 @@ def message_fields(conn: Connection, person_id: str) -> tuple[str, dict[str, obj
     fields: dict[str, object] = {p: v for p, v in values.items() if p in rules.SERVING_POWER_FIELDS and v}
     surname, given = name_parts(values)
     if surname:
-        fields["name_latin"] = latin(" ".join(x for x in (surname, given, values.get("patronymic")) if x))
+        given = " ".join(x for x in (given, values.get("patronymic")) if x) or None
+        fields["name_latin"] = " ".join(x for x in latin_parts(surname, given, values.get("serving_power", "")) if x)
     p = repo.get_person(conn, person_id)
     fields["status"] = p["status"]
     history = repo.status_history(conn, person_id)

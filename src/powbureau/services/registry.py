@@ -143,7 +143,7 @@ def show(uow: UnitOfWork, actor: Actor, person_id: str) -> PersonView:
     with uow.transaction() as conn:
         p = repo.get_person(conn, person_id)
         if p is None:
-            raise NotFound(f"no person with id {person_id!r}; find the id with `powbureau search NAME`")
+            raise NotFound(f"no person with id {person_id!r}; find the full id with `powbureau search NAME --json`")
         ss = repo.statements_for(conn, [person_id])[person_id]
         gone = repo.retracted_ids(conn, [s.id for s in ss])
         view: ResolvedView = resolve(ss, gone, actor=actor, same_value=same_value)
