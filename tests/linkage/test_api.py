@@ -16,7 +16,8 @@ from .conftest import population
 
 def test_public_api_is_pinned():
     assert sorted(linkage.__all__) == ["Candidate", "CandidatePair", "FSModel", "FieldEvidence", "LinkRecord",
-                                       "LinkSettings", "ReconcileRow", "cluster", "dedupe", "reconcile"]
+                                       "LinkSettings", "ReconcileRow", "cluster", "dedupe", "prepare_registry",
+                                       "reconcile"]
 
 
 def test_runs_are_deterministic():

@@ -5,11 +5,11 @@ Whoever runs the CLI can open the database, so it acts as the local ``operator``
 
 from __future__ import annotations
 
-import sys
+import signal
 
 import typer
 
-from ._common import State, console, fail, print_json
+from ._common import State, err_console, fail, print_json
 from ..domain.errors import PowBureauError
 
 app = typer.Typer(
@@ -57,13 +57,18 @@ _mount()
 
 def main() -> None:
     """Console entry point: runs the app; a ``PowBureauError`` becomes ``error: <reason>`` and exit code 1."""
+    signal.signal(signal.SIGINT, _interrupted)
     try:
         app()
     except PowBureauError as exc:
         fail(exc.message, code=exc.code)
-    except KeyboardInterrupt:
-        console.print("interrupted: nothing was written by the unfinished operation")
-        sys.exit(130)
+
+
+def _interrupted(signum, frame) -> None:  # noqa: ANN001
+    """Ctrl-C: say so on one line; the KeyboardInterrupt then rolls the open transaction back (exit 130)."""
+    err_console.print("interrupted: the unfinished operation was rolled back; nothing of it was written",
+                      markup=False, highlight=False)
+    raise KeyboardInterrupt
 
 
 __all__ = ["app", "main", "print_json"]

@@ -34,8 +34,11 @@ class State:
 
     def actor(self):  # noqa: ANN201
         """The acting user: ``--as`` or the local operator."""
+        from ..domain.errors import NotAuthenticated
         from ..services.users import OPERATOR, actor_named
 
+        if self.as_user is not None and not self.as_user.strip():
+            raise NotAuthenticated("--as needs a user name; leave it out to act as the local operator")
         return actor_named(self.bureau().uow, self.as_user or OPERATOR)
 
 

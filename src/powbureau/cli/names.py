@@ -14,6 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from ..domain.errors import NotFound, PowBureauError, ValidationFailed
+from ..io.csv_safe import safe_cell
 from ..names import MATCH_THRESHOLD, compare_names, variants
 from ._common import console, err_console, fail, print_json
 
@@ -142,8 +143,8 @@ def score_pairs(
     try:
         with out.open("w", encoding="utf-8", newline="") as fh:
             w = csv.writer(fh)
-            w.writerow(header + ["score", "is_match"])
-            w.writerows(out_rows)
+            w.writerow([safe_cell(c) for c in header + ["score", "is_match"]])
+            w.writerows([[safe_cell(c) for c in r] for r in out_rows])
     except OSError as exc:
         fail(f"{out}: cannot write the output file ({exc.strerror}); choose another --out path")
     for e in errors:

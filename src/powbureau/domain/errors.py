@@ -104,3 +104,10 @@ class SignatureInvalid(PowBureauError):
 
     code = "signature_invalid"
     http_status = 422
+
+
+class StoreUnavailable(PowBureauError):
+    """The database named by ``POWBUREAU_DB`` cannot be opened or is not a POW Bureau database."""
+
+    code = "store_unavailable"
+    http_status = 503

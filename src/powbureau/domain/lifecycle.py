@@ -84,3 +84,18 @@ def check_transition(kind: str, current: str, target: str) -> str:
         options = ", ".join(sorted(allowed)) or "none (final status)"
         raise IllegalTransition(f"a {kind} cannot go from {current} to {target}; allowed from {current}: {options}")
     return RULES.get(target, "")
+
+
+def require_consent(person_id: str, target: str, wishes) -> None:  # noqa: ANN001
+    """Refuse to record a detainee as ``repatriated`` unless his latest wish is a verified ``return``.
+
+    Non-refoulement (GC III Art. 109(3), ICRC practice): no one is handed back against his will, whether through
+    an exchange or a plain status change. ``wishes`` are his ``RepatriationWish`` values. Raises
+    ``RefoulementRefused`` naming the reason; other targets pass."""
+    from .errors import RefoulementRefused
+    from .wish import explain_wish, is_verified_return
+
+    if target == "repatriated" and not is_verified_return(wishes):
+        raise RefoulementRefused(
+            f"person {person_id} cannot be recorded as repatriated: {explain_wish(wishes)}; a detainee is "
+            "repatriated only on a verified wish to return (non-refoulement, GC III Art. 109(3))")

@@ -183,10 +183,19 @@ def _cyrillic_share(data: bytes) -> float:
     return pure / len(words)
 
 
+def _mostly_utf8(data: bytes) -> bool:
+    """True for a UTF-8 file with a few damaged bytes: valid multi-byte characters outnumber the undecodable
+    bytes at least ten to one (its bad lines are then reported, not the whole file read as a code page)."""
+    text = data[:200_000].decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    good = sum(1 for ch in text if ord(ch) > 127) - bad
+    return good >= 10 * bad > 0
+
+
 def detect_encoding(data: bytes) -> str:
     """The encoding name the bureau will read ``data`` with.
 
-    Order: BOM (UTF-8, UTF-16 LE/BE) → UTF-16 shape without BOM → strict UTF-8 → CP949 when at least 60 % of
+    Order: BOM (UTF-8, UTF-16 LE/BE) → UTF-16 shape without BOM → strict UTF-8 → UTF-8 with a few damaged bytes → CP949 when at least 60 % of
     the non-ASCII characters read as Hangul and most non-ASCII lines decode (an EUC-KR file is read as its
     superset CP949, known case 22) → cp1251 when at least 80 % read as Cyrillic letters → charset-normalizer's
     best guess, normalised → cp1251 as the last resort.
@@ -205,6 +214,8 @@ def detect_encoding(data: bytes) -> str:
         return "utf-8"
     except UnicodeDecodeError:
         pass
+    if _mostly_utf8(data):
+        return "utf-8"
     share, good, failed = _hangul_share(data)
     if share >= 0.6 and good > failed:
         return "cp949"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from powbureau.domain.errors import ValidationFailed
 from powbureau.io.csv_safe import write_csv
-from powbureau.io.encodings import decode_bytes
+from powbureau.io.encodings import decode_bytes, detect_encoding
 from powbureau.io.formats import ListSource, ReadContext, open_csv, open_json, open_xlsx, sniff_delimiter
 from powbureau.io.properties import IGNORE
 from powbureau.io.rows import IMPORT_KINDS, Column, ImportRow, RowError
@@ -139,6 +139,8 @@ def open_list(
         raise ValidationFailed(f"{path.name}: the file is empty — export the list again")
     ctx = ReadContext(path.name, IMPORT_KINDS[kind], mapping or {}, date_order.upper() if date_order else None)
     fmt = _format_of(path, data)
+    if fmt != "xlsx":
+        refuse_binary(path, data)
     if fmt == "xlsx":
         source = open_xlsx(data, ctx)
     else:
@@ -181,6 +183,32 @@ def write_rejects(path: Path, headers: tuple[str, ...], errors: list[RowError]) 
 
 def _properties(columns: tuple[Column, ...]) -> tuple[str, ...]:
     return tuple(c.property for c in columns if c.property and c.property != IGNORE)
+
+
+_MAGIC = (
+    (b"PK\x03\x04", "a ZIP archive (an XLSX workbook?) — give an XLSX file its .xlsx name, or save it as CSV"),
+    (b"\xd0\xcf\x11\xe0", "an old Excel (.xls) or Word file — save it as .xlsx or CSV"),
+    (b"\x89PNG", "a PNG image, not a list"),
+    (b"\xff\xd8\xff", "a JPEG image, not a list"),
+    (b"GIF8", "a GIF image, not a list"),
+    (b"%PDF", "a PDF document — export the list as CSV or XLSX"),
+)
+
+
+def refuse_binary(path: Path, data: bytes) -> None:
+    """Raise ``ValidationFailed`` when ``data`` (read as a CSV or JSON list) is a binary file: a known file
+    signature, or many control bytes in its first 8 KiB (UTF-16 text, with or without a BOM, is text)."""
+    for magic, what in _MAGIC:
+        if data.startswith(magic):
+            raise ValidationFailed(f"{path.name}: this is {what}; nothing was imported")
+    head = data[:8192]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or detect_encoding(head).startswith("utf-16"):
+        return
+    control = sum(1 for b in head if b < 9 or 13 < b < 32 and b != 26)
+    if control > max(8, len(head) // 50):
+        raise ValidationFailed(
+            f"{path.name}: this is a binary file, not a text table ({control} control bytes in the first "
+            f"{len(head)}) — export the list as CSV (UTF-8), XLSX or JSON; nothing was imported")
 
 
 def _format_of(path: Path, data: bytes) -> str:

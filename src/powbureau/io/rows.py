@@ -144,6 +144,10 @@ class RowBuilder:
                 errors.append((col, f"{len(raw)} characters is longer than the limit of {MAX_FIELD_CHARS} — "
                                     "shorten the cell or move the text to notes in another record"))
                 continue
+            if "\x00" in raw:
+                errors.append((col, "the cell holds a NUL byte (a damaged or binary export) — remove it and "
+                                    "export the list again"))
+                continue
             try:
                 if handler == _TEXT:
                     value = " ".join(raw.split())
@@ -158,6 +162,9 @@ class RowBuilder:
                     self._names(values, prop, raw, derive=derive and prop == "name_full")
                 elif handler == _DATE:
                     pd = parse_written_date(raw, date_order=self.date_order)
+                    if pd.earliest() > date.today():
+                        raise ValidationFailed(f"'{raw.strip()}' is in the future — check the date (and the "
+                                               "day/month order: --date-order)")
                     values.append(_new(RowValue, (prop, pd.iso(), raw, None, False, 0, pd, ())))
                 elif handler == _NAME:
                     value = clean_name(raw)

@@ -5,6 +5,7 @@ with m/u estimated from the data; per-field explanations; clusters that never ch
 
 from powbureau.linkage.cluster import cluster
 from powbureau.linkage.dedupe import CandidatePair, dedupe
+from powbureau.linkage.engine import prepare_registry
 from powbureau.linkage.explain import FieldEvidence
 from powbureau.linkage.model import FSModel
 from powbureau.linkage.reconcile import Candidate, ReconcileRow, reconcile
@@ -12,4 +13,4 @@ from powbureau.linkage.records import LinkRecord
 from powbureau.linkage.settings import LinkSettings
 
 __all__ = ["Candidate", "CandidatePair", "FSModel", "FieldEvidence", "LinkRecord", "LinkSettings", "ReconcileRow",
-           "cluster", "dedupe", "reconcile"]
+           "cluster", "dedupe", "prepare_registry", "reconcile"]

@@ -86,8 +86,12 @@ def blocking_sql(order: str, settings: LinkSettings) -> str:
            JOIN kbw r ON l.key = r.key AND l.day = r.day WHERE {order} AND f.n <= {cap * 5}),
     p3 AS (SELECT l.idx AS i, r.idx AS j FROM kaw l JOIN freq f ON l.key = f.key JOIN kbw r ON l.key = r.key
            WHERE {order} AND (l.ylo IS NULL OR r.ylo IS NULL) AND f.n <= {max(2, cap // 2)}),
-    p5 AS (SELECT l.idx AS i, r.idx AS j FROM kas l JOIN freq f ON l.key = f.key JOIN kbs r ON l.key = r.key
-           WHERE {order} AND (l.ini OR r.ini) AND f.n <= {cap * 20}
+    kbs_ok AS (SELECT kbs.* FROM kbs JOIN freq f ON kbs.key = f.key WHERE f.n <= {cap * 20}),
+    p5 AS (SELECT l.idx AS i, r.idx AS j FROM (SELECT * FROM kas WHERE ini) l JOIN kbs_ok r ON l.key = r.key
+           WHERE {order} AND (l.ylo IS NULL OR r.ylo IS NULL OR (l.ylo - {w} <= r.yhi AND r.ylo - {w} <= l.yhi))
+           UNION ALL
+           SELECT l.idx AS i, r.idx AS j FROM kas l JOIN (SELECT * FROM kbs_ok WHERE ini) r ON l.key = r.key
+           WHERE {order} AND NOT l.ini
              AND (l.ylo IS NULL OR r.ylo IS NULL OR (l.ylo - {w} <= r.yhi AND r.ylo - {w} <= l.yhi))),
     p4 AS (SELECT l.idx AS i, r.idx AS j FROM sa l JOIN snf ON l.key = snf.key JOIN sb r ON l.key = r.key
            WHERE {order})
@@ -103,7 +107,13 @@ def block_pairs(a: Prepared, b: Prepared | None, settings: LinkSettings,
     ``b`` None: dedupe within ``a`` (left index < right index). Otherwise link ``a`` (a list) to ``b`` (a
     registry); key frequencies are counted on ``b``. Pure: runs on a private in-memory DuckDB."""
     own = con is None
-    con = con or duckdb.connect(":memory:")
+    if con is None:
+        import tempfile
+
+        con = duckdb.connect(":memory:", config={
+            "memory_limit": f"{settings.duckdb_memory_gib}GB", "threads": settings.n_workers(),
+            "preserve_insertion_order": False,
+            "temp_directory": f"{tempfile.gettempdir()}/powbureau-duckdb"})
     try:
         ka = _key_table(a)
         sa = _sn_table(a)

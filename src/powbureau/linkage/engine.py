@@ -85,18 +85,28 @@ def _may_reach_review(model: FSModel, gamma: np.ndarray, settings: LinkSettings)
     return probability(bound) >= settings.review_threshold
 
 
-def prepare_sides(left: Sequence[LinkRecord], right: Sequence[LinkRecord] | None,
+def prepare_registry(records: Sequence[LinkRecord], settings: LinkSettings | None = None) -> Prepared:
+    """Prepare a registry once (name keys, dates, codes) so that many lists can be reconciled against it
+    without recomputing its keys; pass the result to ``reconcile`` in place of the records."""
+    settings = settings or LinkSettings()
+    return prepare(records, settings.extra_fields, side="registry ", workers=settings.n_workers())
+
+
+def prepare_sides(left: Sequence[LinkRecord], right: Sequence[LinkRecord] | Prepared | None,
                   settings: LinkSettings) -> tuple[Prepared, Prepared]:
     """Prepare one side (dedupe: ``right`` None) or both, with shared codes and term frequencies."""
     w = settings.n_workers()
     a = prepare(left, settings.extra_fields, side="list " if right is not None else "", workers=w)
-    b = a if right is None else prepare(right, settings.extra_fields, side="registry ", workers=w)
+    if isinstance(right, Prepared):
+        b = right
+    else:
+        b = a if right is None else prepare(right, settings.extra_fields, side="registry ", workers=w)
     encode_codes(a, None if b is a else b)
     _term_frequencies(a, b)
     return a, b
 
 
-def score_candidates(left: Sequence[LinkRecord], right: Sequence[LinkRecord] | None,
+def score_candidates(left: Sequence[LinkRecord], right: Sequence[LinkRecord] | Prepared | None,
                      settings: LinkSettings, model: FSModel | None = None) -> Scored:
     """Block, compare, train (unless ``model`` is given) and score. ``right`` None means dedupe ``left``."""
     clock = [time.perf_counter()]

@@ -9,43 +9,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-try:  # the names package is written by another helper; fall back only while it is absent
-    from powbureau.names import MATCH_THRESHOLD, compare_names, name_keys, parse_name, token_keys
+from powbureau.names import MATCH_THRESHOLD, compare_names, name_keys, parse_name, token_keys
 
-    NAMES_AVAILABLE = True
-except ImportError:  # pragma: no cover - temporary fallback
-    NAMES_AVAILABLE = False
-    import icu
-    from rapidfuzz import fuzz
-
-    MATCH_THRESHOLD = 0.85
-    _TR = icu.Transliterator.createInstance("Any-Latin; Latin-ASCII; Lower")
-
-    def _latin(text: str) -> list[str]:
-        return [t for t in re.split(r"[^a-z]+", _TR.transliterate(text)) if t]
-
-    def name_keys(text: str) -> frozenset[str]:
-        toks = _latin(text)
-        keys = {t for t in toks if len(t) >= 2}
-        if toks:
-            keys.add(" ".join(sorted(toks)))
-        return frozenset(keys)
-
-    @dataclass(frozen=True)
-    class _Cmp:
-        score: float
-        is_match: bool
-        reason: str
-
-    def compare_names(a: str, b: str) -> _Cmp:
-        la, lb = " ".join(_latin(a)), " ".join(_latin(b))
-        if not la or not lb:
-            return _Cmp(0.0, False, "a name gave no Latin key")
-        s = fuzz.token_sort_ratio(la, lb) / 100.0
-        return _Cmp(s, s >= MATCH_THRESHOLD, f"token sort ratio {s:.2f} (fallback comparator)")
-
-
-_INITIAL = re.compile(r"^[^\W\d_]\.?$")
 
 
 @dataclass(frozen=True)
@@ -108,7 +73,7 @@ def tokens_of(name: str) -> frozenset[str]:
     hit = _TOKENS.get(name)
     if hit is None:
         try:
-            hit = frozenset(token_keys(name)) if NAMES_AVAILABLE else keys_of(name)
+            hit = frozenset(token_keys(name))
         except Exception:  # pragma: no cover - defensive
             hit = frozenset()
         _TOKENS[name] = hit
@@ -128,19 +93,17 @@ def agreement(a: str, b: str) -> NameAgreement:
 def _tokens(name: str) -> list[tuple[str, bool, frozenset[str]]]:
     """(latin lower-case text, is_initial, possible first letters) per name token; the letters include
     those of given-name equivalents (Oleksandr → a, o). A bare O, I, U or E is a Korean surname, not an initial."""
-    if NAMES_AVAILABLE:
-        try:
-            out = []
-            for t in parse_name(name).tokens:
-                ini = t.role == "initial" and (t.text.upper() not in _ONE_LETTER_NAMES
-                                               or re.search(rf"(?<!\w){re.escape(t.text)}\.", name) is not None)
-                letters = {t.latin[:1].lower()} | {str(g.group)[:1].lower() for g in t.groups}
-                out.append((t.latin.lower(), ini, frozenset(letters)))
-            return out
-        except Exception:  # pragma: no cover - defensive
-            pass
-    return [(t.lower(), bool(_INITIAL.match(t)) and (t.endswith(".") or t.upper() not in _ONE_LETTER_NAMES),
-             frozenset({t[:1].lower()})) for t in re.split(r"[\s,]+", name.strip()) if t]
+    try:
+        tokens = parse_name(name).tokens
+    except Exception:  # pragma: no cover - a name the parser cannot read has no initials we can use
+        return []
+    out = []
+    for t in tokens:
+        ini = t.role == "initial" and (t.text.upper() not in _ONE_LETTER_NAMES
+                                       or re.search(rf"(?<!\w){re.escape(t.text)}\.", name) is not None)
+        letters = {t.latin[:1].lower()} | {str(g.group)[:1].lower() for g in t.groups}
+        out.append((t.latin.lower(), ini, frozenset(letters)))
+    return out
 
 
 _ONE_LETTER_NAMES = frozenset("OIUE")

@@ -14,7 +14,7 @@ from powbureau.domain.errors import ValidationFailed
 from powbureau.linkage.engine import score_candidates
 from powbureau.linkage.explain import evidence, summary
 from powbureau.linkage.model import FSModel
-from powbureau.linkage.records import LinkRecord
+from powbureau.linkage.records import LinkRecord, Prepared
 from powbureau.linkage.settings import LinkSettings
 from powbureau.linkage.vectors import BIRTH_FAR, NAME_INITIAL
 
@@ -48,10 +48,11 @@ class ReconcileRow:
     candidates: tuple[Candidate, ...]
 
 
-def reconcile(list_records: Sequence[LinkRecord], registry_records: Sequence[LinkRecord],
+def reconcile(list_records: Sequence[LinkRecord], registry_records: Sequence[LinkRecord] | Prepared,
               settings: LinkSettings | None = None, model: FSModel | None = None) -> list[ReconcileRow]:
     """One ReconcileRow per list row, in list order. Pure: stores nothing, changes nothing.
 
+    ``registry_records``: the persons, or a registry prepared once with ``prepare_registry``.
     Raises ``ValidationFailed`` for an empty list, a row without a name, repeated row ids or a malformed birth."""
     settings = settings or LinkSettings()
     if not list_records:

@@ -132,6 +132,7 @@ class Prepared:
     texts: dict[str, list[str]]  # per field: normalised text ("" when missing)
     initial_only: np.ndarray
     surname_tf: np.ndarray
+    vocab: dict[str, list[str]] = field(default_factory=dict)  # per field: code -> text (shared by both sides)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -196,3 +197,6 @@ def encode_codes(a: Prepared, b: Prepared | None) -> None:
         for p in (a, b) if b is not None else (a,):
             p.codes[f] = np.array([vocab.setdefault(v, len(vocab)) if v else -1 for v in p.texts[f]],
                                   dtype=np.int64)
+        words = list(vocab)
+        for p in (a, b) if b is not None else (a,):
+            p.vocab[f] = words

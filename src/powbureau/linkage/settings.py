@@ -33,7 +33,7 @@ class LinkSettings:
     tf_clip: term-frequency adjustment bounds in bits. extra_fields: names of ``LinkRecord.extras`` compared.
     engine: ``duckdb`` (one machine) or ``spark`` (pyspark; local mode in tests). seed: makes runs repeatable.
     workers: processes for name keys and comparisons on large inputs (0 = one per CPU); results do not
-      depend on it."""
+      depend on it. duckdb_memory_gib: memory DuckDB may use for blocking before it spills to a temp folder."""
 
     match_threshold: float = 0.9
     reconcile_threshold: float = 0.5
@@ -51,6 +51,7 @@ class LinkSettings:
     engine: Engine = "duckdb"
     seed: int = 20260
     workers: int = 0
+    duckdb_memory_gib: float = 3.0
     version: str = "fs-1"
 
     def __post_init__(self) -> None:

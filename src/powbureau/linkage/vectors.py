@@ -193,10 +193,13 @@ def other_levels(a: Prepared, b: Prepared, i: np.ndarray, j: np.ndarray,
     gamma[:, 4] = _code_levels(a.codes["unit"][i], b.codes["unit"][j])
     fa, fb = a.codes["father"][i], b.codes["father"][j]
     fl = _code_levels(fa, fb)
-    for k in np.flatnonzero(fl == 2):
-        fa_k, fb_k = a.texts["father"][i[k]], b.texts["father"][j[k]]
-        if tokens_of(fa_k) & tokens_of(fb_k) and agreement(fa_k, fb_k).is_match:
-            fl[k] = 1
+    cand = np.flatnonzero(fl == 2)
+    if len(cand):  # compare each distinct pair of fathers' names once
+        uniq, inv = np.unique(np.stack([fa[cand], fb[cand]], axis=1), axis=0, return_inverse=True)
+        words = a.vocab["father"]
+        same = np.array([bool(tokens_of(words[x]) & tokens_of(words[y])) and agreement(words[x], words[y]).is_match
+                         for x, y in uniq], dtype=bool)
+        fl[cand[same[inv.ravel()]]] = 1
     gamma[:, 5] = fl
     col = 6
     for f, keyed in (("place", True), *((e, False) for e in extra_fields)):

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection, select
 
+from ..io.paths import writable_dir
 from ..domain.errors import NotFound, ValidationFailed
 from ..domain.statement import SOURCE_PRIORITY, Statement
 from ..domain.roles import Actor, require
@@ -160,6 +161,8 @@ def export_cards(uow: UnitOfWork, actor: Actor, out_dir: Path | str, person_ids:
     if not cards:
         raise ValidationFailed("no detainee to print a capture card for")
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    writable_dir(out_dir, what="--out")
+    Path(out_dir).mkdir(parents=True, exist_ok=True)
     path = write_cards_pdf(cards, Path(out_dir) / f"capture-cards-{stamp}.pdf", languages=languages)
     with uow.transaction() as conn:
         audit.append(conn, actor=actor.name, action="cards.export", target=path.name,

@@ -110,6 +110,8 @@ def create(uow: UnitOfWork, actor: Actor, counterpart: str) -> dict:
     require(actor, "exchange.write")
     if not counterpart.strip():
         raise ValidationFailed("name the counterpart (the Power holding our own personnel), e.g. RU")
+    if len(counterpart.strip()) > 200:
+        raise ValidationFailed("the counterpart's name is limited to 200 characters; shorten it")
     ex = Exchange(new_id(), counterpart.strip())
     with uow.transaction() as conn:
         crepo.insert_exchange(conn, ex, actor, _now())

@@ -19,6 +19,7 @@ from ..domain.lifecycle import INITIAL_STATUS
 from ..domain.person import new_id
 from ..domain.roles import Actor, require
 from ..domain.statement import SOURCE_KINDS, Statement
+from ..io.paths import writable_file
 from ..io.properties import parse_mapping
 from ..io.readers import read_list
 from ..io.rows import RowError
@@ -83,6 +84,8 @@ def import_list(uow: UnitOfWork, actor: Actor, opts: ImportOptions, *, progress:
             f"{path.name} was already imported as list {prev['id']} ({prev['label']}) on "
             f"{prev['imported_at']:%Y-%m-%d} by {prev['imported_by']}; nothing was imported again"
         )
+    if opts.skip_invalid:
+        writable_file(opts.rejects_path or path.with_name(path.name + ".rejects.csv"), what="rejects file")
     mapping = parse_mapping(opts.mapping) if opts.mapping else None
     parsed = read_list(path, mapping=mapping, encoding=opts.encoding, date_order=opts.date_order, kind=opts.kind)
     fatal = [e for e in parsed.errors if getattr(e, "fatal", False) or e.line is None]

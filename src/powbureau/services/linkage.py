@@ -18,6 +18,7 @@ from ..domain.errors import NotFound, ValidationFailed
 from ..domain.person import new_id
 from ..domain.roles import Actor, require
 from ..io.csv_safe import write_csv
+from ..io.paths import writable_file
 from ..linkage import LinkRecord, LinkSettings
 from ..linkage import dedupe as engine_dedupe
 from ..linkage import reconcile as engine_reconcile
@@ -136,6 +137,8 @@ def reconcile_list(uow, actor: Actor, list_id: str, *, against: str, out: Path |
     candidates join the review queue. Never changes a stored statement. Writes ``out`` (CSV, formula-safe)
     when given. Raises ``NotFound`` for an unknown list, ``ValidationFailed`` for a list without names."""
     require(actor, "linkage.run")
+    if out is not None:
+        writable_file(out, what="--out")
     if against not in AGAINST:
         raise ValidationFailed(f"--against {against!r} is not one of: {', '.join(AGAINST)}")
     with uow.read() as conn:
@@ -171,8 +174,9 @@ def reconcile_list(uow, actor: Actor, list_id: str, *, against: str, out: Path |
             if x.status != "ambiguous":
                 continue
             for c in x.candidates:
-                if (x.row_id, c.person_id) in existing:
+                if (f"list:{x.row_id}", c.person_id) in existing:
                     continue
+                existing.add((f"list:{x.row_id}", c.person_id))
                 conn.execute(candidate_pairs.insert().values(
                     left_id=f"list:{x.row_id}", right_id=c.person_id, score=c.score,
                     explanation=json.dumps({"decision": "review", "summary": c.explanation}, ensure_ascii=False),

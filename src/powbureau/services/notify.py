@@ -18,6 +18,7 @@ from ..domain.errors import NotFound, ValidationFailed
 from ..domain.roles import Actor, require
 from ..io import signing
 from ..io.csv_safe import write_csv
+from ..io.paths import writable_dir
 from ..store import audit, custody_repo as crepo, repositories as repo
 from ..store.db import database_url
 from ..store.tables import persons, status_events
@@ -147,7 +148,7 @@ def export(uow: UnitOfWork, actor: Actor, out_dir: Path | str, today: date | Non
     nothing is due."""
     require(actor, "notify.export")
     today = today or datetime.now(UTC).date()
-    out = Path(out_dir)
+    out = writable_dir(out_dir, what="--out")
     out.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     json_path, csv_path = out / f"notifications-{stamp}.json", out / f"notifications-{stamp}.csv"

@@ -12,7 +12,7 @@ from sqlalchemy import Connection, insert, select
 
 from .. import names
 from ..domain.errors import NotFound, ValidationFailed
-from ..domain.lifecycle import StatusEvent, check_transition
+from ..domain.lifecycle import StatusEvent, check_transition, require_consent
 from ..domain.resolve import ResolvedView, resolve
 from ..domain.roles import RESTRICTED_PROPERTIES, Actor, require
 from ..domain.statement import NAME_PROPERTIES, Retraction, Statement
@@ -185,6 +185,7 @@ def add_statement(
 
     Raises ``NotFound``, ``ValidationFailed`` (unknown property, empty or over-long value), ``PermissionDenied``."""
     require(actor, "medical.write" if prop in RESTRICTED_PROPERTIES else "person.write")
+    value = check_value(prop, value)
     s = Statement(
         person_id=person_id, prop=prop, value=value.strip(), source_kind=source_kind, source_ref=source_ref,
         recorded_by=actor.name, recorded_at=datetime.now(UTC), original=value,
@@ -193,12 +194,39 @@ def add_statement(
     with uow.transaction() as conn:
         if repo.get_person(conn, person_id) is None:
             raise NotFound(f"no person with id {person_id!r}")
+        if interview_id:
+            from ..store.custody_repo import get_interview
+
+            iv = get_interview(conn, interview_id)
+            if iv is None or iv.person_id != person_id:
+                raise NotFound(f"no interview {interview_id!r} with person {person_id}; record the interview first")
         if conn.execute(select(statements.c.id).where(statements.c.id == s.id)).first() is None:
             conn.execute(insert(statements).values(repo.statement_row(s)))
             index_names(conn, [s])
         audit.append(conn, actor=actor.name, action="statement.add", target=person_id,
                      detail={"statement": s.id, "property": prop})
     return s.id
+
+
+def check_value(prop: str, value: str) -> str:
+    """The cleaned ``value`` of ``prop`` as a statement may hold it: dates are real, not in the future and kept
+    at their precision (ISO), countries are ISO 3166 alpha-2, no control characters. Raises ``ValidationFailed``."""
+    from datetime import date
+
+    from ..domain.dates import parse_written_date
+    from ..io.properties import check_country
+
+    if any(ord(ch) < 32 and ch not in "\t\n\r" for ch in value):
+        raise ValidationFailed(f"{prop}: the value holds control characters (e.g. a NUL byte); remove them")
+    value = value.strip()
+    if prop in ("birth_date", "capture_date"):
+        pd = parse_written_date(value, date_order=None)
+        if pd.earliest() > date.today():
+            raise ValidationFailed(f"{prop}: {value!r} is in the future; check the date")
+        return pd.iso()
+    if prop in ("serving_power", "nationality"):
+        return check_country(value)
+    return value
 
 
 def retract_statement(uow: UnitOfWork, actor: Actor, statement_id: str, reason: str) -> None:
@@ -223,11 +251,17 @@ def change_status(
     require(actor, "status.change")
     if not place.strip():
         raise ValidationFailed("a status change needs the place where it happened")
+    if len(place) > 200 or len(note) > 500:
+        raise ValidationFailed("--place is limited to 200 characters and --note to 500; shorten them")
     with uow.transaction() as conn:
         p = repo.get_person(conn, person_id)
         if p is None:
             raise NotFound(f"no person with id {person_id!r}")
         rule = check_transition(p["kind"], p["status"], to_status)
+        if p["kind"] == "detainee":
+            from ..store.custody_repo import wishes_by_person
+
+            require_consent(person_id, to_status, wishes_by_person(conn, [person_id]).get(person_id, []))
         e = StatusEvent(person_id, p["status"], to_status, datetime.now(UTC), place.strip(), actor.name, note)
         repo.add_status_event(conn, e)
         audit.append(conn, actor=actor.name, action="status.change", target=person_id,

@@ -44,8 +44,9 @@ def add_user(uow: UnitOfWork, actor: Actor, name: str, role: str, password: str 
     if len(password) < 10:
         raise ValidationFailed("a password needs at least 10 characters")
     with uow.transaction() as conn:
-        if conn.execute(select(users.c.name).where(users.c.name == name)).first():
-            raise Conflict(f"user {name!r} already exists; choose another name")
+        same = conn.execute(select(users.c.name).where(func.lower(users.c.name) == name.lower())).first()
+        if same:
+            raise Conflict(f"user {same[0]!r} already exists (names are compared ignoring case); choose another name")
         conn.execute(
             insert(users).values(
                 name=name, role=role, password_hash=_hasher.hash(password), created_at=datetime.now(UTC), active=True

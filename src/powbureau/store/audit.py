@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
+from sqlalchemy.exc import SQLAlchemyError
 
 from ..domain.errors import AuditChainBroken
 from .tables import audit_head, audit_log
@@ -63,7 +64,16 @@ def verify(conn: Connection) -> AuditReport:
     """Recompute the chain from the genesis hash; raise ``AuditChainBroken`` naming the first bad entry.
 
     Detects an altered entry (its hash no longer matches its content), a deleted entry (a gap in the sequence
-    or a broken link) and a truncated tail (the head row points past the last entry)."""
+    or a broken link), a truncated tail (the head row points past the last entry), a wiped log (no entry at all:
+    every initialised database has some) and a damaged or dropped table."""
+    try:
+        return _verify(conn)
+    except SQLAlchemyError as exc:
+        raise AuditChainBroken(
+            f"the audit log cannot be read ({exc.orig or exc}); its table was damaged or removed") from None
+
+
+def _verify(conn: Connection) -> AuditReport:
     prev = GENESIS
     expected_seq = 1
     count = 0
@@ -83,7 +93,10 @@ def verify(conn: Connection) -> AuditReport:
         expected_seq += 1
         count += 1
     head = conn.execute(select(audit_head.c.seq, audit_head.c.hash).where(audit_head.c.id == 1)).first()
-    if head is not None and (head[0] != count or head[1] != prev):
+    if count == 0:
+        raise AuditChainBroken(
+            "the audit log is empty, but creating a database writes its first entries: entries were removed")
+    if head is None or head[0] != count or head[1] != prev:
         raise AuditChainBroken(
             f"the audit log ends at entry {count} but its head records entry {head[0]}: entries were removed"
         )
