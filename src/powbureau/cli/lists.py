@@ -45,7 +45,7 @@ def import_cmd(
         task = bar.add_task(f"importing {file.name}", total=None)
 
         def progress(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
+            bar.update(task, completed=done, total=total or None)
 
         summary = import_list(st.bureau().uow, st.actor(), opts, progress=progress)
     if json_out:

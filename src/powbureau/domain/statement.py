@@ -90,9 +90,12 @@ class Statement:
 
 def statement_id(s: Statement) -> str:
     """Content hash (sha256, 32 hex chars) of who/what/source; the same fact from the same source has one id."""
-    key = "\x1f".join(
-        [s.person_id, s.prop, s.value, s.source_kind, s.source_ref, "1" if s.alias else "0"]
-    )
+    return statement_id_of(s.person_id, s.prop, s.value, s.source_kind, s.source_ref, s.alias)
+
+
+def statement_id_of(person_id: str, prop: str, value: str, source_kind: str, source_ref: str, alias: bool) -> str:
+    """The id ``statement_id`` gives a statement with these fields (for bulk paths that build no object)."""
+    key = "\x1f".join([person_id, prop, value, source_kind, source_ref, "1" if alias else "0"])
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
 

@@ -58,6 +58,13 @@ def _sn_table(p: Prepared) -> pa.Table:
     return pa.table({"idx": pa.array(idx, pa.int64()), "key": pa.array(key, pa.string())})
 
 
+def _cached(p: Prepared, name: str, build) -> pa.Table:  # type: ignore[no-untyped-def]
+    """A derived table of ``p``, built once (a registry prepared in advance keeps its key tables)."""
+    if name not in p.cache:
+        p.cache[name] = build(p)
+    return p.cache[name]
+
+
 def blocking_sql(order: str, settings: LinkSettings) -> str:
     """The blocking query over tables ``ka``/``kb`` (idx, key, ylo, yhi, day) and ``sa``/``sb`` (idx, key).
 
@@ -115,8 +122,8 @@ def block_pairs(a: Prepared, b: Prepared | None, settings: LinkSettings,
             "preserve_insertion_order": False,
             "temp_directory": f"{tempfile.gettempdir()}/powbureau-duckdb"})
     try:
-        ka = _key_table(a)
-        sa = _sn_table(a)
+        ka = _cached(a, "key_table", _key_table)
+        sa = _cached(a, "sn_table", _sn_table)
         con.register("ka", ka)
         con.register("sa", sa)
         if b is None:
@@ -124,8 +131,8 @@ def block_pairs(a: Prepared, b: Prepared | None, settings: LinkSettings,
             con.execute("CREATE OR REPLACE TEMP VIEW sb AS SELECT * FROM sa")
             order = "l.idx < r.idx"
         else:
-            con.register("kb", _key_table(b))
-            con.register("sb", _sn_table(b))
+            con.register("kb", _cached(b, "key_table", _key_table))
+            con.register("sb", _cached(b, "sn_table", _sn_table))
             order = "TRUE"
         sql = blocking_sql(order, settings)
         res = con.sql(sql + " ORDER BY i, j").to_arrow_table()

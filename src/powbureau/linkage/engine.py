@@ -42,11 +42,15 @@ class Scored:
 
 def _term_frequencies(a: Prepared, b: Prepared) -> None:
     """Each record's name frequency: the largest share of ``b`` (the registry) holding one of its keys."""
-    counts = Counter(k for ks in b.keys for k in ks)
+    counts = b.cache.get("key_counts")
+    if counts is None:
+        counts = b.cache["key_counts"] = Counter(k for ks in b.keys for k in ks)
     n = max(len(b), 1)
-    for p in (a, b) if a is not b else (a,):
+    for p in (a, b) if a is not b and "key_counts_tf" not in b.cache else (a,):
         p.surname_tf = np.array([max((counts.get(k, 0) for k in ks), default=0) / n for ks in p.keys])
         p.surname_tf = np.maximum(p.surname_tf, 1.0 / n)
+    if a is not b:
+        b.cache["key_counts_tf"] = True
 
 
 def _random_pairs(na: int, nb: int, same: bool, size: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -88,8 +92,16 @@ def _may_reach_review(model: FSModel, gamma: np.ndarray, settings: LinkSettings)
 def prepare_registry(records: Sequence[LinkRecord], settings: LinkSettings | None = None) -> Prepared:
     """Prepare a registry once (name keys, dates, codes) so that many lists can be reconciled against it
     without recomputing its keys; pass the result to ``reconcile`` in place of the records."""
+    from powbureau.linkage.blocking import _cached, _key_table, _sn_table
+
     settings = settings or LinkSettings()
-    return prepare(records, settings.extra_fields, side="registry ", workers=settings.n_workers())
+    p = prepare(records, settings.extra_fields, side="registry ", workers=settings.n_workers())
+    encode_codes(p, None)
+    _term_frequencies(p, p)
+    p.cache["key_counts_tf"] = True
+    _cached(p, "key_table", _key_table)
+    _cached(p, "sn_table", _sn_table)
+    return p
 
 
 def prepare_sides(left: Sequence[LinkRecord], right: Sequence[LinkRecord] | Prepared | None,

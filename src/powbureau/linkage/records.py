@@ -133,6 +133,7 @@ class Prepared:
     initial_only: np.ndarray
     surname_tf: np.ndarray
     vocab: dict[str, list[str]] = field(default_factory=dict)  # per field: code -> text (shared by both sides)
+    cache: dict = field(default_factory=dict)  # derived tables kept when a registry is prepared once
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -191,12 +192,27 @@ def prepare(records: Sequence[LinkRecord], extra_fields: Sequence[str] = (), *, 
 
 
 def encode_codes(a: Prepared, b: Prepared | None) -> None:
-    """Give both sides shared integer codes per text field (-1 = missing) so equality is vectorised."""
+    """Give both sides shared integer codes per text field (-1 = missing) so equality is vectorised.
+
+    A side that already has codes (a registry prepared once) keeps them; the other side's new values are
+    appended to the shared vocabulary."""
+    sides = (a,) if b is None or b is a else (b, a)
     for f in a.texts:
-        vocab: dict[str, int] = {}
-        for p in (a, b) if b is not None else (a,):
-            p.codes[f] = np.array([vocab.setdefault(v, len(vocab)) if v else -1 for v in p.texts[f]],
-                                  dtype=np.int64)
-        words = list(vocab)
-        for p in (a, b) if b is not None else (a,):
+        index: dict[str, int] = sides[0].cache.setdefault(f"vocab:{f}", {})
+        words: list[str] = sides[0].vocab.setdefault(f, [])
+        for p in sides:
+            if f in p.codes and p is sides[0] and len(sides) == 2:
+                continue
+            codes = np.empty(len(p), dtype=np.int64)
+            for k, v in enumerate(p.texts[f]):
+                if not v:
+                    codes[k] = -1
+                    continue
+                c = index.get(v)
+                if c is None:
+                    c = index[v] = len(words)
+                    words.append(v)
+                codes[k] = c
+            p.codes[f] = codes
+        for p in sides:
             p.vocab[f] = words

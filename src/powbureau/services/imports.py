@@ -8,28 +8,34 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 
 from ..domain.errors import DuplicateImport, ValidationFailed
 from ..domain.lifecycle import INITIAL_STATUS
 from ..domain.person import new_id
 from ..domain.roles import Actor, require
-from ..domain.statement import SOURCE_KINDS, Statement
+from ..domain.statement import SOURCE_KINDS, statement_id_of
 from ..io.paths import writable_file
 from ..io.properties import parse_mapping
-from ..io.readers import read_list
-from ..io.rows import RowError
+from ..io.readers import open_list, write_rejects
+from ..io.rows import ImportRow, RowError
 from ..store import audit, repositories as repo
-from ..store.tables import list_rows, lists, persons, statements
+from ..store.tables import list_rows, lists, name_keys, persons, statements
 from ..store.uow import UnitOfWork
+from .registry import SEARCH_NAME_PROPS, search_keys
 
 KINDS = {"detainees": "detainee", "own_personnel": "own_personnel", "counterpart_list": None}
 MAX_ERRORS_SHOWN = 50
+BATCH = 5000
 Progress = Callable[[int, int], None]
+PERSON_COLS = ("id", "kind", "status", "external_id", "list_id", "created_at", "created_by")
+STATEMENT_COLS = ("id", "person_id", "prop", "value", "original", "script", "alias", "source_kind", "source_ref",
+                  "recorded_by", "recorded_at")
+LIST_ROW_COLS = ("list_id", "line", "external_id", "person_id", "data")
 
 
 @dataclass(frozen=True)
@@ -58,13 +64,71 @@ def _errors_message(path: Path, errors: list) -> str:
     )
 
 
+class _Writer:
+    """Writes batches of valid rows of one list inside the import's transaction."""
+
+    def __init__(self, conn: Connection, list_id: str, person_kind: str | None, source_kind: str, actor: Actor,
+                 now: datetime) -> None:
+        self.conn, self.list_id, self.person_kind = conn, list_id, person_kind
+        self.source_kind, self.actor, self.now = source_kind, actor.name, now
+        self.pid_by_line: dict[int, str] = {}
+        self.persons = self.statements = self.rows = 0
+        self.digest = hashlib.sha256()
+
+    def taken_ids(self, batch: list[ImportRow]) -> set[str]:
+        """External ids of ``batch`` that already belong to a person of this kind in the registry."""
+        if not self.person_kind:
+            return set()
+        ids = [r.external_id for r in batch if r.external_id and not r.same_person_as]
+        taken: set[str] = set()
+        for i in range(0, len(ids), 500):
+            taken.update(self.conn.execute(select(persons.c.external_id).where(
+                persons.c.kind == self.person_kind, persons.c.external_id.in_(ids[i : i + 500]))).scalars())
+        return taken
+
+    def write(self, batch: list[ImportRow]) -> None:
+        """Insert persons, statements, name keys and list rows for ``batch`` (already validated)."""
+        now = repo.db_time(self.conn, self.now)
+        prows, srows, lrows, keys = [], [], [], set()
+        for r in batch:
+            pid = None
+            if self.person_kind:
+                pid = self.pid_by_line.get(r.same_person_as) if r.same_person_as else None
+                if pid is None:
+                    pid = new_id()
+                    prows.append((pid, self.person_kind, INITIAL_STATUS[self.person_kind], r.external_id,
+                                  self.list_id, now, self.actor))
+                self.pid_by_line[r.line] = pid
+                ref = f"list:{self.list_id}#{r.line}"
+                for v in r.values:
+                    if v.property == "external_id":
+                        continue
+                    sid = statement_id_of(pid, v.property, v.value, self.source_kind, ref, v.alias)
+                    self.digest.update(sid.encode())
+                    srows.append((sid, pid, v.property, v.value, v.original, v.script, v.alias, self.source_kind,
+                                  ref, self.actor, now))
+                    if v.property in SEARCH_NAME_PROPS:
+                        keys.update((k, pid) for k in search_keys(v.value))
+            lrows.append((self.list_id, r.line, r.external_id, pid,
+                          json.dumps([[v.property, v.value, v.original, v.script, v.alias] for v in r.values],
+                                     ensure_ascii=False)))
+        repo.insert_rows(self.conn, persons, PERSON_COLS, prows)
+        repo.insert_rows(self.conn, statements, STATEMENT_COLS, srows)
+        repo.insert_rows(self.conn, list_rows, LIST_ROW_COLS, lrows)
+        repo.insert_rows(self.conn, name_keys, ("key", "person_id"), list(keys))
+        self.persons += len(prows)
+        self.statements += len(srows)
+        self.rows += len(batch)
+
+
 def import_list(uow: UnitOfWork, actor: Actor, opts: ImportOptions, *, progress: Progress | None = None) -> dict:
     """Import ``opts.path``; returns ``{imported, rejected, list_id, persons, statements, encoding, …}``.
 
-    Every value becomes a statement with ``source_kind`` and ``source_ref`` = ``list:<list_id>#<row>``.
-    Raises ``ValidationFailed`` (unreadable file, unknown column, invalid rows without skip_invalid),
-    ``DuplicateImport`` (same content hash already imported), ``PermissionDenied``. One transaction: on any
-    error nothing is written."""
+    Every value becomes a statement with ``source_kind`` and ``source_ref`` = ``list:<list_id>#<row>``. Rows are
+    read and written in batches of 5,000 inside ONE transaction, so memory stays flat and any error leaves
+    nothing behind. Raises ``ValidationFailed`` (unreadable file, unknown column, invalid rows without
+    skip_invalid, an external_id already in the registry), ``DuplicateImport`` (same content already imported),
+    ``PermissionDenied``."""
     require(actor, "list.import")
     if opts.kind not in KINDS:
         raise ValidationFailed(f"--kind {opts.kind!r} is not one of: {', '.join(KINDS)}")
@@ -72,121 +136,86 @@ def import_list(uow: UnitOfWork, actor: Actor, opts: ImportOptions, *, progress:
     if source_kind not in SOURCE_KINDS:
         raise ValidationFailed(f"--source-kind {source_kind!r} is not one of: {', '.join(SOURCE_KINDS)}")
     path = Path(opts.path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ValidationFailed(f"cannot read {path}: {exc.strerror or exc}; check the path") from exc
-    sha = hashlib.sha256(raw).hexdigest()
+    rejects_path = opts.rejects_path or path.with_name(path.name + ".rejects.csv")
+    if opts.skip_invalid:
+        writable_file(rejects_path, what="rejects file")
+    mapping = parse_mapping(opts.mapping) if opts.mapping else None
+    stream = open_list(path, mapping=mapping, encoding=opts.encoding, date_order=opts.date_order, kind=opts.kind)
+    if stream.fatal:
+        raise ValidationFailed(_errors_message(path, stream.header_errors),
+                               details=[str(e) for e in stream.header_errors])
     with uow.read() as conn:
-        prev = repo.list_by_sha(conn, sha)
+        prev = repo.list_by_sha(conn, stream.content_sha256)
     if prev is not None:
         raise DuplicateImport(
             f"{path.name} was already imported as list {prev['id']} ({prev['label']}) on "
             f"{prev['imported_at']:%Y-%m-%d} by {prev['imported_by']}; nothing was imported again"
         )
-    if opts.skip_invalid:
-        writable_file(opts.rejects_path or path.with_name(path.name + ".rejects.csv"), what="rejects file")
-    mapping = parse_mapping(opts.mapping) if opts.mapping else None
-    parsed = read_list(path, mapping=mapping, encoding=opts.encoding, date_order=opts.date_order, kind=opts.kind)
-    fatal = [e for e in parsed.errors if getattr(e, "fatal", False) or e.line is None]
-    if fatal or (parsed.errors and not opts.skip_invalid):
-        raise ValidationFailed(_errors_message(path, fatal or parsed.errors),
-                               details=[str(e) for e in (fatal or parsed.errors)])
-    if not parsed.rows and not parsed.errors:
-        raise ValidationFailed(f"{path.name}: the file has a header but no data rows; nothing was imported")
-    if not parsed.rows:
-        raise ValidationFailed(_errors_message(path, parsed.errors), details=[str(e) for e in parsed.errors])
-    list_id = new_id()
-    person_kind = KINDS[opts.kind]
-    now = datetime.now(UTC)
-    total = len(parsed.rows)
-    rejected: list[RowError] = []
-    rows = parsed.rows
-    # Rows whose external_id already belongs to a person of this kind: a duplicate, refused.
-    with uow.read() as conn:
-        if person_kind:
-            ids = [r.external_id for r in rows if r.external_id]
-            taken: set[str] = set()
-            for i in range(0, len(ids), 500):
-                taken.update(conn.execute(
-                    select(persons.c.external_id).where(
-                        persons.c.kind == person_kind, persons.c.external_id.in_(ids[i : i + 500]))
-                ).scalars())
-            if taken:
-                dup = [r for r in rows if r.external_id in taken]
-                errs = [RowError(r.line, "external_id", f"external_id {r.external_id!r} is already in the registry "
-                                 "for another person; remove the row or give it its own id") for r in dup]
-                if not opts.skip_invalid:
-                    raise ValidationFailed(_errors_message(path, errs), details=[str(e) for e in errs])
-                rejected += errs
-                rows = [r for r in rows if r.external_id not in taken]
-    n_statements = 0
+    list_id, now = new_id(), datetime.now(UTC)
+    errors: list[RowError] = []
     with uow.transaction() as conn:
         conn.execute(lists.insert().values(
-            id=list_id, label=opts.label or path.name, kind=opts.kind, filename=path.name, sha256=sha,
-            encoding=parsed.encoding or parsed.format, source_kind=source_kind, row_count=len(rows), imported_at=now,
-            imported_by=actor.name,
+            id=list_id, label=opts.label or path.name, kind=opts.kind, filename=path.name,
+            sha256=stream.content_sha256, encoding=stream.encoding or stream.format, source_kind=source_kind,
+            row_count=0, imported_at=now, imported_by=actor.name,
         ))
-        pid_by_line: dict[int, str] = {}
-        prows, srows, lrows, stmts = [], [], [], []
-        for done, r in enumerate(rows, 1):
-            pid = None
-            if person_kind:
-                pid = pid_by_line.get(r.same_person_as) if r.same_person_as else None
-                if pid is None:
-                    pid = new_id()
-                    prows.append({"id": pid, "kind": person_kind, "status": INITIAL_STATUS[person_kind],
-                                  "external_id": r.external_id, "list_id": list_id, "created_at": now,
-                                  "created_by": actor.name})
-                pid_by_line[r.line] = pid
-                ref = f"list:{list_id}#{r.line}"
-                for v in r.values:
-                    if v.property == "external_id":
-                        continue
-                    s = Statement(pid, v.property, v.value, source_kind, ref, actor.name, now,
-                                  original=v.original, script=v.script, alias=v.alias)
-                    stmts.append(s)
-                    srows.append(repo.statement_row(s))
-            lrows.append({"list_id": list_id, "line": r.line, "external_id": r.external_id, "person_id": pid,
-                          "data": json.dumps([[v.property, v.value, v.original, v.script, v.alias]
-                                              for v in r.values], ensure_ascii=False)})
-            if progress and (done % 500 == 0 or done == len(rows)):
-                progress(done, total)
-        repo.insert_many(conn, persons, prows)
-        repo.insert_many(conn, statements, srows)
-        repo.insert_many(conn, list_rows, lrows)
-        _bulk_index(conn, stmts)
-        n_statements = len(srows)
-        digest = hashlib.sha256("".join(sorted(s.id for s in stmts)).encode()).hexdigest()
+        w = _Writer(conn, list_id, KINDS[opts.kind], source_kind, actor, now)
+        batch: list[ImportRow] = []
+        merged: list[ImportRow] = []
+        seen = 0
+
+        def flush() -> None:
+            taken = w.taken_ids(batch)
+            for r in batch:
+                if r.external_id in taken and not r.same_person_as:
+                    errors.append(RowError(r.line, "external_id", f"external_id {r.external_id!r} is already in "
+                                           "the registry for another person; remove the row or give it its own id"))
+            good = [r for r in batch if not (r.external_id in taken and not r.same_person_as)]
+            if not errors or opts.skip_invalid:
+                w.write(good)
+            batch.clear()
+            if progress:
+                progress(seen, 0)
+
+        for item in stream:
+            if isinstance(item, RowError):
+                if item.fatal or item.line is None:
+                    raise ValidationFailed(_errors_message(path, [item]), details=[str(item)])
+                errors.append(item)
+                continue
+            seen += 1
+            batch.append(item)
+            if item.same_person_as:
+                merged.append(item)
+            if len(batch) >= BATCH:
+                flush()
+        flush()
+        if errors and not opts.skip_invalid:
+            raise ValidationFailed(_errors_message(path, errors), details=[str(e) for e in errors])
+        if not w.rows:
+            raise ValidationFailed(f"{path.name}: no valid data rows; nothing was imported"
+                                   + (f" ({len(errors)} rejected)" if errors else ""))
+        conn.execute(lists.update().where(lists.c.id == list_id).values(row_count=w.rows))
+        n_rejected = len({e.line for e in errors})
         audit.append(conn, actor=actor.name, action="list.import", target=list_id, detail={
-            "file": path.name, "sha256": sha, "kind": opts.kind, "rows": len(rows), "persons": len(prows),
-            "statements": n_statements, "statements_digest": digest, "rejected": len(parsed.rejected_lines()) + len(rejected),
+            "file": path.name, "sha256": stream.content_sha256, "kind": opts.kind, "rows": w.rows,
+            "persons": w.persons, "statements": w.statements, "statements_digest": w.digest.hexdigest(),
+            "rejected": n_rejected,
         })
     rejects_file = None
-    n_rejected = len(parsed.rejected_lines()) + len(rejected)
-    if n_rejected:
-        rejects_file = opts.rejects_path or path.with_name(path.name + ".rejects.csv")
-        replace(parsed, errors=parsed.errors + rejected).write_rejects(rejects_file)
+    if errors:
+        write_rejects(rejects_path, stream.headers, errors)
+        rejects_file = str(rejects_path)
     return {
-        "imported": len(rows), "rejected": n_rejected, "list_id": list_id, "persons": len(prows),
-        "statements": n_statements, "encoding": parsed.encoding, "delimiter": parsed.delimiter,
-        "rejects_file": str(rejects_file) if rejects_file else None,
-        "warnings": [str(w) for w in parsed.warnings] + _merged_note(rows),
+        "imported": w.rows, "rejected": n_rejected, "list_id": list_id, "persons": w.persons,
+        "statements": w.statements, "encoding": stream.encoding, "delimiter": stream.delimiter,
+        "rejects_file": rejects_file,
+        "warnings": [str(x) for x in stream.warnings] + _merged_note(merged),
     }
 
 
-def _bulk_index(conn, stmts: list[Statement]) -> None:  # noqa: ANN001
-    """Name keys of freshly created persons: no existing keys to consult, insert the distinct pairs."""
-    from .registry import keys_for_statement
-    from ..store.tables import name_keys
-
-    pairs = {(k, s.person_id) for s in stmts for k in keys_for_statement(s)}
-    repo.insert_many(conn, name_keys, [{"key": k, "person_id": p} for k, p in pairs])
-
-
-def _merged_note(rows: list) -> list[str]:  # noqa: ANN001
+def _merged_note(same: list[ImportRow]) -> list[str]:
     """A warning naming the rows that repeat an earlier row's external_id (stored as one person)."""
-    same = [r for r in rows if r.same_person_as]
     if not same:
         return []
     shown = ", ".join(f"row {r.line} = row {r.same_person_as}" for r in same[:10])

@@ -32,11 +32,14 @@ def same_value(prop: str, a: str, b: str) -> bool:
     return False
 
 
+def search_keys(value: str) -> set[str]:
+    """Search keys (at most 64 characters each) of one name in any script."""
+    return {k[:64] for k in names.token_keys(value)}
+
+
 def keys_for_statement(s: Statement) -> set[str]:
     """Search keys of a name statement (empty for other properties)."""
-    if s.prop not in SEARCH_NAME_PROPS:
-        return set()
-    return {k[:64] for k in names.token_keys(s.value)}
+    return search_keys(s.value) if s.prop in SEARCH_NAME_PROPS else set()
 
 
 def index_names(conn: Connection, stmts: list[Statement]) -> None:

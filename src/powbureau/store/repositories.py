@@ -21,15 +21,20 @@ def _utc(dt: datetime) -> datetime:
     return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
 
 
-def insert_many(conn: Connection, table, rows: Sequence[dict]) -> None:  # noqa: ANN001
-    """Insert ``rows`` (dicts with the same keys) into ``table`` with the driver's executemany.
+def db_time(conn: Connection, dt: datetime) -> object:
+    """``dt`` as the driver stores it: naive UTC text for SQLite (the format SQLAlchemy's SQLite dialect reads
+    back), the datetime itself for PostgreSQL. For bulk paths that bypass SQLAlchemy's type processing."""
+    if conn.dialect.name == "sqlite":
+        return (dt.astimezone(UTC) if dt.tzinfo else dt).strftime("%Y-%m-%d %H:%M:%S.%f")
+    return dt
 
-    Bulk path for imports: SQLAlchemy's per-value type processing is skipped, so values must already be
-    driver-ready; datetimes are rendered once per distinct object for SQLite (stored as naive UTC text, the
-    format SQLAlchemy's SQLite dialect reads back)."""
+
+def insert_rows(conn: Connection, table, cols: Sequence[str], rows: Sequence[tuple]) -> None:  # noqa: ANN001
+    """Insert driver-ready tuples (values in ``cols`` order; datetimes through ``db_time``) with executemany.
+
+    The bulk path of imports: SQLAlchemy's per-value processing is skipped, so values must be driver-ready."""
     if not rows:
         return
-    cols = list(rows[0].keys())
     names = ", ".join(f'"{c}"' for c in cols)
     if conn.dialect.paramstyle == "qmark":
         marks = ", ".join("?" for _ in cols)
@@ -37,23 +42,31 @@ def insert_many(conn: Connection, table, rows: Sequence[dict]) -> None:  # noqa:
         marks = ", ".join("%s" for _ in cols)
     else:  # pragma: no cover - other drivers take the portable path
         for i in range(0, len(rows), CHUNK):
-            conn.execute(insert(table), list(rows[i : i + CHUNK]))
+            conn.execute(insert(table), [dict(zip(cols, r)) for r in rows[i : i + CHUNK]])
         return
     sql = f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})'
-    dt_cols = [k for k, c in enumerate(cols) if conn.dialect.name == "sqlite" and isinstance(rows[0][c], datetime)]
-    rendered: dict[int, str] = {}
-
-    def text(v: datetime) -> str:
-        key = id(v)
-        if key not in rendered:
-            rendered[key] = (v.astimezone(UTC) if v.tzinfo else v).strftime("%Y-%m-%d %H:%M:%S.%f")
-        return rendered[key]
-
     for i in range(0, len(rows), CHUNK):
-        batch = [tuple(r[c] for c in cols) for r in rows[i : i + CHUNK]]
-        if dt_cols:
-            batch = [tuple(text(v) if k in dt_cols and v is not None else v for k, v in enumerate(t)) for t in batch]
-        conn.exec_driver_sql(sql, batch)
+        conn.exec_driver_sql(sql, list(rows[i : i + CHUNK]))
+
+
+def insert_many(conn: Connection, table, rows: Sequence[dict]) -> None:  # noqa: ANN001
+    """Insert ``rows`` (dicts with the same keys) with the driver's executemany; datetimes are converted with
+    ``db_time`` once per distinct object."""
+    if not rows:
+        return
+    cols = list(rows[0].keys())
+    cache: dict[int, object] = {}
+
+    def conv(v: object) -> object:
+        if isinstance(v, datetime):
+            if id(v) not in cache:
+                cache[id(v)] = db_time(conn, v)
+            return cache[id(v)]
+        return v
+
+    dt = {k for k, c in enumerate(cols) if any(isinstance(r[c], datetime) for r in rows[:1])}
+    tuples = [tuple(conv(r[c]) if k in dt else r[c] for k, c in enumerate(cols)) for r in rows]
+    insert_rows(conn, table, cols, tuples)
 
 
 def statement_row(s: Statement) -> dict:
