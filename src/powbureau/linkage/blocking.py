@@ -68,8 +68,9 @@ def _cached(p: Prepared, name: str, build) -> pa.Table:  # type: ignore[no-untyp
 def blocking_sql(order: str, settings: LinkSettings) -> str:
     """The blocking query over tables ``ka``/``kb`` (idx, key, ylo, yhi, day) and ``sa``/``sb`` (idx, key).
 
-    Rules: (1) a shared whole-name key with births at most ``w`` years apart, where the key's records born within
-    ``w`` years of this one number at most ``max_key_block`` on the right side; (2) a shared name key and the
+    Rules: (1) a shared whole-name key, or a shared surname key (``S|``), with births at most ``w`` years
+    apart, where the key's records born within ``w`` years of this one number at most ``max_key_block`` on the
+    right side (so common surnames drop out by themselves in large registries); (2) a shared name key and the
     same birth day (cap ×5); (3) a shared name key where a birth is missing (cap ÷2); (4) service numbers
     equal or one edit apart (one-deletion variants); (5) a shared surname where one name is initial-only
     (case 14; cap ×20). Same SQL for DuckDB and Spark."""
@@ -78,16 +79,16 @@ def blocking_sql(order: str, settings: LinkSettings) -> str:
     return f"""
     WITH kaw AS (SELECT * FROM ka WHERE key NOT LIKE 'S|%'), kbw AS (SELECT * FROM kb WHERE key NOT LIKE 'S|%'),
     kas AS (SELECT * FROM ka WHERE key LIKE 'S|%'), kbs AS (SELECT * FROM kb WHERE key LIKE 'S|%'),
-    cell AS (SELECT key, ylo AS y, count(*) AS n FROM kbw WHERE ylo IS NOT NULL GROUP BY key, ylo),
-    lcell AS (SELECT DISTINCT key, ylo AS y FROM kaw WHERE ylo IS NOT NULL),
+    cell AS (SELECT key, ylo AS y, count(*) AS n FROM kb WHERE ylo IS NOT NULL GROUP BY key, ylo),
+    lcell AS (SELECT DISTINCT key, ylo AS y FROM ka WHERE ylo IS NOT NULL),
     win AS (SELECT c1.key, c1.y, sum(c2.n) AS n FROM lcell c1 JOIN cell c2
             ON c1.key = c2.key AND c2.y BETWEEN c1.y - {w} AND c1.y + {w} GROUP BY c1.key, c1.y),
     okcell AS (SELECT key, y FROM win WHERE n <= {cap}),
     freq AS (SELECT key, count(*) AS n FROM kb GROUP BY key),
     dayf AS (SELECT key, day, count(*) AS n FROM kbw WHERE day IS NOT NULL GROUP BY key, day),
     snf AS (SELECT key FROM sb GROUP BY key HAVING count(*) <= {SN_BLOCK_CAP}),
-    p1 AS (SELECT l.idx AS i, r.idx AS j FROM kaw l JOIN okcell c ON l.key = c.key AND l.ylo = c.y
-           JOIN kbw r ON l.key = r.key
+    p1 AS (SELECT l.idx AS i, r.idx AS j FROM ka l JOIN okcell c ON l.key = c.key AND l.ylo = c.y
+           JOIN kb r ON l.key = r.key
            WHERE {order} AND r.ylo IS NOT NULL AND l.ylo - {w} <= r.yhi AND r.ylo - {w} <= l.yhi),
     p2 AS (SELECT l.idx AS i, r.idx AS j FROM kaw l JOIN dayf f ON l.key = f.key AND l.day = f.day
            JOIN kbw r ON l.key = r.key AND l.day = r.day WHERE {order} AND f.n <= {cap * 5}),
