@@ -231,6 +231,65 @@ def judge(uow, actor: Actor, pair_id: int, judgement: str, reason: str = "") -> 
                      json.loads(r["explanation"]).get("summary", ""), judgement, actor.name, reason)
 
 
+def _side(conn: Connection, rid: str) -> dict:
+    """One side of a pair for the reviewer: ``{id, kind, link, fields: {prop: [values]}, names: [(name, latin)]}``.
+
+    ``rid`` is a person id or ``list:<list_id>#<line>`` (a counterpart list row)."""
+    from .. import names as nm
+
+    fields: dict[str, list[str]] = defaultdict(list)
+    if rid.startswith("list:"):
+        list_id, _, line = rid[5:].partition("#")
+        r = conn.execute(select(list_rows).where(list_rows.c.list_id == list_id,
+                                                 list_rows.c.line == int(line or 0))).mappings().first()
+        if r is None:
+            raise NotFound(f"no list row {rid}")
+        for prop, value, *_ in json.loads(r["data"]):
+            fields[prop].append(value)
+        kind, link = f"row {line} of list {list_id}", None
+    else:
+        p = repo.get_person(conn, rid)
+        if p is None:
+            raise NotFound(f"no person {rid}")
+        ss = repo.statements_for(conn, [rid])[rid]
+        gone = repo.retracted_ids(conn, [x.id for x in ss])
+        for st in ss:
+            if st.id not in gone and st.prop in (*_LINK_PROPS, "external_id", "serving_power", "alias"):
+                if st.value not in fields[st.prop]:
+                    fields[st.prop].append(st.value)
+        if p["external_id"]:
+            fields["external_id"].append(p["external_id"])
+        kind, link = f"{p['kind']}, {p['status']}", f"/persons/{rid}"
+    names_shown = []
+    for n in fields.get("name_full", []) + fields.get("alias", []):
+        script = nm.detect_script(n)
+        latin = None
+        if script in ("hangul", "cyrillic", "mixed"):
+            spell = nm.variants(n).get("spellings") or {}
+            latin = next((v for v in spell.values() if isinstance(v, str) and nm.detect_script(v) == "latin"), None)
+        names_shown.append((n, latin))
+    return {"id": rid, "kind": kind, "link": link, "fields": dict(fields), "names": names_shown}
+
+
+def review_item(uow, actor: Actor, pair_id: int) -> dict:  # noqa: ANN001
+    """A queue pair side by side for a reviewer: both sides' fields, names in their script and in Latin, the
+    per-field evidence (agreement level and weight) and the judgement history. Raises ``NotFound``."""
+    require(actor, "review.read")
+    with uow.read() as conn:
+        r = conn.execute(select(candidate_pairs).where(candidate_pairs.c.id == pair_id)).mappings().first()
+        if r is None:
+            raise NotFound(f"no review item {pair_id}; `powbureau review list` shows the open ones")
+        left, right = _side(conn, r["left_id"]), _side(conn, r["right_id"])
+        history = [dict(h) for h in conn.execute(
+            select(judgements).where(judgements.c.left_id == r["left_id"], judgements.c.right_id == r["right_id"])
+            .order_by(judgements.c.id)).mappings()]
+    expl = json.loads(r["explanation"])
+    return {"id": pair_id, "score": r["score"], "summary": expl.get("summary", ""),
+            "decision": expl.get("decision"), "evidence": expl.get("fields", []), "left": left, "right": right,
+            "history": [{"judgement": h["judgement"], "actor": h["actor"], "decided_at": h["decided_at"],
+                         "reason": h["reason"]} for h in history]}
+
+
 def same_person_as(uow, actor: Actor, person_id: str) -> list[str]:  # noqa: ANN001
     """The cluster of ``person_id`` over accepted (latest judgement = match) edges, excluding himself: the merge
     is a view, undone by a later ``no_match`` judgement."""

@@ -165,10 +165,12 @@ def create_app(bureau: Bureau | None = None, *, secret: str | None = None) -> Fa
     app.add_exception_handler(Exception, _unexpected)
     app.include_router(api.router)
     app.include_router(pages.router)
-    from . import custody_api, custody_pages  # interviews, wishes, exchanges, notifications (issue 5)
+    from . import custody_api, custody_pages, review_pages  # custody (issue 5) and the review queue (issue 4)
 
     app.include_router(custody_api.router)
     app.include_router(custody_pages.router)
+    app.include_router(review_pages.api)
+    app.include_router(review_pages.router)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     return app
 

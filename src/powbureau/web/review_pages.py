@@ -1,0 +1,95 @@
+"""Review pages and API: the queue of uncertain pairs and one pair side by side, for a human judgement.
+
+One field per line with agreement marked, names in their own script and in Latin; a judgement is a revisable
+edge recorded by ``services.linkage.judge`` (who, when, why) — nothing is merged or deleted."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BaseModel, Field
+
+from ..domain.errors import ValidationFailed
+from ..domain.roles import Actor
+from ..services import linkage
+from .api import ERRORS
+from .auth import current_actor
+from .pages import flash, render
+
+router = APIRouter(include_in_schema=False)
+api = APIRouter(prefix="/api", tags=["review"], responses=ERRORS)
+ActorDep = Annotated[Actor, Depends(current_actor)]
+FIELD_ORDER = ("name_full", "alias", "surname", "given_name", "patronymic", "birth_date", "service_number", "rank",
+               "unit", "father_given_name", "birth_place", "serving_power", "external_id")
+
+
+def _rows(item: dict) -> list[dict]:
+    """One line per field: both sides' values and, where the model compared it, the agreement and weight."""
+    ev = {e["field"]: e for e in item["evidence"]}
+    ev_for = {"name_full": ev.get("name"), "birth_date": ev.get("birth"), "service_number": ev.get("service_number"),
+              "rank": ev.get("rank"), "unit": ev.get("unit"), "father_given_name": ev.get("father_given_name"),
+              "birth_place": ev.get("birth_place")}
+    left, right = item["left"]["fields"], item["right"]["fields"]
+    out = []
+    for prop in FIELD_ORDER:
+        if prop not in left and prop not in right:
+            continue
+        e = ev_for.get(prop)
+        weight = e["weight"] if e else None
+        mark = "agree" if weight is not None and weight > 0 else "disagree" if weight is not None and weight < 0 \
+            else "neutral"
+        out.append({"prop": prop, "left": left.get(prop, []), "right": right.get(prop, []),
+                    "level": e["level"] if e else "", "weight": weight, "mark": mark, "text": e["text"] if e else ""})
+    return out
+
+
+@router.get("/review", response_class=HTMLResponse)
+def queue_page(request: Request, actor: ActorDep, all: bool = False) -> Response:  # noqa: A002
+    """The review queue, best score first."""
+    items = linkage.review_queue(request.app.state.bureau.uow, actor, include_judged=all)
+    return render(request, "review/queue.html", {"items": items, "all": all})
+
+
+@router.get("/review/{pair_id}", response_class=HTMLResponse)
+def pair_page(request: Request, pair_id: int, actor: ActorDep) -> Response:
+    """One pair side by side with its evidence and judgement history."""
+    item = linkage.review_item(request.app.state.bureau.uow, actor, pair_id)
+    return render(request, "review/pair.html", {"item": item, "rows": _rows(item),
+                                                 "may_decide": actor.can("review.decide")})
+
+
+@router.post("/review/{pair_id}")
+def decide(request: Request, pair_id: int, actor: ActorDep,
+           judgement: Annotated[str, Form(max_length=16)], reason: Annotated[str, Form(max_length=500)] = "") -> Response:
+    """Record a judgement (match / no_match / unsure) and go back to the queue."""
+    try:
+        linkage.judge(request.app.state.bureau.uow, actor, pair_id, judgement, reason)
+    except ValidationFailed as exc:
+        flash(request, "error", exc.message)
+        return RedirectResponse(f"/review/{pair_id}", status_code=303)
+    flash(request, "ok", f"pair {pair_id}: {judgement.replace('_', ' ')} recorded (revisable)")
+    return RedirectResponse("/review", status_code=303)
+
+
+class JudgementIn(BaseModel):
+    """A judgement on a queue pair: ``match``, ``no_match`` or ``unsure``, with a reason."""
+
+    judgement: str = Field(..., max_length=16)
+    reason: str = Field("", max_length=500)
+
+
+@api.get("/review", summary="Pairs waiting for a human judgement")
+def api_queue(request: Request, actor: ActorDep, all: bool = False) -> list[dict]:  # noqa: A002
+    return [i.__dict__ for i in linkage.review_queue(request.app.state.bureau.uow, actor, include_judged=all)]
+
+
+@api.get("/review/{pair_id}", summary="One pair side by side with its per-field evidence")
+def api_pair(request: Request, actor: ActorDep, pair_id: int) -> dict:
+    return linkage.review_item(request.app.state.bureau.uow, actor, pair_id)
+
+
+@api.post("/review/{pair_id}", summary="Judge a pair (a revisable edge, never a merge)")
+def api_decide(request: Request, actor: ActorDep, pair_id: int, body: JudgementIn) -> dict:
+    return linkage.judge(request.app.state.bureau.uow, actor, pair_id, body.judgement, body.reason).__dict__
