@@ -26,6 +26,7 @@ def test_pair_side_by_side_and_judgement(world, browser_for):
                                              "csrf_token": csrf_of(html)})
     assert r.status_code == 303
     assert linkage.same_person_as(b.uow, OPERATOR, a) == [c]
+    assert f'href="/persons/{c}"' in reg.get(f"/persons/{a}").text  # the person page shows the accepted edge
     # the queue page no longer lists it as open; the judgement is in the history
     assert f'href="/review/{item.id}"' not in reg.get("/review").text
     assert "same number" in reg.get(f"/review/{item.id}").text

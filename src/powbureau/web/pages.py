@@ -14,7 +14,7 @@ from ..domain.errors import IllegalTransition, NotAuthenticated, ValidationFaile
 from ..domain.lifecycle import transitions_for
 from ..domain.person import PERSON_KINDS
 from ..domain.roles import Actor
-from ..services import registry
+from ..services import linkage, registry
 from ..services.users import OPERATOR, authenticate
 from .auth import csrf_token, current_actor, optional_actor, safe_next
 
@@ -108,6 +108,8 @@ def person_page(request: Request, person_id: str, actor: ActorDep) -> Response:
         "p": view, "title": title, "other_names": other_names, "next_statuses": next_statuses,
         "may_change_status": actor.can("status.change"),
         "conflict_props": {c.split(":", 1)[0] for c in view.conflicts},
+        "same_as": [p for p in linkage.same_person_as(request.app.state.bureau.uow, actor, person_id)
+                    if not p.startswith("list:")],
     })
 
 
