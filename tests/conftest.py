@@ -57,3 +57,20 @@ def operator():
     from powbureau.domain.roles import Actor
 
     return Actor("operator", "admin")
+
+
+@pytest.fixture
+def powbureau_cli(tmp_path):
+    """Run the CLI as a user does: ``run(*args)`` → ``subprocess.CompletedProcess`` of ``python -m powbureau``
+    on a fresh SQLite database ``tmp_path/b.db`` (``run.db``; environment in ``run.env``), in ``tmp_path``."""
+    import subprocess
+    import sys
+
+    env = {**os.environ, "POWBUREAU_DB": f"sqlite:///{tmp_path / 'b.db'}", "COLUMNS": "200"}
+
+    def run(*args, timeout: int = 600):
+        return subprocess.run([sys.executable, "-m", "powbureau", *map(str, args)], capture_output=True, text=True,
+                              env=env, cwd=tmp_path, timeout=timeout)
+
+    run.env, run.db = env, tmp_path / "b.db"
+    return run

@@ -2,18 +2,11 @@
 NUL is stored in statements.value (PostgreSQL refuses NUL in text, so the same file breaks there). The
 import should refuse the cell, naming row and column (or at least never store the NUL)."""
 
-import os
 import sqlite3
-import subprocess
-import sys
 
 
-def test_nul_byte_in_a_cell_is_reported_not_stored(tmp_path):
-    env = {**os.environ, "POWBUREAU_DB": f"sqlite:///{tmp_path / 'b.db'}"}
-
-    def run(*args):
-        return subprocess.run([sys.executable, "-m", "powbureau", *args], capture_output=True, text=True,
-                              env=env, cwd=tmp_path, timeout=300)
+def test_nul_byte_in_a_cell_is_reported_not_stored(tmp_path, powbureau_cli):
+    run = powbureau_cli
 
     assert run("init").returncode == 0
     f = tmp_path / "nul.csv"

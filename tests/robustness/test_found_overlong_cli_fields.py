@@ -6,10 +6,7 @@ ignores VARCHAR lengths) and would fail with a raw DataError on PostgreSQL:
 The API limits the same fields (place max 200); the CLI/services should refuse with a one-line reason naming
 the field and its limit, and write nothing."""
 
-import os
 import sqlite3
-import subprocess
-import sys
 
 import pytest
 
@@ -23,12 +20,8 @@ def _counts(db):
 
 
 @pytest.mark.parametrize("case", ["place", "note", "counterpart"])
-def test_overlong_cli_text_is_refused(tmp_path, case):
-    env = {**os.environ, "POWBUREAU_DB": f"sqlite:///{tmp_path / 'b.db'}"}
-
-    def run(*args):
-        return subprocess.run([sys.executable, "-m", "powbureau", *args], capture_output=True, text=True,
-                              env=env, cwd=tmp_path, timeout=300)
+def test_overlong_cli_text_is_refused(tmp_path, case, powbureau_cli):
+    run = powbureau_cli
 
     assert run("init").returncode == 0
     f = tmp_path / "d.csv"

@@ -5,18 +5,11 @@ again with --out, or after new detainees were registered) crashes with a raw tra
 Reconcile must be repeatable (or refuse with a one-line reason), never a traceback."""
 
 import json
-import os
 import sqlite3
-import subprocess
-import sys
 
 
-def test_reconcile_can_run_twice_on_a_list_with_ambiguous_rows(tmp_path):
-    env = {**os.environ, "POWBUREAU_DB": f"sqlite:///{tmp_path / 'b.db'}"}
-
-    def run(*args):
-        return subprocess.run([sys.executable, "-m", "powbureau", *args], capture_output=True, text=True,
-                              env=env, cwd=tmp_path, timeout=300)
+def test_reconcile_can_run_twice_on_a_list_with_ambiguous_rows(tmp_path, powbureau_cli):
+    run = powbureau_cli
 
     assert run("init").returncode == 0
     det = tmp_path / "det.csv"

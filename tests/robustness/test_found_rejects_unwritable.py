@@ -5,21 +5,14 @@ rejects are lost, and a re-run is refused as "already imported".
   powbureau import sk2.csv --kind detainees --skip-invalid --rejects /tmp      -> traceback, persons 0 -> 1
 Expected: a one-line error naming the rejects path, and the database exactly as before."""
 
-import os
 import sqlite3
-import subprocess
-import sys
 
 import pytest
 
 
 @pytest.mark.parametrize("where", ["directory", "missing_folder"])
-def test_unwritable_rejects_file_writes_nothing(tmp_path, where):
-    env = {**os.environ, "POWBUREAU_DB": f"sqlite:///{tmp_path / 'b.db'}"}
-
-    def run(*args):
-        return subprocess.run([sys.executable, "-m", "powbureau", *args], capture_output=True, text=True,
-                              env=env, cwd=tmp_path, timeout=300)
+def test_unwritable_rejects_file_writes_nothing(tmp_path, where, powbureau_cli):
+    run = powbureau_cli
 
     assert run("init").returncode == 0
     f = tmp_path / "l.csv"

@@ -4,18 +4,11 @@ DESIGN §2), but the plain status command is a back door around that rule: it mu
 reason, and the database must be unchanged."""
 
 import json
-import os
 import sqlite3
-import subprocess
-import sys
 
 
-def test_status_repatriated_is_refused_for_a_verified_remain(tmp_path):
-    env = {**os.environ, "POWBUREAU_DB": f"sqlite:///{tmp_path / 'b.db'}", "COLUMNS": "200"}
-
-    def run(*args):
-        return subprocess.run([sys.executable, "-m", "powbureau", *args], capture_output=True, text=True,
-                              env=env, cwd=tmp_path, timeout=600)
+def test_status_repatriated_is_refused_for_a_verified_remain(tmp_path, powbureau_cli):
+    run = powbureau_cli
 
     assert run("init").returncode == 0
     assert run("demo").returncode == 0

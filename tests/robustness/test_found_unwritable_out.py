@@ -6,10 +6,7 @@
 Expected: a one-line `error: …` naming the path, non-zero exit, and the database exactly as before."""
 
 import json
-import os
 import sqlite3
-import subprocess
-import sys
 
 import pytest
 
@@ -17,12 +14,8 @@ TABLES = ("persons", "statements", "list_rows", "audit_log", "candidate_pairs")
 
 
 @pytest.fixture
-def cli(tmp_path):
-    env = {**os.environ, "POWBUREAU_DB": f"sqlite:///{tmp_path / 'b.db'}"}
-
-    def run(*args):
-        return subprocess.run([sys.executable, "-m", "powbureau", *args], capture_output=True, text=True,
-                              env=env, cwd=tmp_path, timeout=300)
+def cli(tmp_path, powbureau_cli):
+    run = powbureau_cli
 
     assert run("init").returncode == 0
     det = tmp_path / "det.csv"

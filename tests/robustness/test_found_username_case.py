@@ -2,18 +2,11 @@
 with different roles) whose names differ only by case — in the audit log and on screen they read as the same
 person. User names should be unique case-insensitively: the second `user add` refused with a clear reason."""
 
-import os
 import sqlite3
-import subprocess
-import sys
 
 
-def test_user_names_differing_only_by_case_are_refused(tmp_path):
-    env = {**os.environ, "POWBUREAU_DB": f"sqlite:///{tmp_path / 'b.db'}"}
-
-    def run(*args):
-        return subprocess.run([sys.executable, "-m", "powbureau", *args], capture_output=True, text=True,
-                              env=env, cwd=tmp_path, timeout=300)
+def test_user_names_differing_only_by_case_are_refused(tmp_path, powbureau_cli):
+    run = powbureau_cli
 
     assert run("init").returncode == 0
     assert run("user", "add", "kim", "--role", "registrar").returncode == 0
