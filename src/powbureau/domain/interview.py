@@ -9,7 +9,7 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from .errors import ValidationFailed
+from .errors import PermissionDenied, ValidationFailed
 from .roles import Actor
 
 PURPOSES: tuple[str, ...] = ("registration", "medical", "wish", "icrc_private")
@@ -177,3 +177,15 @@ def waiting_for_interpreter(
         if not any(lang in covered for lang in langs):
             waiting.append(Waiting(person_id, langs))
     return sorted(waiting, key=lambda w: (w.languages[:1], w.person_id))
+
+
+#: The only role that holds a private interview (a neutral delegate; GC III Art. 126).
+PRIVATE_INTERVIEW_ROLE = "icrc_delegate"
+
+
+def check_conductor(purpose: str, actor: Actor) -> None:
+    """Refuse with ``PermissionDenied`` when ``actor`` may not lead an interview of ``purpose``: only an ICRC
+    delegate holds an ``icrc_private`` interview (GC III Art. 126)."""
+    if purpose == "icrc_private" and actor.role != PRIVATE_INTERVIEW_ROLE:
+        raise PermissionDenied(f"{actor.name} ({actor.role}) may not hold an icrc_private interview; only an "
+                               "ICRC delegate does (GC III Art. 126)")

@@ -12,8 +12,9 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import Connection, insert, select
 
+from ..domain import interview as interview_rules
 from ..domain import wish as wish_rules
-from ..domain.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from ..domain.errors import Conflict, NotFound, ValidationFailed
 from ..domain.exchange import MedicalDecision
 from ..domain.interview import Interpreter, InterpreterRoster, Interview, normalise_language, waiting_for_interpreter
 from ..domain.notifications import check_health_box
@@ -98,9 +99,7 @@ def record_interview(
     ``PermissionDenied``, ``NotFound``, ``ValidationFailed`` (unknown purpose, naive time, interpreter without
     supplier, empty place)."""
     require(actor, "interview.write")
-    if purpose == "icrc_private" and actor.role != wish_rules.VERIFYING_ROLE:
-        raise PermissionDenied(f"{actor.name} ({actor.role}) may not hold an icrc_private interview; only an "
-                               "ICRC delegate does (GC III Art. 126)")
+    interview_rules.check_conductor(purpose, actor)
     if not where.strip():
         raise ValidationFailed("an interview needs the place where it was held (camp, hospital, room)")
     with uow.transaction() as conn:
