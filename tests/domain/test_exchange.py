@@ -114,11 +114,17 @@ def test_only_a_medical_user_decides_medical_priority(role: str) -> None:
         MedicalDecision("p1", True, Actor("x", role), T0)
 
 
-def test_decisions_or_wishes_of_another_person_are_refused(case: dict[str, list[RepatriationWish]]) -> None:
-    with pytest.raises(ValidationFailed):
-        assess("p1", case["p2"])
+def test_decisions_of_another_person_are_refused(case: dict[str, list[RepatriationWish]]) -> None:
     with pytest.raises(ValidationFailed):
         assess("p1", case["p1"], seriously_wounded("p2"))
+
+
+def test_wishes_of_a_record_accepted_as_the_same_person_count(case: dict[str, list[RepatriationWish]]) -> None:
+    """Consent belongs to the person: the store passes the wishes of every linked record; a wish other than
+    return that is the latest on any of them makes him ineligible (issue 8, finding 2)."""
+    assert assess("p1", case["p1"]).eligible
+    linked = assess("p1", case["p1"] + case["p2"])
+    assert not linked.eligible and linked.basis != assess("p1", case["p1"]).basis
 
 
 def test_lists_are_frozen_after_agreement(case: dict[str, list[RepatriationWish]]) -> None:
@@ -137,7 +143,7 @@ def test_lists_are_frozen_after_agreement(case: dict[str, list[RepatriationWish]
 
 @pytest.mark.parametrize(
     "path, target",
-    [((), "agree"), ((), "close"), (("propose",), "close"), (("propose", "agree"), "reopen"),
+    [((), "agree"), ((), "close"), (("propose",), "close"), (("propose", "agree"), "propose"),
      (("propose", "agree", "cancel"), "propose"), (("cancel",), "reopen")],
 )
 def test_illegal_state_moves_are_refused(path: tuple[str, ...], target: str) -> None:

@@ -11,6 +11,7 @@ from powbureau.domain.interview import Interview
 from powbureau.domain.roles import Actor
 from powbureau.domain.wish import (
     RepatriationWish,
+    consent_refusal,
     explain_wish,
     is_verified_return,
     latest_wish,
@@ -126,10 +127,16 @@ def test_latest_wish_prefers_the_verified_copy_of_the_same_wish() -> None:
     assert latest_wish([w, verified(w)]).verified  # type: ignore[union-attr]
 
 
-def test_wishes_of_two_persons_cannot_be_mixed() -> None:
-    other = record_wish("z", "p2", "return", iv("o", "wish", person="p2"), INTERVIEWER, T0)
-    with pytest.raises(ValidationFailed, match="several persons"):
-        latest_wish([wish(), other])
+def test_a_wish_to_remain_on_a_linked_record_blocks_a_later_return_elsewhere() -> None:
+    """Wishes of records accepted as the same person are judged together (issue 8, finding 2): the other
+    record's own latest wish to remain blocks until it is superseded there too."""
+    other = record_wish("z", "p2", "remain", iv("o", "wish", person="p2"), INTERVIEWER, T0)
+    later = verified(record_wish("y", "p1", "return", iv("w9", "wish", at=T0 + timedelta(days=1)), INTERVIEWER,
+                                 T0 + timedelta(days=1)))
+    assert latest_wish([other, later]) is later
+    assert not is_verified_return([other, later])
+    assert "p2" in consent_refusal([other, later])
+    assert is_verified_return([later])
 
 
 def test_a_later_wish_voids_an_earlier_verification() -> None:

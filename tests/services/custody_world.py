@@ -87,6 +87,9 @@ def wish(bureau, person_id: str, kind: str, *, at: datetime = T0, verify: bool =
     w = custody.record_wish(bureau.uow, INTERVIEWER, person_id, kind, iv["id"], **kw)["wish"]
     if not verify:
         return w
+    if not any(i["name"] == "Lee Soo-jin" and i["independent"] for i in custody.roster(bureau.uow, DELEGATE)):
+        # The roster decides independence; only the delegate vouches for it (domain.interview.check_roster_entry).
+        custody.add_interpreter(bureau.uow, DELEGATE, "Lee Soo-jin", ["ko", "en"], "independent")
     pv = custody.record_interview(bureau.uow, DELEGATE, person_id, purpose="icrc_private", language="ko",
                                   where="ICRC room", when=at + timedelta(hours=1), interpreter="Lee Soo-jin",
                                   supplied_by="independent", present=["Lee Soo-jin"])

@@ -61,7 +61,7 @@ def test_who_waits_for_a_korean_interpreter(world):
     assert waiting == {world.paek: ["ko"], world.ri: ["ko"]}  # staff speak Russian: Ivanov does not wait
     custody.add_interpreter(uow, ADMIN, "Pak Chol", ["ko"], "military intelligence")
     assert len(custody.waiting(uow, REGISTRAR)) == 2  # an interested party's interpreter does not count
-    custody.add_interpreter(uow, ADMIN, "Lee Soo-jin", ["ko"], "independent")
+    custody.add_interpreter(uow, DELEGATE, "Lee Soo-jin", ["ko"], "independent")
     assert custody.waiting(uow, REGISTRAR) == []
     custody.add_interpreter(uow, ADMIN, "Lee Soo-jin", [], active=False)
     assert len(custody.waiting(uow, REGISTRAR)) == 2
@@ -90,6 +90,7 @@ def test_wish_by_the_wrong_role_or_in_the_wrong_interview_changes_nothing(world)
 
 def test_only_the_delegate_verifies_in_private_with_an_independent_interpreter(world):
     uow = world.bureau.uow
+    custody.add_interpreter(uow, DELEGATE, "Lee Soo-jin", ["ko"], "independent")  # the roster vouches for him
     w = wish(world.bureau, world.paek, "return", verify=False)
     assert custody.wishes_of(uow, REGISTRAR, world.paek)["verified_return"] is False
     later = T0 + timedelta(hours=2)

@@ -82,6 +82,10 @@ def build_world(url: str) -> World:
         ("birth_date", "1990-05-02", "document", "passport 45 01"),
     ])
     registry.change_status(bureau.uow, OPERATOR, paek, "registered", place="Camp 3", note="arrival")
+    from powbureau.services import custody
+
+    custody.add_interpreter(bureau.uow, Actor("icrc_delegate", "icrc_delegate"), "Lee Soo-jin", ["ko"], "independent")
+    custody.add_interpreter(bureau.uow, OPERATOR, "Pak Chol", ["ko", "ru"], "military intelligence")
     return World(bureau, admin_password, paek, ivanov)
 
 

@@ -12,7 +12,7 @@ from datetime import datetime
 from .errors import Conflict, IllegalTransition, NotOnList, PermissionDenied, RefoulementRefused, ValidationFailed
 from .interview import as_utc
 from .roles import Actor
-from .wish import RepatriationWish, explain_wish, is_verified_return, latest_wish
+from .wish import RepatriationWish, consent_basis, consent_refusal, explain_wish, is_verified_return, latest_wish
 from .execution import (  # noqa: F401  (re-exported: part of this module's public API)
     OUTCOMES, ExecutionRecord, Reconciliation, ReconciliationLine, Substitution, UnknownArrival, reconcile,
 )
@@ -28,7 +28,7 @@ EXCHANGE_STATES: tuple[str, ...] = ("draft", "proposed", "agreed", "executed", "
 TRANSITIONS: dict[str, frozenset[str]] = {
     "draft": frozenset({"proposed", "cancelled"}),
     "proposed": frozenset({"draft", "agreed", "cancelled"}),  # back to draft = amend the proposal
-    "agreed": frozenset({"executed", "cancelled"}),
+    "agreed": frozenset({"executed", "proposed", "cancelled"}),  # back to proposed = agree again
     "executed": frozenset({"closed"}),
     "closed": frozenset(),
     "cancelled": frozenset(),
@@ -85,6 +85,7 @@ class Eligibility:
     eligible: bool
     medical_priority: bool
     checks: tuple[Check, ...]
+    basis: str = ""  # wish.consent_basis of the wishes this was decided on ("" for old stored verdicts)
 
     @property
     def counts_in_balance(self) -> bool:
@@ -101,17 +102,19 @@ def assess(
 ) -> Eligibility:
     """The eligibility of ``person_id`` for an outgoing list, explained.
 
-    Eligible only when the latest wish is a verified ``return`` (consent + verification; non-refoulement).
-    ``medical_decision`` (from a medical user) flags medical priority; it never makes a person eligible
-    against his will (Art. 109(3)). Raises ``ValidationFailed`` for wishes or a decision of another person."""
+    ``wishes`` are every wish of the person: those of ``person_id`` and of every record accepted as the same
+    person (consent belongs to the person, not to a record). Eligible only when ``wish.consent_refusal`` finds
+    nothing: the latest wish (by the bureau's recording time) is a verified ``return`` and no linked record still
+    holds another wish (non-refoulement). ``medical_decision`` (from a medical user) flags medical priority; it
+    never makes a person eligible against his will (Art. 109(3)). The result carries ``basis``, the fingerprint
+    of the wishes it was decided on. Raises ``ValidationFailed`` for a medical decision of another person."""
     wishes = tuple(wishes)
-    if any(w.person_id != person_id for w in wishes):
-        raise ValidationFailed(f"wishes of another person were given for {person_id}")
     if medical_decision is not None and medical_decision.person_id != person_id:
         raise ValidationFailed(f"medical decision for {medical_decision.person_id} was given for {person_id}")
     latest = latest_wish(wishes)
+    refusal = consent_refusal(wishes)
     consent = latest is not None and latest.kind == "return"
-    verified = latest is not None and latest.verified
+    verified = refusal is None  # implies consent
     medical = bool(
         medical_decision
         and medical_decision.seriously_sick_or_wounded
@@ -126,8 +129,8 @@ def assess(
         ),
         Check(
             "verified",
-            consent and verified,
-            explain_wish(wishes) if verified else "the latest wish is not verified by an ICRC delegate in private",
+            verified,
+            explain_wish(wishes) if verified else f"not verified: {refusal}",
             VERIFY_RULE,
         ),
         Check(
@@ -139,7 +142,7 @@ def assess(
             MEDICAL_RULE,
         ),
     )
-    return Eligibility(person_id, consent and verified, medical, checks)
+    return Eligibility(person_id, consent and verified, medical, checks, consent_basis(wishes))
 
 
 @dataclass(frozen=True)
@@ -344,7 +347,8 @@ class Exchange:
             verdict = assess(pid, wishes_by_person.get(pid, ()), (medical_decisions or {}).get(pid))
             if medical_decisions is None:  # keep the medical check made when he was listed
                 old = entry.eligibility
-                verdict = Eligibility(pid, verdict.eligible, old.medical_priority, verdict.checks[:2] + old.checks[2:])
+                verdict = Eligibility(pid, verdict.eligible, old.medical_priority, verdict.checks[:2] + old.checks[2:],
+                                      verdict.basis)
             verdicts.append(verdict)
         return verdicts
 
@@ -408,8 +412,9 @@ class Exchange:
         self._store(verdicts)
 
     def reopen(self) -> None:
-        """proposed → draft, to amend the proposal."""
-        self._move("draft")
+        """proposed → draft, to amend the proposal; agreed → proposed, to agree again after a change (e.g. a
+        consent record that changed since agreement)."""
+        self._move("proposed" if self.state == "agreed" else "draft")
 
     def agree(self, wishes_by_person: WishesByPerson, medical_decisions: Decisions = None) -> None:
         """proposed → agreed, after re-checking everyone (``RefoulementRefused`` names who fails)."""
@@ -428,6 +433,17 @@ class Exchange:
         no longer a verified return; ``NotOnList`` if the record names a person or row not on the lists."""
         self._require_state({"agreed"}, "record the execution")
         verdicts = self._recheck_or_refuse(wishes_by_person, medical_decisions, "executed")
+        changed = [v for v in verdicts
+                   if self._outgoing[v.person_id].eligibility.basis
+                   and v.basis != self._outgoing[v.person_id].eligibility.basis]
+        if changed:
+            names = ", ".join(v.person_id for v in changed)
+            raise RefoulementRefused(
+                f"exchange {self.id} cannot be executed: the consent record of {names} changed since the exchange "
+                "was agreed (a new wish, verification or same-person link); reopen it (`reopen`) and agree again, "
+                "or withdraw them",
+                details=changed,
+            )
         result = reconcile(self.id, record, tuple(self._outgoing), self.incoming)
         self._move("executed")
         self._store(verdicts)

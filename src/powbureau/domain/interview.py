@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from .errors import PermissionDenied, ValidationFailed
 from .roles import Actor
@@ -189,3 +189,65 @@ def check_conductor(purpose: str, actor: Actor) -> None:
     if purpose == "icrc_private" and actor.role != PRIVATE_INTERVIEW_ROLE:
         raise PermissionDenied(f"{actor.name} ({actor.role}) may not hold an icrc_private interview; only an "
                                "ICRC delegate does (GC III Art. 126)")
+
+
+#: How far ahead of the bureau's clock a stated interview time may lie (laptops in the field drift).
+CLOCK_SKEW = timedelta(minutes=5)
+
+#: The only role that may put an interpreter on the roster as independent: independence is the neutral
+#: delegate's judgement, never the detaining side's own (ICRC practice, GC III Art. 126).
+INDEPENDENCE_ROLE = "icrc_delegate"
+
+
+def check_stated_time(when: datetime, now: datetime, what: str = "interview time") -> datetime:
+    """``when`` in UTC, refused with ``ValidationFailed`` when it lies more than ``CLOCK_SKEW`` after ``now``
+    (the bureau's own clock). A past time is a retrospective record and is allowed: wishes are ordered by the
+    time the bureau recorded them, so it can never outrank a wish recorded later (see ``wish.latest_wish``)."""
+    when = as_utc(when, what)
+    if when - as_utc(now, "now") > CLOCK_SKEW:
+        minutes = int((when - now).total_seconds() // 60)
+        raise ValidationFailed(
+            f"{what} {when.isoformat()} is {minutes} minutes ahead of the bureau's clock (tolerance "
+            f"{int(CLOCK_SKEW.total_seconds() // 60)} minutes); give the time the interview really took place")
+    return when
+
+
+def check_roster_entry(actor: Actor, supplied_by: str) -> None:
+    """Refuse with ``PermissionDenied`` when ``actor`` marks an interpreter ``independent`` without being an ICRC
+    delegate: the roster decides independence, and only the neutral delegate may vouch for it."""
+    if supplied_by == INDEPENDENT and actor.role != INDEPENDENCE_ROLE:
+        raise PermissionDenied(
+            f"{actor.name} ({actor.role}) may not mark an interpreter independent; only an ICRC delegate can. "
+            "Put him on the roster with the party that supplies him (e.g. --supplied-by 'detaining power')")
+
+
+def interpreter_supplier(named: str, claimed: str | None, roster_matches: Iterable[Interpreter]) -> str:
+    """Who supplied the interpreter ``named`` in an interview, as the ROSTER says; an interview cannot override it.
+
+    ``roster_matches`` are the roster entries whose name matches ``named`` once normalised (case, spaces,
+    script). If any of them is supplied by an interested party, that party is the answer (the cautious reading
+    of a name shared by several entries). If one is independent, ``independent``. If he is not on the roster,
+    ``claimed`` is kept unless it says ``independent``: only the roster (kept by the delegate) vouches for that.
+    Raises ``ValidationFailed`` when the claim contradicts the roster or is missing."""
+    matches = list(roster_matches)
+    claim = (claimed or "").strip() or None
+    interested = [m for m in matches if not m.independent]
+    if interested:
+        party = interested[0].supplied_by
+        if claim == INDEPENDENT:
+            raise ValidationFailed(
+                f"interpreter {named!r} is on the roster as supplied by {party}, an interested party; an interview "
+                "cannot declare him independent (only the ICRC delegate's roster can)")
+        return party
+    if matches:
+        if claim not in (None, INDEPENDENT):
+            return claim  # the interview names a supplier: the cautious reading wins
+        return INDEPENDENT
+    if claim == INDEPENDENT:
+        raise ValidationFailed(
+            f"interpreter {named!r} is not on the roster as independent; an ICRC delegate must put him on the "
+            "roster as independent first, or give the party that supplied him")
+    if claim is None:
+        raise ValidationFailed(
+            f"interpreter {named!r} is not on the roster; say who supplied him (the party's name)")
+    return claim

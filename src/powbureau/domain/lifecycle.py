@@ -86,16 +86,27 @@ def check_transition(kind: str, current: str, target: str) -> str:
     return RULES.get(target, "")
 
 
+#: Statuses that put a detainee out of our custody and into another Power's hands (or out of the bureau's
+#: protection): every one goes through the consent gate, whatever door asks for it (status change, exchange
+#: execution, CLI, API). GC III Art. 12 (transfer), 109-110 and 118 (repatriation, release); non-refoulement.
+HANDOVER_STATUSES: frozenset[str] = frozenset({"repatriated", "released", "transferred_to_power"})
+
+
 def require_consent(person_id: str, target: str, wishes) -> None:  # noqa: ANN001
-    """Refuse to record a detainee as ``repatriated`` unless his latest wish is a verified ``return``.
+    """Refuse to record a detainee in a handover status (``HANDOVER_STATUSES``) unless his wishes allow it.
 
-    Non-refoulement (GC III Art. 109(3), ICRC practice): no one is handed back against his will, whether through
-    an exchange or a plain status change. ``wishes`` are his ``RepatriationWish`` values. Raises
-    ``RefoulementRefused`` naming the reason; other targets pass."""
+    Non-refoulement (GC III Art. 109(3), ICRC practice): no one is handed over against his will, whether through
+    an exchange or a plain status change. ``repatriated`` needs a verified ``return``; ``transferred_to_power``
+    a verified ``return`` or ``third_country``; ``released`` any verified wish but ``undecided`` (see
+    ``wish.CONSENTING_KINDS``). ``wishes`` are the ``RepatriationWish`` values of every record accepted as the
+    same person. Raises ``RefoulementRefused`` naming the reason; other targets pass."""
     from .errors import RefoulementRefused
-    from .wish import explain_wish, is_verified_return
+    from .wish import CONSENTING_KINDS, consent_refusal
 
-    if target == "repatriated" and not is_verified_return(wishes):
+    if target not in HANDOVER_STATUSES:
+        return
+    refusal = consent_refusal(wishes, CONSENTING_KINDS[target])
+    if refusal:
         raise RefoulementRefused(
-            f"person {person_id} cannot be recorded as repatriated: {explain_wish(wishes)}; a detainee is "
-            "repatriated only on a verified wish to return (non-refoulement, GC III Art. 109(3))")
+            f"person {person_id} cannot be recorded as {target}: {refusal}; a detainee leaves our custody only on "
+            "a verified wish (non-refoulement, GC III Art. 109(3))")

@@ -34,7 +34,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "medical.write": frozenset({"medical"}),
     "interview.write": frozenset({"admin", "registrar", "interviewer", "medical", "icrc_delegate"}),
     "interview.read": frozenset({"admin", "registrar", "interviewer", "medical", "icrc_delegate", "auditor"}),
-    "interpreter.manage": frozenset({"admin", "registrar"}),
+    "interpreter.manage": frozenset({"admin", "registrar", "icrc_delegate"}),
     "custody.record": frozenset({"admin", "registrar"}),
     "wish.write": frozenset({"interviewer", "icrc_delegate", "registrar"}),
     "wish.verify": frozenset({"icrc_delegate"}),

@@ -5,9 +5,10 @@ independent interpreter counts as verified (GC III Art. 109(3), Art. 126, ICRC p
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from .errors import IllegalTransition, ValidationFailed, VerificationRefused
 from .interview import Interview, as_utc, normalise_language
@@ -20,6 +21,10 @@ WISH_PURPOSES: frozenset[str] = frozenset({"wish", "icrc_private"})
 
 #: The only role whose confirmation verifies a wish (a neutral delegate).
 VERIFYING_ROLE = "icrc_delegate"
+
+#: How far in the future (by the bureau's own clock) a stated interview time may lie: clocks of laptops in the
+#: field drift; anything beyond this is refused, never stored (a future-dated wish must not outrank later ones).
+CLOCK_SKEW = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -170,44 +175,106 @@ def record_wish(
     )
 
 
-def _order(wish: RepatriationWish) -> tuple[datetime, datetime, str]:
-    return (wish.taken_at, wish.recorded_at, wish.id)
+def _order(wish: RepatriationWish) -> tuple[datetime, str]:
+    """Wishes are ordered by the bureau's own recording time (server clock), then id (ULIDs grow with time).
+
+    The interview's stated time (``taken_at``) is a claim by whoever typed it: it is kept and shown, but it never
+    decides which wish is the latest, so a future- or back-dated interview cannot outrank a wish recorded later."""
+    return (wish.recorded_at, wish.id)
 
 
-def latest_wish(wishes: Iterable[RepatriationWish]) -> RepatriationWish | None:
-    """The wish the person expressed last (by ``taken_at``, then ``recorded_at``, then id), or None.
-
-    When the same wish id appears twice (before and after verification), the verified version is kept.
-    Raises ``ValidationFailed`` when the wishes belong to more than one person."""
+def _dedupe(wishes: Iterable[RepatriationWish]) -> dict[str, RepatriationWish]:
     chosen: dict[str, RepatriationWish] = {}
-    people: set[str] = set()
     for wish in wishes:
-        people.add(wish.person_id)
         old = chosen.get(wish.id)
         if old is None or (wish.verified and not old.verified):
             chosen[wish.id] = wish
-    if len(people) > 1:
-        raise ValidationFailed(f"wishes of several persons were mixed: {', '.join(sorted(people))}")
-    return max(chosen.values(), key=_order, default=None)
+    return chosen
+
+
+def latest_wish(wishes: Iterable[RepatriationWish]) -> RepatriationWish | None:
+    """The wish recorded last by the bureau (by ``recorded_at``, then id), or None.
+
+    ``wishes`` are every wish of ONE human being: those of his record and of every record accepted as the same
+    person (consent belongs to the person, not to a record). When the same wish id appears twice (before and
+    after verification), the verified version is kept."""
+    return max(_dedupe(wishes).values(), key=_order, default=None)
+
+
+#: Handover status -> the kinds of verified wish that allow it (GC III Art. 109(3), 118; non-refoulement).
+CONSENTING_KINDS: dict[str, frozenset[str]] = {
+    "repatriated": frozenset({"return"}),
+    "transferred_to_power": frozenset({"return", "third_country"}),
+    "released": frozenset({"return", "third_country", "remain"}),
+}
+
+
+def consent_refusal(wishes: Iterable[RepatriationWish], kinds: Collection[str] = ("return",)) -> str | None:
+    """Why the person may NOT be handed over on a wish of one of ``kinds`` (one line for bureau staff), or None
+    when he may.
+
+    ``wishes`` cover every record accepted as the same person (see ``latest_wish``). He may be handed over only
+    when (1) the wish recorded last, over all his records, is of one of ``kinds`` and verified by a delegate,
+    and (2) no record of his has, as its own latest wish, a wish of another kind: a wish to remain written on a
+    linked duplicate blocks until it is superseded on that record too (non-refoulement; GC III Art. 109(3))."""
+    chosen = _dedupe(wishes)
+    latest = max(chosen.values(), key=_order, default=None)
+    if latest is None:
+        return "no repatriation wish recorded"
+    if latest.kind not in kinds:
+        return f"latest wish '{latest.kind}' (recorded {latest.recorded_at:%Y-%m-%d %H:%M} UTC) is not a wish to {_kinds(kinds)}"
+    if not latest.verified:
+        return f"latest wish '{latest.kind}' (interview {latest.interview_id}) is not verified by an ICRC delegate"
+    per_record: dict[str, RepatriationWish] = {}
+    for w in chosen.values():
+        if w.person_id not in per_record or _order(w) > _order(per_record[w.person_id]):
+            per_record[w.person_id] = w
+    for rid, w in sorted(per_record.items()):
+        if w.kind not in kinds:
+            return (f"record {rid}, accepted as the same person, still holds a wish '{w.kind}' as its latest "
+                    f"(recorded {w.recorded_at:%Y-%m-%d %H:%M} UTC); record the person's current wish there too")
+    return None
+
+
+def _kinds(kinds: Collection[str]) -> str:
+    return " or ".join(sorted(kinds))
 
 
 def is_verified_return(wishes: Iterable[RepatriationWish]) -> bool:
-    """True only when the LATEST wish is ``return`` and it is verified; a later wish of any kind voids an earlier
-    verification (non-refoulement; GC III Art. 109(3))."""
-    latest = latest_wish(wishes)
-    return latest is not None and latest.kind == "return" and latest.verified
+    """True only when the person may be handed back on a verified wish to return (see ``consent_refusal``):
+    a later wish of any kind, on any of his records, voids an earlier verification (non-refoulement;
+    GC III Art. 109(3))."""
+    return consent_refusal(wishes, ("return",)) is None
+
+
+def consent_basis(wishes: Iterable[RepatriationWish]) -> str:
+    """A fingerprint of everything consent was decided on: each wish (record, id, kind) and its verification.
+
+    An exchange stores it when it is agreed and refuses to execute when it changed since (a new wish, a new
+    verification, or a record newly accepted as the same person that carries wishes)."""
+    parts = sorted(
+        f"{w.person_id}|{w.id}|{w.kind}|{w.verification.interview_id if w.verification else '-'}"
+        for w in _dedupe(wishes).values()
+    )
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
 
 
 def explain_wish(wishes: Iterable[RepatriationWish]) -> str:
-    """One line for bureau staff (never for the serving power) on the latest wish and its verification."""
+    """One line for bureau staff (never for the serving power or a negotiator) on the latest wish and its
+    verification."""
+    wishes = list(wishes)
     latest = latest_wish(wishes)
     if latest is None:
         return "no repatriation wish recorded"
+    refusal = consent_refusal(wishes)
     if latest.verification is None:
         return f"latest wish '{latest.kind}' (interview {latest.interview_id}) is not verified by an ICRC delegate"
     v = latest.verification
     channel = "an independent interpreter" if v.via_interpreter else "the person's own language"
-    return (
+    text = (
         f"latest wish '{latest.kind}' verified by {v.verified_by.name} in private interview {v.interview_id} "
         f"through {channel}"
     )
+    if latest.kind == "return" and refusal:
+        text += f"; but {refusal}"
+    return text

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 from sqlalchemy import Connection, insert, select
@@ -16,7 +17,10 @@ from ..domain import interview as interview_rules
 from ..domain import wish as wish_rules
 from ..domain.errors import Conflict, NotFound, ValidationFailed
 from ..domain.exchange import MedicalDecision
-from ..domain.interview import Interpreter, InterpreterRoster, Interview, normalise_language, waiting_for_interpreter
+from ..domain.interview import (
+    Interpreter, InterpreterRoster, Interview, check_roster_entry, check_stated_time, interpreter_supplier,
+    normalise_language, waiting_for_interpreter,
+)
 from ..domain.notifications import check_health_box
 from ..domain.person import new_id
 from ..domain.roles import Actor, require
@@ -24,6 +28,8 @@ from ..store import audit, custody_repo as crepo, repositories as repo
 from ..store.tables import persons, retractions, statements
 from ..store.tables_custody import custody_events, interpreters, medical_decisions, negotiator_notices, wishes
 from ..store.uow import UnitOfWork
+from ..names import name_keys, normalize
+from ..names.latin import latinize
 
 FINAL_STATUSES = frozenset({"repatriated", "released", "transferred_to_power", "deceased", "returned"})
 HANDED_OVER = frozenset({"repatriated", "released", "transferred_to_power"})
@@ -102,14 +108,14 @@ def record_interview(
     interview_rules.check_conductor(purpose, actor)
     if not where.strip():
         raise ValidationFailed("an interview needs the place where it was held (camp, hospital, room)")
+    now = _now()
+    when = check_stated_time(when, now) if when is not None else now
     with uow.transaction() as conn:
         _person(conn, person_id)
-        if interpreter and not supplied_by:
-            known = _roster(conn)
-            found = [i for i in known.interpreters if i.name.casefold() == interpreter.strip().casefold()]
-            supplied_by = found[0].supplied_by if found else None
+        if interpreter and interpreter.strip():
+            supplied_by = interpreter_supplier(interpreter, supplied_by, roster_matches(_roster(conn), interpreter))
         iv = Interview(
-            id=new_id(), person_id=person_id, when=when or _now(), where=where.strip(), purpose=purpose,
+            id=new_id(), person_id=person_id, when=when, where=where.strip(), purpose=purpose,
             language=language, interpreter=interpreter, interpreter_supplied_by=supplied_by, conducted_by=actor,
             present=tuple(x.strip() for x in present if x and x.strip()),
         )
@@ -130,11 +136,26 @@ def list_interviews(uow: UnitOfWork, actor: Actor, person_id: str | None = None)
 
 
 # ----- interpreter roster ---------------------------------------------------------------------------------------
+def interpreter_key(name: str) -> str:
+    """An interpreter's name as compared: NFKC, look-alike letters folded, romanized, lower case, no spaces or
+    punctuation ("Pak ", "PAK", "Пак" → "pak")."""
+    return "".join(latinize(t) for t in normalize(name).split(" ") if t) or normalize(name).casefold()
+
+
+def roster_matches(roster: InterpreterRoster, named: str) -> list[Interpreter]:
+    """Roster entries that may be the interpreter ``named``: the same normalised name; and, for entries supplied
+    by an interested party, any name the cross-script matcher keys alike (박 ~ Pak ~ Park) — the cautious
+    reading: a loose match can only make an interpreter less independent, never more."""
+    key, keys = interpreter_key(named), name_keys(named)
+    return [i for i in roster.interpreters
+            if interpreter_key(i.name) == key or (not i.independent and keys & name_keys(i.name))]
+
+
 def _roster(conn: Connection) -> InterpreterRoster:
     roster = InterpreterRoster()
     latest: dict[str, dict] = {}
     for r in conn.execute(select(interpreters).order_by(interpreters.c.id)).mappings():
-        latest[r["name"].casefold()] = dict(r)
+        latest[interpreter_key(r["name"])] = dict(r)
     for r in latest.values():
         if r["active"]:
             roster = roster.with_interpreter(Interpreter(r["name"], frozenset(json.loads(r["languages"])),
@@ -146,9 +167,13 @@ def add_interpreter(uow: UnitOfWork, actor: Actor, name: str, languages: Iterabl
                     supplied_by: str = "independent", *, active: bool = True) -> dict:
     """Put ``name`` on the roster (or update/retire him with ``active=False``); a new row each time.
 
-    ``supplied_by`` is ``independent`` or the interested party that provides him. Raises ``ValidationFailed``
-    for no name or no language, ``PermissionDenied`` unless ``interpreter.manage``."""
+    ``supplied_by`` is ``independent`` or the interested party that provides him; only an ICRC delegate may
+    mark him independent (``interview.check_roster_entry``). Names are compared normalised (case, spaces,
+    script), so "pak " updates "Pak". Raises ``ValidationFailed`` for no name or no language,
+    ``PermissionDenied`` unless ``interpreter.manage`` (and, for ``independent``, the delegate's role)."""
     require(actor, "interpreter.manage")
+    if active:
+        check_roster_entry(actor, (supplied_by or "").strip() or "independent")
     langs = sorted({normalise_language(x) for x in languages if x and x.strip()})
     if active and not langs:
         raise ValidationFailed(f"say which languages {name!r} interprets, e.g. --language ko")
@@ -199,7 +224,8 @@ def wish_view(w: wish_rules.RepatriationWish) -> dict:
     v = w.verification
     return {
         "id": w.id, "person_id": w.person_id, "kind": w.kind, "destination": w.destination,
-        "interview_id": w.interview_id, "taken_at": w.taken_at.isoformat(), "recorded_by": w.recorded_by.name,
+        "interview_id": w.interview_id, "taken_at": w.taken_at.isoformat(), "recorded_at": w.recorded_at.isoformat(),
+        "recorded_by": w.recorded_by.name,
         "verified": v is not None, "verified_by": v.verified_by.name if v else None,
         "verified_in": v.interview_id if v else None, "verified_at": v.verified_at.isoformat() if v else None,
         "via_interpreter": v.via_interpreter if v else None,
@@ -255,6 +281,10 @@ def verify_wish(uow: UnitOfWork, actor: Actor, wish_id: str, interview_id: str) 
         iv = crepo.get_interview(conn, interview_id)
         if iv is None:
             raise NotFound(f"no interview {interview_id!r}; record your private interview first")
+        if iv.interpreter:  # the roster decides, as it stands now: an interpreter since found interested is not
+            interested = [i for i in roster_matches(_roster(conn), iv.interpreter) if not i.independent]
+            if interested:
+                iv = replace(iv, interpreter_supplied_by=interested[0].supplied_by)
         langs = [v for v, _ in person_values(conn, [person_id], ("language",))[person_id].get("language", [])]
         verified = w.verify(iv, actor, _now(), person_languages=langs)
         conn.execute(insert(crepo.wish_verifications).values(crepo.verification_row(wish_id, verified.verification)))
@@ -270,7 +300,7 @@ def wishes_of(uow: UnitOfWork, actor: Actor, person_id: str) -> dict:
     with uow.read() as conn:
         _person(conn, person_id)
         ws = crepo.wishes_by_person(conn, [person_id])[person_id]
-    ws.sort(key=lambda w: (w.taken_at, w.recorded_at, w.id))
+    ws.sort(key=lambda w: (w.recorded_at, w.id))  # the bureau's recording order decides (see wish.latest_wish)
     latest = wish_rules.latest_wish(ws)
     return {"person_id": person_id, "wishes": [wish_view(w) for w in ws],
             "latest": wish_view(latest) if latest else None, "explanation": wish_rules.explain_wish(ws),

@@ -68,10 +68,11 @@ def seed_custody(uow: UnitOfWork, actor: Actor, ids: dict[str, str], people: lis
     medic = Actor("medic", "medical")
     negotiator = Actor("negotiator", "negotiator")
     admin = actor if actor.can("interpreter.manage") else Actor("registrar", "registrar")
-    custody.add_interpreter(uow, admin, "Lee Soo-jin (ICRC)", ["ko", "en"], "independent")
+    # Only the delegate vouches for an interpreter's independence (domain.interview.check_roster_entry).
+    custody.add_interpreter(uow, delegate, "Lee Soo-jin (ICRC)", ["ko", "en"], "independent")
     custody.add_interpreter(uow, admin, "Pak Chol (military intelligence)", ["ko", "ru"],
                             "military intelligence of the detaining power")
-    custody.add_interpreter(uow, admin, "Olena Kravets", ["ru", "uk", "en"], "independent")
+    custody.add_interpreter(uow, delegate, "Olena Kravets", ["ru", "uk", "en"], "independent")
     now = datetime.now(UTC).replace(microsecond=0)
     paek, ri = ids["paek"], ids["ri"]
     out: dict = {"interviews": {}, "wishes": {}}

@@ -13,7 +13,7 @@ from sqlalchemy import Connection, insert, select
 
 from ..domain.errors import NotFound, NotOnList, RefoulementRefused, ValidationFailed
 from ..domain.exchange import Eligibility, Exchange, ExecutionRecord, Substitution, UnknownArrival, assess
-from ..domain.lifecycle import StatusEvent, check_transition
+from ..domain.lifecycle import StatusEvent, check_transition, require_consent
 from ..domain.person import new_id
 from ..domain.roles import Actor, require
 from ..linkage import LinkSettings, reconcile as engine_reconcile
@@ -344,6 +344,8 @@ def execute(uow: UnitOfWork, actor: Actor, exchange_id: str, *, crossed: Iterabl
             if p is None:
                 raise NotFound(f"execution record names unknown person {pid!r}")
             rule = check_transition(p["kind"], p["status"], status)
+            if p["kind"] == "detainee":  # the same consent gate as a plain status change: every door
+                require_consent(pid, status, crepo.wishes_by_person(conn, [pid])[pid])
             repo.add_status_event(conn, StatusEvent(pid, p["status"], status, now, place, actor.name,
                                                     f"exchange {ex.id}"))
             audit.append(conn, actor=actor.name, action="status.change", target=pid,
@@ -358,22 +360,28 @@ def execute(uow: UnitOfWork, actor: Actor, exchange_id: str, *, crossed: Iterabl
 def on_wish_changed(conn: Connection, actor: Actor, person_id: str) -> list[dict]:
     """Never-rule (a), called by the wish services inside their transaction: withdraw ``person_id`` from every
     open exchange where his latest wish is no longer a verified return, leaving a notice for the negotiator.
-    Returns the notices (plain data)."""
+    Returns the notices (plain data).
+
+    Consent belongs to the person: every record accepted as the same person as ``person_id`` is re-checked too,
+    so a wish to remain recorded on one record withdraws his linked duplicate from its exchanges. Also called
+    after a same-person judgement (a new link may bring a wish to remain)."""
     out = []
-    for xid in crepo.open_exchanges_listing(conn, person_id):
+    cluster = crepo.same_person(conn, [person_id])[person_id]
+    listed = [(xid, member) for member in sorted(cluster) for xid in crepo.open_exchanges_listing(conn, member)]
+    for xid, member in listed:
         ex = _load(conn, xid)
-        wishes = crepo.wishes_by_person(conn, [person_id])[person_id]
+        wishes = crepo.wishes_by_person(conn, [member])[member]
         before = len(ex.withdrawals)
-        notice = ex.on_wish_changed(person_id, wishes)
+        notice = ex.on_wish_changed(member, wishes)
         if notice is None:
             continue
         now = _now()
         crepo.withdraw_member(conn, xid, ex.withdrawals[before], actor, now)
-        conn.execute(insert(negotiator_notices).values(exchange_id=xid, person_id=person_id, state=notice.state,
+        conn.execute(insert(negotiator_notices).values(exchange_id=xid, person_id=member, state=notice.state,
                                                        message=notice.message, created_at=now))
         audit.append(conn, actor=actor.name, action="exchange.withdraw_on_wish", target=xid,
-                     detail={"person": person_id, "state": notice.state})
-        out.append({"exchange_id": xid, "person_id": person_id, "state": notice.state, "message": notice.message})
+                     detail={"person": member, "state": notice.state})
+        out.append({"exchange_id": xid, "person_id": member, "state": notice.state, "message": notice.message})
     return out
 
 

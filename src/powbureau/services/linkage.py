@@ -227,6 +227,10 @@ def judge(uow, actor: Actor, pair_id: int, judgement: str, reason: str = "") -> 
                                                 actor=actor.name, decided_at=now, reason=reason))
         audit.append(conn, actor=actor.name, action="review.judge", target=f"{r['left_id']}~{r['right_id']}",
                      detail={"pair": pair_id, "judgement": judgement, "reason": reason})
+        if judgement == "match":  # consent belongs to the person: a new link may bring a wish to remain
+            from .exchanges import on_wish_changed
+
+            on_wish_changed(conn, actor, r["left_id"])
     return QueueItem(pair_id, r["left_id"], r["right_id"], r["score"],
                      json.loads(r["explanation"]).get("summary", ""), judgement, actor.name, reason)
 
@@ -292,21 +296,13 @@ def review_item(uow, actor: Actor, pair_id: int) -> dict:  # noqa: ANN001
 
 def same_person_as(uow, actor: Actor, person_id: str) -> list[str]:  # noqa: ANN001
     """The cluster of ``person_id`` over accepted (latest judgement = match) edges, excluding himself: the merge
-    is a view, undone by a later ``no_match`` judgement."""
+    is a view, undone by a later ``no_match`` judgement (``custody_repo.same_person``, the one definition that
+    consent decisions use too)."""
     require(actor, "person.read")
+    from ..store.custody_repo import same_person
+
     with uow.read() as conn:
-        latest = _latest_judgements(conn)
-    adj: dict[str, set[str]] = defaultdict(set)
-    for (a, b), j in latest.items():
-        if j["judgement"] == "match":
-            adj[a].add(b)
-            adj[b].add(a)
-    seen, todo = {person_id}, [person_id]
-    while todo:
-        for n in adj[todo.pop()] - seen:
-            seen.add(n)
-            todo.append(n)
-    return sorted(seen - {person_id})
+        return sorted(same_person(conn, [person_id])[person_id] - {person_id})
 
 
 def queue_size(uow) -> int:  # noqa: ANN001

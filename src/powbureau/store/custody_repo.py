@@ -19,6 +19,7 @@ from ..domain.exchange import (
 from ..domain.interview import Interview
 from ..domain.roles import Actor
 from ..domain.wish import RepatriationWish, Verification
+from .tables import judgements
 from .tables_custody import (
     exchange_events, exchange_executions, exchange_members, exchange_withdrawals, exchanges, interviews,
     medical_decisions, wish_verifications, wishes,
@@ -83,9 +84,35 @@ def verification_row(wish_id: str, v: Verification) -> dict:
     }
 
 
-def wishes_by_person(conn: Connection, person_ids: Iterable[str]) -> dict[str, list[RepatriationWish]]:
-    """Every wish of each person with its verification (if any), keyed by person id (all ids present)."""
-    ids = list(dict.fromkeys(person_ids))
+def same_person(conn: Connection, person_ids: Iterable[str]) -> dict[str, frozenset[str]]:
+    """Each id's cluster over accepted same-person links (latest judgement of the pair = ``match``),
+    transitively, the id itself included. A later ``no_match`` or ``unsure`` on a pair re-splits it: the merge is
+    a view over revisable judgements, never a destructive merge."""
+    latest: dict[tuple[str, str], str] = {}
+    for left, right, judgement in conn.execute(
+            select(judgements.c.left_id, judgements.c.right_id, judgements.c.judgement).order_by(judgements.c.id)):
+        latest[(left, right) if left <= right else (right, left)] = judgement
+    adj: dict[str, set[str]] = defaultdict(set)
+    for (a, b), j in latest.items():
+        if j == "match":
+            adj[a].add(b)
+            adj[b].add(a)
+    out: dict[str, frozenset[str]] = {}
+    for pid in person_ids:
+        if pid in out:
+            continue
+        seen, todo = {pid}, [pid]
+        while todo:
+            for n in adj[todo.pop()] - seen:
+                seen.add(n)
+                todo.append(n)
+        cluster = frozenset(seen)
+        for member in cluster:
+            out[member] = cluster
+    return out
+
+
+def _own_wishes(conn: Connection, ids: list[str]) -> dict[str, list[RepatriationWish]]:
     out: dict[str, list[RepatriationWish]] = {i: [] for i in ids}
     for k in range(0, len(ids), 500):
         q = (
@@ -107,6 +134,23 @@ def wishes_by_person(conn: Connection, person_ids: Iterable[str]) -> dict[str, l
                 verification=v,
             ))
     return out
+
+
+def wishes_by_person(conn: Connection, person_ids: Iterable[str], *, linked: bool = True
+                     ) -> dict[str, list[RepatriationWish]]:
+    """Every wish of each person with its verification (if any), keyed by person id (all ids present).
+
+    With ``linked`` (the default, and what every consent decision uses) a person's wishes include those of every
+    record accepted as the same person (``same_person``): consent belongs to the person, not to a record, so a
+    wish to remain on a linked duplicate blocks a handover of the other record. ``linked=False`` gives only the
+    record's own wishes (for showing what was said on which record)."""
+    ids = list(dict.fromkeys(person_ids))
+    if not linked:
+        return _own_wishes(conn, ids)
+    clusters = same_person(conn, ids)
+    every = sorted({m for pid in ids for m in clusters[pid]})
+    own = _own_wishes(conn, every)
+    return {pid: [w for m in sorted(clusters[pid]) for w in own[m]] for pid in ids}
 
 
 def all_wish_person_ids(conn: Connection) -> list[str]:
@@ -134,7 +178,7 @@ def to_medical(r: dict) -> MedicalDecision:
 # ----- exchanges ----------------------------------------------------------------------------------------------
 def eligibility_json(e: Eligibility) -> str:
     """An eligibility as JSON (for the member row)."""
-    return json.dumps({"eligible": e.eligible, "medical_priority": e.medical_priority,
+    return json.dumps({"eligible": e.eligible, "medical_priority": e.medical_priority, "basis": e.basis,
                        "checks": [[c.code, c.passed, c.text, c.rule] for c in e.checks]}, ensure_ascii=False)
 
 
@@ -142,7 +186,8 @@ def eligibility_from_json(person_id: str, text: str) -> Eligibility:
     """The stored eligibility of a member row."""
     d = json.loads(text or "{}")
     checks = tuple(Check(*c) for c in d.get("checks", ()))
-    return Eligibility(person_id, bool(d.get("eligible")), bool(d.get("medical_priority")), checks)
+    return Eligibility(person_id, bool(d.get("eligible")), bool(d.get("medical_priority")), checks,
+                       str(d.get("basis") or ""))
 
 
 def _record_json(rec: ExecutionRecord) -> str:
