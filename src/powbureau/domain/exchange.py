@@ -382,15 +382,12 @@ class Exchange:
                 raise IllegalTransition(
                     f"{person_id} was handed over in exchange {self.id}; a wish after handover changes nothing"
                 )
-        reason = "latest wish is no longer a verified return"
+        from .disclosure import WITHDRAWN, notice_message  # the notice never names the wish (never-rule b)
+
         del self._outgoing[person_id]
-        self.withdrawals.append(Withdrawal(person_id, self.state, reason))
+        self.withdrawals.append(Withdrawal(person_id, self.state, WITHDRAWN))
         return NegotiatorNotice(
-            self.id,
-            person_id,
-            self.state,
-            f"{person_id} was removed from the outgoing list of exchange {self.id} ({self.state}): his {reason}. "
-            f"Tell {self.counterpart} that the list changed; do not give the reason to anyone outside the bureau.",
+            self.id, person_id, self.state, notice_message(person_id, self.id, self.state, self.counterpart)
         )
 
     # ----- states --------------------------------------------------------------------------------------------
