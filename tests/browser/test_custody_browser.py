@@ -56,11 +56,13 @@ def test_wish_verify_list_execute_and_refusals(served, sign_in):
     neg.click(f"tr[data-person='{kim['person_id']}'] button")
     neg.wait_for_url(f"{base}/exchanges/{x_id}")
     refusal = neg.inner_text(".flash.error")
-    assert "cannot be listed for handover" in refusal and "not verified" in refusal
+    # the negotiator learns "not eligible", never the wish nor whether it was verified (issue 8, finding 6)
+    assert "cannot be listed for handover" in refusal and "no verified consent to return" in refusal
     shot(neg, "03-exchange-refused-unverified")
     neg.click(f"tr[data-person='{ri}'] button")
     neg.wait_for_url(f"{base}/exchanges/{x_id}")
-    assert "no consent to return" in neg.inner_text(".flash.error")
+    assert "no verified consent to return" in neg.inner_text(".flash.error")
+    assert "remain" not in neg.content().casefold()
     assert exchanges.show(bureau.uow, OPERATOR, x_id)["outgoing"] == []
 
     # 3. The delegate holds a private interview with an independent interpreter and verifies the wish.

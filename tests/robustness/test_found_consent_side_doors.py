@@ -27,7 +27,10 @@ NOW = datetime.now(UTC).replace(microsecond=0)
 
 @pytest.fixture
 def world(bureau):
-    return build(bureau)
+    w = build(bureau)
+    custody.add_interpreter(bureau.uow, DELEGATE, "Lee Soo-jin", ["ko"], "independent")
+    custody.add_interpreter(bureau.uow, ADMIN, "Pak Chol", ["ko", "ru"], "military intelligence")
+    return w
 
 
 def _eligible(world, person_id: str) -> bool:
@@ -94,7 +97,7 @@ def test_a_wish_to_remain_on_a_linked_duplicate_blocks_every_door_until_unlinked
     linkage.judge(uow, REGISTRAR, pair, "match", "same service number")
     assert exchanges.show(uow, ADMIN, x["id"])["outgoing"] == []  # the link withdrew him
     assert not _eligible(world, world.paek)
-    with pytest.raises(RefoulementRefused, match="remain"):
+    with pytest.raises(RefoulementRefused, match="not eligible: no verified consent"):  # never the wish itself
         exchanges.add_outgoing(uow, NEGOTIATOR, x["id"], world.paek)
     for status in ("repatriated", "transferred_to_power"):  # (a verified wish to remain allows a release)
         with pytest.raises(RefoulementRefused, match="remain"):

@@ -113,8 +113,10 @@ def test_only_the_delegate_verifies_in_private_with_an_independent_interpreter(w
     assert v["verified"] and v["verified_by"] == DELEGATE.name and v["via_interpreter"]
     with pytest.raises(Conflict):
         custody.verify_wish(uow, DELEGATE, w["id"], good["id"])
-    view = custody.wishes_of(uow, NEGOTIATOR, world.paek)
+    view = custody.wishes_of(uow, REGISTRAR, world.paek)
     assert view["verified_return"] and "independent interpreter" in view["explanation"]
+    with pytest.raises(PermissionDenied):  # the negotiator learns eligibility, never the wish (issue 8, finding 6)
+        custody.wishes_of(uow, NEGOTIATOR, world.paek)
 
 
 def test_later_wish_withdraws_him_from_open_exchange_and_tells_the_negotiator(world):

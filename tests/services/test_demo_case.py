@@ -33,9 +33,9 @@ def test_demo_walks_through_the_motivating_case(bureau, tmp_path, monkeypatch):
     assert first["purpose"] == "wish" and not first["independent_interpreter"]
     assert private["purpose"] == "icrc_private" and private["independent_interpreter"]
     assert private["conducted_by"] == "delegate" and private["without_witnesses"]
-    paek_wishes = custody.wishes_of(uow, negotiator, paek)
+    paek_wishes = custody.wishes_of(uow, delegate, paek)
     assert paek_wishes["verified_return"] and paek_wishes["latest"]["verified_in"] == private["id"]
-    assert custody.wishes_of(uow, negotiator, ri)["latest"]["kind"] == "remain"
+    assert custody.wishes_of(uow, delegate, ri)["latest"]["kind"] == "remain"
 
     # Ri cannot be listed, by any role.
     x = demo["exchange"]

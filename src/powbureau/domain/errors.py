@@ -76,6 +76,13 @@ class RefoulementRefused(PowBureauError):
     http_status = 409
 
 
+class ConsentChanged(RefoulementRefused):
+    """An agreed exchange may not be executed because the consent record of someone on it (his wishes, their
+    verification, or the records accepted as the same person) changed since agreement: agree again first."""
+
+    code = "consent_changed"
+
+
 class AuditChainBroken(PowBureauError):
     """The hash chain of the audit log does not verify."""
 

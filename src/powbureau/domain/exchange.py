@@ -9,7 +9,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from .errors import Conflict, IllegalTransition, NotOnList, PermissionDenied, RefoulementRefused, ValidationFailed
+from .errors import (
+    Conflict, ConsentChanged, IllegalTransition, NotOnList, PermissionDenied, RefoulementRefused, ValidationFailed,
+)
 from .interview import as_utc
 from .roles import Actor
 from .wish import RepatriationWish, consent_basis, consent_refusal, explain_wish, is_verified_return, latest_wish
@@ -386,15 +388,12 @@ class Exchange:
                 raise IllegalTransition(
                     f"{person_id} was handed over in exchange {self.id}; a wish after handover changes nothing"
                 )
-        reason = "latest wish is no longer a verified return"
+        from .disclosure import WITHDRAWN, notice_message  # the notice never names the wish (never-rule b)
+
         del self._outgoing[person_id]
-        self.withdrawals.append(Withdrawal(person_id, self.state, reason))
+        self.withdrawals.append(Withdrawal(person_id, self.state, WITHDRAWN))
         return NegotiatorNotice(
-            self.id,
-            person_id,
-            self.state,
-            f"{person_id} was removed from the outgoing list of exchange {self.id} ({self.state}): his {reason}. "
-            f"Tell {self.counterpart} that the list changed; do not give the reason to anyone outside the bureau.",
+            self.id, person_id, self.state, notice_message(person_id, self.id, self.state, self.counterpart)
         )
 
     # ----- states --------------------------------------------------------------------------------------------
@@ -438,7 +437,7 @@ class Exchange:
                    and v.basis != self._outgoing[v.person_id].eligibility.basis]
         if changed:
             names = ", ".join(v.person_id for v in changed)
-            raise RefoulementRefused(
+            raise ConsentChanged(
                 f"exchange {self.id} cannot be executed: the consent record of {names} changed since the exchange "
                 "was agreed (a new wish, verification or same-person link); reopen it (`reopen`) and agree again, "
                 "or withdraw them",

@@ -183,9 +183,29 @@ def waiting_for_interpreter(
 PRIVATE_INTERVIEW_ROLE = "icrc_delegate"
 
 
+#: Purposes of the interviews in which a wish is taken or verified: only roles with ``wish_interview.write`` hold
+#: them and only roles with ``wish_interview.read`` see them (never the medical role).
+CONSENT_PURPOSES: frozenset[str] = frozenset({"wish", "icrc_private"})
+
+#: What a refusal to show one interview says, whether it does not exist or may not be seen (no existence oracle).
+HIDDEN = "no interview {id!r}, or not one you may see; `powbureau interview list` shows the interviews you may see"
+
+
+def may_read(actor: Actor | None, purpose: str) -> bool:
+    """True when ``actor`` may see an interview of ``purpose``: ``interview.read``, and ``wish_interview.read``
+    for a wish or icrc_private interview (the medical role never sees one; GC III Art. 126 private interviews)."""
+    if actor is None or not actor.can("interview.read"):
+        return False
+    return purpose not in CONSENT_PURPOSES or actor.can("wish_interview.read")
+
+
 def check_conductor(purpose: str, actor: Actor) -> None:
-    """Refuse with ``PermissionDenied`` when ``actor`` may not lead an interview of ``purpose``: only an ICRC
-    delegate holds an ``icrc_private`` interview (GC III Art. 126)."""
+    """Refuse with ``PermissionDenied`` when ``actor`` may not lead an interview of ``purpose``: a wish or
+    icrc_private interview needs ``wish_interview.write`` (not the medical role), and only an ICRC delegate holds
+    an ``icrc_private`` interview (GC III Art. 126)."""
+    if purpose in CONSENT_PURPOSES and not actor.can("wish_interview.write"):
+        raise PermissionDenied(f"{actor.name} ({actor.role}) may not hold a {purpose} interview; wishes are taken "
+                               "by interviewers, registrars and ICRC delegates, never by medical staff")
     if purpose == "icrc_private" and actor.role != PRIVATE_INTERVIEW_ROLE:
         raise PermissionDenied(f"{actor.name} ({actor.role}) may not hold an icrc_private interview; only an "
                                "ICRC delegate does (GC III Art. 126)")

@@ -38,7 +38,13 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "custody.record": frozenset({"admin", "registrar"}),
     "wish.write": frozenset({"interviewer", "icrc_delegate", "registrar"}),
     "wish.verify": frozenset({"icrc_delegate"}),
-    "wish.read": frozenset({"admin", "registrar", "interviewer", "negotiator", "icrc_delegate", "auditor"}),
+    # Not the negotiator: he talks to the counterpart and learns only "eligible" / "not eligible: no verified
+    # consent to return" (domain/disclosure.py); a wish is never disclosed to the Power on which the person depends.
+    "wish.read": frozenset({"admin", "registrar", "interviewer", "icrc_delegate", "auditor"}),
+    # Wish and icrc_private interviews: held and read by the wish.read roles that may write interviews, never by
+    # the medical role (a wish is not taken by medical staff; its interview is not theirs to read).
+    "wish_interview.write": frozenset({"admin", "registrar", "interviewer", "icrc_delegate"}),
+    "wish_interview.read": frozenset({"admin", "registrar", "interviewer", "icrc_delegate", "auditor"}),
     "exchange.read": frozenset({"admin", "negotiator", "registrar", "auditor", "icrc_delegate"}),
     "exchange.write": frozenset({"admin", "negotiator"}),
     "linkage.run": frozenset({"admin", "registrar"}),
@@ -78,6 +84,13 @@ def require(actor: Actor | None, action: str) -> Actor:
 def may_see_property(actor: Actor, prop: str) -> bool:
     """Field-level access: restricted (medical) properties only for roles with ``medical.read``."""
     return prop not in RESTRICTED_PROPERTIES or actor.can("medical.read")
+
+
+def may_see_wishes(actor: Actor | None) -> bool:
+    """Field-level access to consent: True when ``actor`` may read a wish's kind, its interviews and its delegate
+    (``wish.read``). Everyone else — the negotiator first, who deals with the counterpart — sees only what
+    ``domain.disclosure`` lets through (GC III Art. 109(3); a wish is never disclosed to the serving power)."""
+    return actor is not None and actor.can("wish.read")
 
 
 def check_role(role: str) -> str:

@@ -30,6 +30,7 @@ from ..store.tables_custody import custody_events, interpreters, medical_decisio
 from ..store.uow import UnitOfWork
 from ..names import name_keys, normalize
 from ..names.latin import latinize
+from . import disclosure
 
 FINAL_STATUSES = frozenset({"repatriated", "released", "transferred_to_power", "deceased", "returned"})
 HANDED_OVER = frozenset({"repatriated", "released", "transferred_to_power"})
@@ -130,9 +131,21 @@ def list_interviews(uow: UnitOfWork, actor: Actor, person_id: str | None = None)
     """Interviews of ``person_id`` (every person when None), newest first."""
     require(actor, "interview.read")
     with uow.read() as conn:
-        items = crepo.interviews_of(conn, person_id)
+        items = [i for i in crepo.interviews_of(conn, person_id) if interview_rules.may_read(actor, i.purpose)]
         nm = names_of(conn, {i.person_id for i in items})
     return [interview_view(i, nm.get(i.person_id)) for i in items]
+
+
+def wish_interview(uow: UnitOfWork, actor: Actor, interview_id: str) -> dict:
+    """The interview ``interview_id``, looked up for ``actor`` to record a wish in it (``wish.write``, checked
+    before the id is looked up); returns its view. Raises ``PermissionDenied`` (role) and ``NotFound`` with the
+    same words for an id that does not exist and for an interview ``actor`` may not see (no existence oracle)."""
+    require(actor, "wish.write")
+    with uow.read() as conn:
+        iv = crepo.get_interview(conn, interview_id)
+        if iv is None or not interview_rules.may_read(actor, iv.purpose):
+            raise NotFound(interview_rules.HIDDEN.format(id=interview_id))
+        return interview_view(iv, names_of(conn, [iv.person_id])[iv.person_id])
 
 
 # ----- interpreter roster ---------------------------------------------------------------------------------------
@@ -366,6 +379,7 @@ def medical_of(uow: UnitOfWork, actor: Actor, person_id: str) -> list[dict]:
              "decided_at": crepo.utc(r["decided_at"]).isoformat()} for r in rows]
 
 
+@disclosure.redacted(disclosure.notices)
 def notices(uow: UnitOfWork, actor: Actor) -> list[dict]:
     """Notices left for negotiators (a person withdrawn from an exchange), newest first; ``exchange.read``."""
     require(actor, "exchange.read")

@@ -21,6 +21,7 @@ from ..store import audit, custody_repo as crepo, repositories as repo
 from ..store.tables import list_rows, persons
 from ..store.tables_custody import exchange_events, exchanges, negotiator_notices
 from ..store.uow import UnitOfWork
+from . import disclosure
 from .custody import FINAL_STATUSES, names_of
 from .linkage import _record, registry_records
 
@@ -41,7 +42,7 @@ def _plain(exc: RefoulementRefused, conn: Connection) -> RefoulementRefused:
     for pid, name in nm.items():
         message = message.replace(pid, f"{name} ({pid})", 1)
     details = [{"person_id": e.person_id, "name": nm.get(e.person_id), **_eligibility_view(e)} for e in items]
-    return RefoulementRefused(message, details=details or None)
+    return type(exc)(message, details=details or None)
 
 
 def _load(conn: Connection, exchange_id: str) -> Exchange:
@@ -105,6 +106,7 @@ def exchange_view(conn: Connection, ex: Exchange) -> dict:
     }
 
 
+@disclosure.redacted(disclosure.exchange)
 def create(uow: UnitOfWork, actor: Actor, counterpart: str) -> dict:
     """A new exchange (draft) with ``counterpart``; ``exchange.write``. Raises ``ValidationFailed`` for no name."""
     require(actor, "exchange.write")
@@ -120,6 +122,7 @@ def create(uow: UnitOfWork, actor: Actor, counterpart: str) -> dict:
         return exchange_view(conn, ex)
 
 
+@disclosure.redacted(disclosure.exchange)
 def show(uow: UnitOfWork, actor: Actor, exchange_id: str) -> dict:
     """The exchange as bureau staff see it (``exchange.read``). Raises ``NotFound``."""
     require(actor, "exchange.read")
@@ -142,6 +145,7 @@ def list_exchanges(uow: UnitOfWork, actor: Actor) -> list[dict]:
     return out
 
 
+@disclosure.redacted(disclosure.eligibility_rows)
 def eligibility(uow: UnitOfWork, actor: Actor, person_ids: Iterable[str] | None = None) -> list[dict]:
     """The eligibility of detainees in custody (all, or ``person_ids``) for an outgoing list, each explained
     rule by rule (consent, verification, medical priority). Internal to the bureau (``exchange.read``)."""
@@ -166,6 +170,7 @@ def eligibility(uow: UnitOfWork, actor: Actor, person_ids: Iterable[str] | None 
 
 
 # ----- lists ----------------------------------------------------------------------------------------------------
+@disclosure.redacted(disclosure.exchange)
 def add_outgoing(uow: UnitOfWork, actor: Actor, exchange_id: str, person_id: str) -> dict:
     """List detainee ``person_id`` for handover. Refuses, changing nothing: ``RefoulementRefused`` unless his
     latest wish is a verified return (GC III Art. 109(3)) — for every role; ``NotFound``; ``ValidationFailed``
@@ -191,6 +196,7 @@ def add_outgoing(uow: UnitOfWork, actor: Actor, exchange_id: str, person_id: str
         return exchange_view(conn, ex)
 
 
+@disclosure.redacted(disclosure.exchange)
 def remove_outgoing(uow: UnitOfWork, actor: Actor, exchange_id: str, person_id: str, reason: str) -> dict:
     """Take ``person_id`` off the outgoing list with a ``reason``. Raises ``NotOnList``, ``IllegalTransition``,
     ``ValidationFailed`` (no reason)."""
@@ -226,6 +232,7 @@ def _match_rows(conn: Connection, list_id: str, rows: list[dict]) -> dict[str, t
     return out
 
 
+@disclosure.redacted(disclosure.exchange)
 def add_incoming_from_list(uow: UnitOfWork, actor: Actor, exchange_id: str, list_id: str,
                            row_ids: Iterable[str] | None = None, *, medical_priority: Iterable[str] = ()) -> dict:
     """Put rows of counterpart list ``list_id`` (all, or ``row_ids`` by external id) on the incoming list, each
@@ -264,6 +271,7 @@ def add_incoming_from_list(uow: UnitOfWork, actor: Actor, exchange_id: str, list
         return exchange_view(conn, ex)
 
 
+@disclosure.redacted(disclosure.exchange)
 def match_incoming(uow: UnitOfWork, actor: Actor, exchange_id: str, row_id: str, person_id: str) -> dict:
     """Record that incoming row ``row_id`` is our own personnel ``person_id`` (a human decision).
     Raises ``NotFound``, ``ValidationFailed`` (not own personnel), ``NotOnList``, ``IllegalTransition``."""
@@ -281,6 +289,7 @@ def match_incoming(uow: UnitOfWork, actor: Actor, exchange_id: str, row_id: str,
 
 
 # ----- states ---------------------------------------------------------------------------------------------------
+@disclosure.redacted(disclosure.exchange)
 def transition(uow: UnitOfWork, actor: Actor, exchange_id: str, verb: str, *, reason: str = "") -> dict:
     """Apply ``verb`` (propose, reopen, agree, close, cancel). ``propose`` and ``agree`` re-check every listed
     person first and refuse with ``RefoulementRefused`` naming who is no longer a verified return. Raises
@@ -316,6 +325,7 @@ def transition(uow: UnitOfWork, actor: Actor, exchange_id: str, verb: str, *, re
         return exchange_view(conn, ex)
 
 
+@disclosure.redacted(disclosure.exchange)
 def execute(uow: UnitOfWork, actor: Actor, exchange_id: str, *, crossed: Iterable[str] = (),
             arrived: Iterable[str] = (), substitutions: Iterable[tuple[str, str | None, str]] = (),
             unknown_arrivals: Iterable[tuple[str, str | None]] = (), place: str = "crossing point") -> dict:

@@ -122,9 +122,8 @@ def record_wish(
 ) -> Response:
     """Record a wish taken in the chosen interview (the person is the interview's)."""
     uow = _uow(request)
-    iv = next((i for i in custody.list_interviews(uow, actor) if i["id"] == interview_id), None)
+    iv = _try(request, "", custody.wish_interview, uow, actor, interview_id)
     if iv is None:
-        flash(request, "error", f"no interview {interview_id!r}; record the interview first")
         return _back("/wishes")
     r = _try(request, "", custody.record_wish, uow, actor, iv["person_id"], kind, interview_id,
              destination=destination or None)
