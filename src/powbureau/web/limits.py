@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import os
 
-from starlette.exceptions import HTTPException
+from fastapi import HTTPException
 
 from ..domain.errors import ValidationFailed
 
@@ -73,25 +73,34 @@ class BodyLimit:
                     await self._refuse(scope, send)
                     return
         seen = 0
-        started = False
+        over = False  # the streamed body passed the limit: whatever the app answers is replaced by our 413
+        answered = False
 
         async def counting_receive():  # noqa: ANN202
-            nonlocal seen
+            nonlocal seen, over
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.limit:
+                    over = True
                     raise BodyTooLarge(self._message())
             return message
 
-        async def tracking_send(message) -> None:  # noqa: ANN001
-            nonlocal started
+        async def guarded_send(message) -> None:  # noqa: ANN001
+            nonlocal answered
+            if over:  # e.g. a middleware wrapped our error in an ExceptionGroup and the app rendered a 400
+                if not answered:
+                    answered = True
+                    await self._refuse(scope, send)
+                return
             if message["type"] == "http.response.start":
-                started = True
+                answered = True
             await send(message)
 
         try:
-            await self.app(scope, counting_receive, tracking_send)
-        except BodyTooLarge:
-            if not started:
-                await self._refuse(scope, send)
+            await self.app(scope, counting_receive, guarded_send)
+        except Exception:
+            if not over:
+                raise
+        if over and not answered:
+            await self._refuse(scope, send)
