@@ -49,7 +49,10 @@ def make_engine(url: str | None = None, *, busy: float | None = None) -> Engine:
     url = url or database_url()
     wait = busy_timeout() if busy is None else busy
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": wait, "check_same_thread": False})
+        # Enough pooled connections for the web's worker threads: a write waiting out the busy timeout holds one,
+        # and readers must not queue behind it for a connection.
+        engine = create_engine(url, connect_args={"timeout": wait, "check_same_thread": False}, pool_size=10,
+                               max_overflow=40)
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn, _record):  # noqa: ANN001
