@@ -118,3 +118,15 @@ class StoreUnavailable(PowBureauError):
 
     code = "store_unavailable"
     http_status = 503
+
+
+class Busy(PowBureauError):
+    """The database is held by another long operation (an import, a migration) past the busy timeout; nothing
+    was written and the same request may simply be sent again after ``retry_after`` seconds."""
+
+    code = "busy"
+    http_status = 503
+
+    def __init__(self, message: str, *, retry_after: int = 5, details: object | None = None) -> None:
+        super().__init__(message, details=details)
+        self.retry_after = retry_after

@@ -30,7 +30,7 @@ from ..store.tables_custody import custody_events, interpreters, medical_decisio
 from ..store.uow import UnitOfWork
 from ..names import name_keys, normalize
 from ..names.latin import latinize
-from . import disclosure
+from . import disclosure, paging
 
 FINAL_STATUSES = frozenset({"repatriated", "released", "transferred_to_power", "deceased", "returned"})
 HANDED_OVER = frozenset({"repatriated", "released", "transferred_to_power"})
@@ -127,13 +127,18 @@ def record_interview(
         return interview_view(iv, names_of(conn, [person_id])[person_id])
 
 
-def list_interviews(uow: UnitOfWork, actor: Actor, person_id: str | None = None) -> list[dict]:
-    """Interviews of ``person_id`` (every person when None), newest first."""
+def list_interviews(uow: UnitOfWork, actor: Actor, person_id: str | None = None, *, limit: int | None = None,
+                    offset: int = 0) -> list[dict]:
+    """Interviews of ``person_id`` (every person when None), newest first; with ``limit`` one ``paging.Page``
+    cut by the database."""
     require(actor, "interview.read")
+    paging.check(limit, offset)
     with uow.read() as conn:
-        items = [i for i in crepo.interviews_of(conn, person_id) if interview_rules.may_read(actor, i.purpose)]
+        hidden = [p for p in interview_rules.PURPOSES if not interview_rules.may_read(actor, p)]
+        items = crepo.interviews_of(conn, person_id, limit=limit, offset=offset, exclude_purposes=hidden)
+        total = crepo.count_interviews(conn, person_id, exclude_purposes=hidden) if limit is not None else None
         nm = names_of(conn, {i.person_id for i in items})
-    return [interview_view(i, nm.get(i.person_id)) for i in items]
+    return paging.page([interview_view(i, nm.get(i.person_id)) for i in items], total, limit=limit, offset=offset)
 
 
 def wish_interview(uow: UnitOfWork, actor: Actor, interview_id: str) -> dict:
@@ -216,9 +221,10 @@ def staff_languages() -> tuple[str, ...]:
     return tuple(x.strip() for x in env.split(",") if x.strip()) if env else DEFAULT_STAFF_LANGUAGES
 
 
-def waiting(uow: UnitOfWork, actor: Actor) -> list[dict]:
+def waiting(uow: UnitOfWork, actor: Actor, *, limit: int | None = None, offset: int = 0) -> list[dict]:
     """Detainees in custody who wait for an interpreter: none of their languages is spoken by the staff or by an
-    independent interpreter on the roster (an interested party's interpreter does not count; GC III Art. 126)."""
+    independent interpreter on the roster (an interested party's interpreter does not count; GC III Art. 126).
+    With ``limit``: one ``paging.Page`` of that list (from ``offset``) with its total."""
     require(actor, "interview.read")
     with uow.read() as conn:
         rows = conn.execute(select(persons.c.id, persons.c.status).where(persons.c.kind == "detainee")).all()
@@ -227,8 +233,8 @@ def waiting(uow: UnitOfWork, actor: Actor) -> list[dict]:
         r = _roster(conn)
     spoken = {pid: [v for v, _ in vals[pid].get("language", [])] for pid in ids}
     found = waiting_for_interpreter(spoken, r, staff_languages=staff_languages())
-    return [{"person_id": w.person_id, "name": display_name(vals[w.person_id]), "languages": list(w.languages)}
-            for w in found]
+    return paging.cut([{"person_id": w.person_id, "name": display_name(vals[w.person_id]),
+                        "languages": list(w.languages)} for w in found], limit=limit, offset=offset)
 
 
 # ----- wishes ---------------------------------------------------------------------------------------------------
@@ -320,11 +326,14 @@ def wishes_of(uow: UnitOfWork, actor: Actor, person_id: str) -> dict:
             "verified_return": wish_rules.is_verified_return(ws)}
 
 
-def wish_overview(uow: UnitOfWork, actor: Actor) -> list[dict]:
-    """Every detainee in custody with his latest wish (or none) and its verification, by name."""
+def wish_overview(uow: UnitOfWork, actor: Actor, *, limit: int | None = None, offset: int = 0) -> list[dict]:
+    """Every detainee in custody with his latest wish (or none) and its verification, by name. With ``limit``:
+    one ``paging.Page`` (those with a wish first, then in registration order) cut by the database, with its
+    total; raises ``ValidationFailed`` for a limit outside 1..1000 or a negative offset."""
     require(actor, "wish.read")
     with uow.read() as conn:
-        rows = conn.execute(select(persons.c.id, persons.c.status).where(persons.c.kind == "detainee")).all()
+        q = select(persons.c.id, persons.c.status).where(persons.c.kind == "detainee")
+        rows, total = paging.rows(conn, q, limit=limit, offset=offset, order=paging.wish_first(persons.c.id))
         ids = [pid for pid, _ in rows]
         ws = crepo.wishes_by_person(conn, ids)
         nm = names_of(conn, ids)
@@ -334,6 +343,8 @@ def wish_overview(uow: UnitOfWork, actor: Actor) -> list[dict]:
         out.append({"person_id": pid, "name": nm[pid], "status": status,
                     "latest": wish_view(latest) if latest else None,
                     "verified_return": wish_rules.is_verified_return(ws[pid])})
+    if limit is not None:
+        return paging.page(out, total, limit=limit, offset=offset)
     return sorted(out, key=lambda x: (x["latest"] is None, x["name"]))
 
 
@@ -380,22 +391,29 @@ def medical_of(uow: UnitOfWork, actor: Actor, person_id: str) -> list[dict]:
 
 
 @disclosure.redacted(disclosure.notices)
-def notices(uow: UnitOfWork, actor: Actor) -> list[dict]:
-    """Notices left for negotiators (a person withdrawn from an exchange), newest first; ``exchange.read``."""
+def notices(uow: UnitOfWork, actor: Actor, *, limit: int | None = None, offset: int = 0) -> list[dict]:
+    """Notices left for negotiators (a person withdrawn from an exchange), newest first; ``exchange.read``. With
+    ``limit``: one ``paging.Page`` cut by the database."""
     require(actor, "exchange.read")
     with uow.read() as conn:
-        rows = conn.execute(select(negotiator_notices).order_by(negotiator_notices.c.id.desc())).mappings().all()
-    return [{"exchange_id": r["exchange_id"], "person_id": r["person_id"], "state": r["state"],
-             "message": r["message"], "at": crepo.utc(r["created_at"]).isoformat()} for r in rows]
+        q = select(negotiator_notices).order_by(negotiator_notices.c.id.desc())
+        rows, total = paging.rows(conn, q, limit=limit, offset=offset)
+    return paging.page([{"exchange_id": r.exchange_id, "person_id": r.person_id, "state": r.state,
+                         "message": r.message, "at": crepo.utc(r.created_at).isoformat()} for r in rows],
+                       total, limit=limit, offset=offset)
 
 
-def detainee_choices(uow: UnitOfWork, actor: Actor) -> list[dict]:
-    """Detainees in custody (id, name, status, languages) for forms, by name; ``person.read``."""
+def detainee_choices(uow: UnitOfWork, actor: Actor, *, limit: int | None = None, offset: int = 0) -> list[dict]:
+    """Detainees in custody (id, name, status, languages) for forms, by name; ``person.read``. With ``limit``:
+    one ``paging.Page`` in registration order, cut by the database."""
     require(actor, "person.read")
     with uow.read() as conn:
-        rows = conn.execute(select(persons.c.id, persons.c.status).where(persons.c.kind == "detainee")).all()
-        rows = [(pid, st) for pid, st in rows if st not in FINAL_STATUSES]
+        q = select(persons.c.id, persons.c.status).where(persons.c.kind == "detainee",
+                                                         persons.c.status.notin_(FINAL_STATUSES))
+        rows, total = paging.rows(conn, q, limit=limit, offset=offset, order=[persons.c.id])
         vals = person_values(conn, [pid for pid, _ in rows], ("name_full", "surname", "given_name", "language"))
     out = [{"person_id": pid, "name": display_name(vals[pid]), "status": st,
             "languages": [v for v, _ in vals[pid].get("language", [])]} for pid, st in rows]
+    if limit is not None:
+        return paging.page(out, total, limit=limit, offset=offset)
     return sorted(out, key=lambda x: x["name"])

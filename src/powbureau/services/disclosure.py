@@ -14,6 +14,7 @@ from ..domain import disclosure
 from ..domain.errors import ConsentChanged, RefoulementRefused
 from ..domain.exchange import Check, Eligibility
 from ..domain.roles import may_see_wishes
+from .paging import Page
 
 F = TypeVar("F", bound=Callable[..., Any])
 #: Withdrawal reasons the bureau itself wrote before ``disclosure.WITHDRAWN`` existed (stored in old databases).
@@ -30,9 +31,16 @@ def eligibility(row: dict) -> dict:
             "checks": [{"code": c.code, "passed": c.passed, "text": c.text, "rule": c.rule} for c in safe.checks]}
 
 
+def _same_page(rows: Iterable[dict], out: list[dict]) -> list[dict]:
+    """``out`` as a ``paging.Page`` like ``rows`` when ``rows`` was one (the total survives redaction)."""
+    if isinstance(rows, Page):
+        return Page(out, total=rows.total, offset=rows.offset, limit=rows.limit)
+    return out
+
+
 def eligibility_rows(rows: Iterable[dict]) -> list[dict]:
     """``eligibility`` applied to each row (``services.exchanges.eligibility``'s result)."""
-    return [eligibility(r) for r in rows]
+    return _same_page(rows, [eligibility(r) for r in rows])
 
 
 def notices(rows: Iterable[dict], names: dict[str, str] | None = None) -> list[dict]:
@@ -43,7 +51,7 @@ def notices(rows: Iterable[dict], names: dict[str, str] | None = None) -> list[d
         pid = n["person_id"]
         who = f"{names[pid]} ({pid})" if names and names.get(pid) else pid
         out.append({**n, "message": disclosure.notice_message(who, n.get("exchange_id") or "", n["state"])})
-    return out
+    return _same_page(rows, out)
 
 
 def exchange(view: dict) -> dict:

@@ -21,7 +21,7 @@ from ..store import audit, custody_repo as crepo, repositories as repo
 from ..store.tables import list_rows, persons
 from ..store.tables_custody import exchange_events, exchanges, negotiator_notices
 from ..store.uow import UnitOfWork
-from . import disclosure
+from . import disclosure, paging
 from .custody import FINAL_STATUSES, names_of
 from .linkage import _record, registry_records
 
@@ -146,9 +146,12 @@ def list_exchanges(uow: UnitOfWork, actor: Actor) -> list[dict]:
 
 
 @disclosure.redacted(disclosure.eligibility_rows)
-def eligibility(uow: UnitOfWork, actor: Actor, person_ids: Iterable[str] | None = None) -> list[dict]:
+def eligibility(uow: UnitOfWork, actor: Actor, person_ids: Iterable[str] | None = None, *,
+                limit: int | None = None, offset: int = 0) -> list[dict]:
     """The eligibility of detainees in custody (all, or ``person_ids``) for an outgoing list, each explained
-    rule by rule (consent, verification, medical priority). Internal to the bureau (``exchange.read``)."""
+    rule by rule (consent, verification, medical priority). Internal to the bureau (``exchange.read``).
+    With ``limit``: one ``paging.Page`` (those with a wish first, then in registration order) cut by the
+    database, with its total; ``ValidationFailed`` for a limit outside 1..1000 or a negative offset."""
     require(actor, "exchange.read")
     with uow.read() as conn:
         q = select(persons.c.id, persons.c.status).where(persons.c.kind == "detainee")
@@ -159,13 +162,16 @@ def eligibility(uow: UnitOfWork, actor: Actor, person_ids: Iterable[str] | None 
             missing = [p for p in wanted if p not in found]
             if missing:
                 raise NotFound(f"no detainee with id {', '.join(missing)}")
-        rows = [(pid, st) for pid, st in conn.execute(q) if st not in FINAL_STATUSES]
+        q = q.where(persons.c.status.notin_(FINAL_STATUSES))
+        rows, total = paging.rows(conn, q, limit=limit, offset=offset, order=paging.wish_first(persons.c.id))
         ids = [pid for pid, _ in rows]
         wishes = crepo.wishes_by_person(conn, ids)
         medical = {pid: crepo.to_medical(r) for pid, r in crepo.latest_medical(conn, ids).items()}
         nm = names_of(conn, ids)
     out = [{"person_id": pid, "name": nm[pid], "status": st,
             **_eligibility_view(assess(pid, wishes[pid], medical.get(pid)))} for pid, st in rows]
+    if limit is not None:
+        return paging.page(out, total, limit=limit, offset=offset)
     return sorted(out, key=lambda x: (not x["eligible"], x["name"]))
 
 

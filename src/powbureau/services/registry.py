@@ -143,20 +143,21 @@ def show(uow: UnitOfWork, actor: Actor, person_id: str) -> PersonView:
 
     Raises ``NotFound`` for an unknown id, ``PermissionDenied`` unless the actor may ``person.read``."""
     require(actor, "person.read")
-    with uow.transaction() as conn:
+    with uow.read() as conn:  # a snapshot: reading a person never waits for an import's write lock
         p = repo.get_person(conn, person_id)
         if p is None:
             raise NotFound(f"no person with id {person_id!r}; find the full id with `powbureau search NAME --json`")
         ss = repo.statements_for(conn, [person_id])[person_id]
         gone = repo.retracted_ids(conn, [s.id for s in ss])
-        view: ResolvedView = resolve(ss, gone, actor=actor, same_value=same_value)
-        shown_restricted = [s.id for s in ss if s.prop in RESTRICTED_PROPERTIES and actor.can("medical.read")]
-        if shown_restricted:
+        history = repo.status_history(conn, person_id)
+    view: ResolvedView = resolve(ss, gone, actor=actor, same_value=same_value)
+    shown_restricted = [s.id for s in ss if s.prop in RESTRICTED_PROPERTIES and actor.can("medical.read")]
+    if shown_restricted:  # the audit entry is written before anything restricted is returned
+        with uow.transaction() as conn:
             audit.append(
                 conn, actor=actor.name, action="medical.read", target=person_id,
                 detail={"statements": sorted(shown_restricted)},
             )
-        history = repo.status_history(conn, person_id)
     visible = [s for s in ss if actor.can("medical.read") or s.prop not in RESTRICTED_PROPERTIES]
     return PersonView(
         id=p["id"], kind=p["kind"], status=p["status"], external_id=p["external_id"],

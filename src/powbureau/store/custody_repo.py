@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, func, insert, select, update
 
 from ..domain.exchange import (
     Check, Eligibility, Exchange, ExecutionRecord, IncomingEntry, MedicalDecision, OutgoingEntry, Reconciliation,
@@ -59,12 +59,29 @@ def get_interview(conn: Connection, interview_id: str) -> Interview | None:
     return to_interview(r) if r else None
 
 
-def interviews_of(conn: Connection, person_id: str | None = None) -> list[Interview]:
-    """Interviews of ``person_id`` (every person when None), newest first."""
+def interviews_of(conn: Connection, person_id: str | None = None, *, limit: int | None = None,
+                  offset: int = 0, exclude_purposes: Iterable[str] = ()) -> list[Interview]:
+    """Interviews of ``person_id`` (every person when None), newest first, without those of
+    ``exclude_purposes`` (what the reader may not see); only ``limit`` of them from ``offset`` when a limit is
+    given."""
     q = select(interviews).order_by(interviews.c.at.desc(), interviews.c.id.desc())
     if person_id:
         q = q.where(interviews.c.person_id == person_id)
+    if exclude_purposes:
+        q = q.where(interviews.c.purpose.not_in(list(exclude_purposes)))
+    if limit is not None:
+        q = q.limit(limit).offset(offset)
     return [to_interview(r) for r in conn.execute(q).mappings()]
+
+
+def count_interviews(conn: Connection, person_id: str | None = None, *, exclude_purposes: Iterable[str] = ()) -> int:
+    """How many interviews ``person_id`` had (every person's when None), not counting ``exclude_purposes``."""
+    q = select(func.count()).select_from(interviews)
+    if person_id:
+        q = q.where(interviews.c.person_id == person_id)
+    if exclude_purposes:
+        q = q.where(interviews.c.purpose.not_in(list(exclude_purposes)))
+    return conn.execute(q).scalar_one()
 
 
 def wish_row(w: RepatriationWish) -> dict:

@@ -19,17 +19,19 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
-from ..domain.errors import PowBureauError
+from ..domain.errors import Busy, PowBureauError
 from ..services.bootstrap import Bureau, bootstrap
 from . import api, pages
 from .auth import BasicCache, csrf_protect, csrf_token, is_api, load_secret, session_key
+from .limits import BodyLimit
 from .present import label, lang_of
 
 HERE = Path(__file__).parent
 log = logging.getLogger("powbureau.web")
 SESSION_COOKIE = "powbureau_session"
 SESSION_MAX_AGE = 8 * 3600  # seconds: one working day
-HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 401: "not_authenticated", 403: "permission_denied"}
+HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 401: "not_authenticated", 403: "permission_denied",
+              413: "body_too_large"}
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -74,7 +76,10 @@ def error_response(request: Request, status: int, code: str, message: str, detai
 
 async def _bureau_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, PowBureauError)
-    return error_response(request, exc.http_status, exc.code, exc.message, exc.details)
+    response = error_response(request, exc.http_status, exc.code, exc.message, exc.details)
+    if isinstance(exc, Busy):  # RFC 9110 §10.2.3: when to send the same request again
+        response.headers["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 async def _validation_error(request: Request, exc: Exception) -> Response:
@@ -159,6 +164,7 @@ def create_app(bureau: Bureau | None = None, *, secret: str | None = None) -> Fa
             response.headers.setdefault("Cache-Control", "no-store")
         return response
 
+    app.add_middleware(BodyLimit)  # outermost of ours: an oversized body is refused before anything reads it
     app.add_exception_handler(PowBureauError, _bureau_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)

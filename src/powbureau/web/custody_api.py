@@ -8,13 +8,14 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from ..domain.roles import Actor
 from ..services import custody, exchanges, notify
 from .api import ERRORS
 from .auth import current_actor
+from .paging import Limit, Offset, send
 
 router = APIRouter(prefix="/api", tags=["custody"], responses=ERRORS)
 ActorDep = Annotated[Actor, Depends(current_actor)]
@@ -122,8 +123,10 @@ class ExecutionIn(BaseModel):
 
 
 @router.get("/interviews", summary="Interviews, newest first")
-def list_interviews(request: Request, actor: ActorDep, person_id: str | None = None) -> list[dict]:
-    return custody.list_interviews(_uow(request), actor, person_id)
+def list_interviews(request: Request, response: Response, actor: ActorDep, person_id: str | None = None,
+                    limit: Limit = 100, offset: Offset = 0) -> list[dict]:
+    items = custody.list_interviews(_uow(request), actor, person_id, limit=limit, offset=offset)
+    return send(request, response, items)
 
 
 @router.post("/interviews", status_code=201, summary="Record an interview")
@@ -134,8 +137,9 @@ def record_interview(request: Request, actor: ActorDep, body: InterviewIn) -> di
 
 
 @router.get("/interpreters", summary="The interpreter roster")
-def roster(request: Request, actor: ActorDep) -> list[dict]:
-    return custody.roster(_uow(request), actor)
+def roster(request: Request, response: Response, actor: ActorDep, limit: Limit = 100,
+           offset: Offset = 0) -> list[dict]:
+    return send(request, response, custody.roster(_uow(request), actor), limit=limit, offset=offset)
 
 
 @router.post("/interpreters", status_code=201, summary="Add, update or retire an interpreter")
@@ -145,13 +149,15 @@ def add_interpreter(request: Request, actor: ActorDep, body: InterpreterIn) -> d
 
 
 @router.get("/interpreters/waiting", summary="Detainees waiting for an independent interpreter")
-def waiting(request: Request, actor: ActorDep) -> list[dict]:
-    return custody.waiting(_uow(request), actor)
+def waiting(request: Request, response: Response, actor: ActorDep, limit: Limit = 100,
+            offset: Offset = 0) -> list[dict]:
+    return send(request, response, custody.waiting(_uow(request), actor, limit=limit, offset=offset))
 
 
 @router.get("/wishes", summary="Every detainee's latest wish (bureau staff only)")
-def wish_overview(request: Request, actor: ActorDep) -> list[dict]:
-    return custody.wish_overview(_uow(request), actor)
+def wish_overview(request: Request, response: Response, actor: ActorDep, limit: Limit = 100,
+                  offset: Offset = 0) -> list[dict]:
+    return send(request, response, custody.wish_overview(_uow(request), actor, limit=limit, offset=offset))
 
 
 @router.get("/persons/{person_id}/wishes", summary="A person's wishes and their verification")
@@ -178,13 +184,15 @@ def medical_decision(request: Request, actor: ActorDep, body: MedicalIn) -> dict
 
 
 @router.get("/persons/{person_id}/medical-decisions", summary="Medical decisions (medical roles; audited)")
-def medical_of(request: Request, actor: ActorDep, person_id: str) -> list[dict]:
-    return custody.medical_of(_uow(request), actor, person_id)
+def medical_of(request: Request, response: Response, actor: ActorDep, person_id: str, limit: Limit = 100,
+               offset: Offset = 0) -> list[dict]:
+    return send(request, response, custody.medical_of(_uow(request), actor, person_id), limit=limit, offset=offset)
 
 
 @router.get("/exchanges", summary="Every exchange")
-def list_exchanges(request: Request, actor: ActorDep) -> list[dict]:
-    return exchanges.list_exchanges(_uow(request), actor)
+def list_exchanges(request: Request, response: Response, actor: ActorDep, limit: Limit = 100,
+                   offset: Offset = 0) -> list[dict]:
+    return send(request, response, exchanges.list_exchanges(_uow(request), actor), limit=limit, offset=offset)
 
 
 @router.post("/exchanges", status_code=201, summary="Create a draft exchange")
@@ -203,9 +211,11 @@ def counterpart_view(request: Request, actor: ActorDep, exchange_id: str) -> dic
 
 
 @router.get("/eligibility", summary="Eligibility of detainees for an outgoing list, explained")
-def eligibility(request: Request, actor: ActorDep,
-                person_id: Annotated[list[str] | None, Query()] = None) -> list[dict]:
-    return exchanges.eligibility(_uow(request), actor, person_id)
+def eligibility(request: Request, response: Response, actor: ActorDep,
+                person_id: Annotated[list[str] | None, Query()] = None, limit: Limit = 100,
+                offset: Offset = 0) -> list[dict]:
+    items = exchanges.eligibility(_uow(request), actor, person_id, limit=limit, offset=offset)
+    return send(request, response, items)
 
 
 @router.post("/exchanges/{exchange_id}/outgoing", summary="List a detainee (only a verified return)")
@@ -243,10 +253,12 @@ def execute(request: Request, actor: ActorDep, exchange_id: str, body: Execution
 
 
 @router.get("/notices", summary="Notices for negotiators (withdrawals after a change of wish)")
-def notices(request: Request, actor: ActorDep) -> list[dict]:
-    return custody.notices(_uow(request), actor)
+def notices(request: Request, response: Response, actor: ActorDep, limit: Limit = 100,
+            offset: Offset = 0) -> list[dict]:
+    return send(request, response, custody.notices(_uow(request), actor, limit=limit, offset=offset))
 
 
 @router.get("/notifications/due", summary="Notifications due and overdue (GC III Art. 70, 120, 122)")
-def due(request: Request, actor: ActorDep, today: date | None = None) -> list[dict]:
-    return notify.due(_uow(request), actor, today)
+def due(request: Request, response: Response, actor: ActorDep, today: date | None = None, limit: Limit = 100,
+        offset: Offset = 0) -> list[dict]:
+    return send(request, response, notify.due(_uow(request), actor, today), limit=limit, offset=offset)

@@ -10,15 +10,17 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from ..domain.errors import PermissionDenied, PowBureauError
+from ..domain.errors import Busy, PermissionDenied, PowBureauError
 from ..domain.exchange import TRANSITIONS
 from ..domain.interview import PURPOSES
 from ..domain.notifications import HEALTH_BOX
 from ..domain.roles import Actor
 from ..domain.wish import WISH_KINDS
 from ..services import custody, exchanges, notify
+from ..services.paging import DEFAULT_LIMIT, MAX_LIMIT, cut
 from .auth import current_actor
 from .pages import flash, render
+from .paging import Offset, nav
 
 router = APIRouter(include_in_schema=False)
 ActorDep = Annotated[Actor, Depends(current_actor)]
@@ -34,10 +36,11 @@ def _back(path: str) -> Response:
 
 
 def _try(request: Request, ok: str, fn, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
-    """Run a service call; a rule's refusal becomes an error message (a missing role still gets the 403 page)."""
+    """Run a service call; a rule's refusal becomes an error message (a missing role still gets the 403 page, a
+    busy database the 503 page with Retry-After)."""
     try:
         result = fn(*args, **kwargs)
-    except PermissionDenied:
+    except (PermissionDenied, Busy):
         raise
     except PowBureauError as exc:
         flash(request, "error", exc.message)
@@ -60,13 +63,17 @@ def _split(text: str) -> list[str]:
 
 # ----- interviews -----------------------------------------------------------------------------------------------
 @router.get("/interviews", response_class=HTMLResponse)
-def interviews_page(request: Request, actor: ActorDep, person: Annotated[str, Query(max_length=26)] = "") -> Response:
-    """Interviews, the form to record one, the interpreter roster and who waits for an interpreter."""
+def interviews_page(request: Request, actor: ActorDep, person: Annotated[str, Query(max_length=26)] = "",
+                    offset: Offset = 0) -> Response:
+    """Interviews (100 a page), the form to record one, the interpreter roster and who waits for an interpreter
+    (the first 100; the API pages through all)."""
     uow = _uow(request)
-    items = custody.list_interviews(uow, actor, person or None)
+    items = custody.list_interviews(uow, actor, person or None, limit=DEFAULT_LIMIT, offset=offset)
+    waiting = custody.waiting(uow, actor, limit=DEFAULT_LIMIT)
     return render(request, "custody/interviews.html", {
-        "items": items, "roster": custody.roster(uow, actor), "waiting": custody.waiting(uow, actor),
-        "detainees": custody.detainee_choices(uow, actor), "purposes": PURPOSES, "person": person,
+        "items": items, "nav": nav(request, items), "roster": custody.roster(uow, actor), "waiting": waiting,
+        "waiting_total": waiting.total, "detainees": custody.detainee_choices(uow, actor, limit=MAX_LIMIT),
+        "purposes": PURPOSES, "person": person,
         "may_write": actor.can("interview.write"), "may_roster": actor.can("interpreter.manage"),
     })
 
@@ -101,15 +108,17 @@ def add_interpreter(
 
 # ----- wishes ---------------------------------------------------------------------------------------------------
 @router.get("/wishes", response_class=HTMLResponse)
-def wishes_page(request: Request, actor: ActorDep, interview: Annotated[str, Query(max_length=26)] = "") -> Response:
-    """Every detainee's latest wish; forms to record a wish (in an interview) and, for the delegate, verify one."""
+def wishes_page(request: Request, actor: ActorDep, interview: Annotated[str, Query(max_length=26)] = "",
+                offset: Offset = 0) -> Response:
+    """Every detainee's latest wish (100 a page, those with a wish first); forms to record a wish (in an
+    interview) and, for the delegate, verify one."""
     uow = _uow(request)
-    overview = custody.wish_overview(uow, actor)
+    overview = custody.wish_overview(uow, actor, limit=DEFAULT_LIMIT, offset=offset)
     ivs = [i for i in _or_empty(custody.list_interviews, uow, actor) if i["purpose"] in ("wish", "icrc_private")]
     unverified = [o for o in overview if o["latest"] and not o["latest"]["verified"]]
     private = [i for i in ivs if i["purpose"] == "icrc_private" and i["conducted_by"] == actor.name]
     return render(request, "custody/wishes.html", {
-        "overview": overview, "interviews": ivs, "selected": interview, "kinds": WISH_KINDS,
+        "overview": overview, "nav": nav(request, overview), "interviews": ivs, "selected": interview, "kinds": WISH_KINDS,
         "unverified": unverified, "private": private, "may_write": actor.can("wish.write"),
         "may_verify": actor.can("wish.verify"),
     })
@@ -147,10 +156,11 @@ def verify_wish(
 
 # ----- exchanges ------------------------------------------------------------------------------------------------
 @router.get("/exchanges", response_class=HTMLResponse)
-def exchanges_page(request: Request, actor: ActorDep) -> Response:
-    """Every exchange and the form to start one."""
+def exchanges_page(request: Request, actor: ActorDep, offset: Offset = 0) -> Response:
+    """Every exchange (100 a page) and the form to start one."""
+    items = cut(exchanges.list_exchanges(_uow(request), actor), limit=DEFAULT_LIMIT, offset=offset)
     return render(request, "custody/exchanges.html", {
-        "items": exchanges.list_exchanges(_uow(request), actor), "may_write": actor.can("exchange.write")})
+        "items": items, "nav": nav(request, items), "may_write": actor.can("exchange.write")})
 
 
 @router.post("/exchanges")
@@ -161,15 +171,17 @@ def create_exchange(request: Request, actor: ActorDep, counterpart: Annotated[st
 
 
 @router.get("/exchanges/{exchange_id}", response_class=HTMLResponse)
-def exchange_page(request: Request, exchange_id: str, actor: ActorDep) -> Response:
-    """One exchange: lists, eligibility per person with its explanation, transitions, execution, reconciliation."""
+def exchange_page(request: Request, exchange_id: str, actor: ActorDep, offset: Offset = 0) -> Response:
+    """One exchange: lists, eligibility per person with its explanation (100 detainees a page), transitions,
+    execution, reconciliation."""
     uow = _uow(request)
     x = exchanges.show(uow, actor, exchange_id)
     listed = {e["person_id"] for e in x["outgoing"]}
-    candidates = [c for c in exchanges.eligibility(uow, actor) if c["person_id"] not in listed]
+    page = exchanges.eligibility(uow, actor, limit=DEFAULT_LIMIT, offset=offset)
+    candidates = [c for c in page if c["person_id"] not in listed]
     verbs = [(VERB_OF[s], s) for s in sorted(TRANSITIONS[x["state"]]) if s in VERB_OF]
     return render(request, "custody/exchange.html", {
-        "x": x, "candidates": candidates, "verbs": verbs, "lists": exchanges.counterpart_lists(uow, actor),
+        "x": x, "candidates": candidates, "nav": nav(request, page), "verbs": verbs, "lists": exchanges.counterpart_lists(uow, actor),
         "may_write": actor.can("exchange.write"),
     })
 
@@ -223,8 +235,10 @@ def execute(
 
 # ----- notifications --------------------------------------------------------------------------------------------
 @router.get("/notifications", response_class=HTMLResponse)
-def notifications_page(request: Request, actor: ActorDep) -> Response:
-    """What is due and overdue (capture cards, health reports, death notices, enquiry replies)."""
-    items = notify.due(_uow(request), actor)
+def notifications_page(request: Request, actor: ActorDep, offset: Offset = 0) -> Response:
+    """What is due and overdue (capture cards, health reports, death notices, enquiry replies), 100 a page."""
+    every = notify.due(_uow(request), actor)
+    items = cut(every, limit=DEFAULT_LIMIT, offset=offset)
     return render(request, "custody/notifications.html", {
-        "items": items, "overdue": sum(1 for i in items if i["overdue"]), "health_box": HEALTH_BOX})
+        "items": items, "nav": nav(request, items), "due_total": len(every),
+        "overdue": sum(1 for i in every if i["overdue"]), "health_box": HEALTH_BOX})

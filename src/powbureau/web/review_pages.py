@@ -17,6 +17,7 @@ from ..services import linkage
 from .api import ERRORS
 from .auth import current_actor
 from .pages import flash, render
+from .paging import Limit, Offset, next_url
 
 router = APIRouter(include_in_schema=False)
 api = APIRouter(prefix="/api", tags=["review"], responses=ERRORS)
@@ -81,8 +82,13 @@ class JudgementIn(BaseModel):
 
 
 @api.get("/review", summary="Pairs waiting for a human judgement")
-def api_queue(request: Request, actor: ActorDep, all: bool = False) -> list[dict]:  # noqa: A002
-    return [i.__dict__ for i in linkage.review_queue(request.app.state.bureau.uow, actor, include_judged=all)]
+def api_queue(request: Request, response: Response, actor: ActorDep, all: bool = False,  # noqa: A002
+              limit: Limit = 100, offset: Offset = 0) -> list[dict]:
+    # The queue is built best-first and cut by the service, so only whether a next page exists is known.
+    items = linkage.review_queue(request.app.state.bureau.uow, actor, include_judged=all, limit=offset + limit + 1)
+    if len(items) > offset + limit:
+        response.headers["Link"] = f'<{next_url(request, offset + limit)}>; rel="next"'
+    return [i.__dict__ for i in items[offset:offset + limit]]
 
 
 @api.get("/review/{pair_id}", summary="One pair side by side with its per-field evidence")
