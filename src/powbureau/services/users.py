@@ -132,6 +132,17 @@ def _refusal(limits: SigninLimits, by_user: list[datetime], by_client: list[date
     )
 
 
+def check_signin_allowed(uow: UnitOfWork, name: str, *, client: str, now: datetime,
+                         limits: SigninLimits = SigninLimits()) -> None:
+    """Raise ``TooManyAttempts`` when ``limits`` refuse a sign-in as ``name`` from ``client`` at ``now``; counts
+    nothing. A cheap read the web runs before queueing for password work, so refused attempts return at once;
+    ``authenticate`` checks again, authoritatively."""
+    with uow.read() as conn:
+        by_user, by_client = sessions_repo.failure_times(conn, user_key=name.strip().lower()[:64], client=client,
+                                                         since=now - limits.window)
+    _refusal(limits, by_user, by_client, now)
+
+
 def authenticate(
     uow: UnitOfWork,
     name: str,

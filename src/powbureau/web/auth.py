@@ -29,7 +29,7 @@ from ..domain.errors import NotAuthenticated, PermissionDenied
 from ..domain.roles import Actor
 from ..domain.sessions import SessionPolicy, SigninLimits
 from ..services import sessions
-from ..services.users import actor_and_stamp, authenticate
+from ..services.users import actor_and_stamp, authenticate, check_signin_allowed
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSRF_FIELD = "csrf_token"
@@ -178,9 +178,14 @@ _limiters: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, anyio.CapacityLi
 
 
 async def run_password_work(request: Request, fn: Callable[..., T], *args: object, **kwargs: object) -> T:
-    """Run ``fn`` (a sign-in that verifies an argon2 hash) in a worker thread, at most ``hash_workers()`` at a
-    time. Waiting happens on the event loop and holds no thread, so a flood of wrong passwords queues here
-    while requests of signed-in sessions (which do no argon2 work) go on."""
+    """Run ``fn(uow, name, password, ...)`` (a sign-in that verifies an argon2 hash) in a worker thread, at most
+    ``hash_workers()`` at a time. A name or address over its sign-in limit is refused first, without queueing
+    (``TooManyAttempts``). Waiting happens on the event loop and holds no thread, so a flood of wrong passwords
+    queues here while requests of signed-in sessions (which do no argon2 work) go on."""
+    state = request.app.state
+    await anyio.to_thread.run_sync(functools.partial(
+        check_signin_allowed, state.bureau.uow, str(args[1]), client=client_address(request), now=now_of(request),
+        limits=state.signin_limits))
     loop = asyncio.get_running_loop()
     limiter = _limiters.get(loop)
     if limiter is None:
