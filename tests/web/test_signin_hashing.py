@@ -14,7 +14,7 @@ import pytest
 from powbureau.domain.sessions import SigninLimits
 from powbureau.services import users
 
-from .conftest import sign_in
+from .conftest import ROLES, sign_in
 
 
 class SpyHasher:
@@ -75,7 +75,7 @@ def test_a_flood_of_wrong_passwords_runs_argon2_in_a_bounded_pool(app, spy):
     async def flood() -> list[int]:
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
-            rs = await asyncio.gather(*(c.get("/api/me", auth=(f"user{i % 4}", "wrong password!"))
+            rs = await asyncio.gather(*(c.get("/api/me", auth=(ROLES[i % 4], "wrong password!"))
                                         for i in range(24)))
         return [r.status_code for r in rs]
 
