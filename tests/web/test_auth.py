@@ -141,14 +141,14 @@ def test_basic_cache_remembers_only_verified_credentials():
     from powbureau.web.auth import BasicCache
 
     c = BasicCache(ttl=60)
-    assert not c.hit("registrar", PASSWORD)
-    c.remember("registrar", PASSWORD)
-    assert c.hit("registrar", PASSWORD)
-    assert not c.hit("registrar", PASSWORD + "x")
-    assert not c.hit("auditor", PASSWORD)
+    assert c.stamp("registrar", PASSWORD) is None
+    c.remember("registrar", PASSWORD, "stamp-1")
+    assert c.stamp("registrar", PASSWORD) == "stamp-1"
+    assert c.stamp("registrar", PASSWORD + "x") is None
+    assert c.stamp("auditor", PASSWORD) is None
     expired = BasicCache(ttl=-1)
-    expired.remember("registrar", PASSWORD)
-    assert not expired.hit("registrar", PASSWORD)
+    expired.remember("registrar", PASSWORD, "stamp-1")
+    assert expired.stamp("registrar", PASSWORD) is None
 
 
 def test_wrong_basic_password_after_a_right_one_is_still_refused(client):

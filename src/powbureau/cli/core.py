@@ -1,4 +1,4 @@
-"""CLI commands for the registry: init, serve, demo, user add, search, show, status."""
+"""CLI commands for the registry: init, serve, demo, user add|password|disable|enable, search, show, status."""
 
 from __future__ import annotations
 
@@ -191,3 +191,37 @@ def retract(
         print_json({"statement_id": statement_id, "retracted": True})
     else:
         console.print(f"statement {statement_id} retracted")
+
+
+def _set_enabled(ctx: typer.Context, name: str, enabled: bool, json_out: bool) -> None:
+    from ..services.users import set_enabled
+
+    st: State = ctx.obj
+    r = set_enabled(st.bureau().uow, st.actor(), name, enabled)
+    if json_out:
+        print_json(r)
+        return
+    word = "enabled" if enabled else "disabled"
+    state = f"user {name} {word}" if r["changed"] else f"user {name} was already {word}"
+    ended = f"; {r['sessions_ended']} session(s) ended" if r["sessions_ended"] else ""
+    console.print(state + ended)
+
+
+@user_app.command("disable")
+def user_disable(
+    ctx: typer.Context,
+    name: str = typer.Argument(...),
+    json_out: bool = typer.Option(False, "--json"),
+) -> None:
+    """Disable a user: every session ends at once, sign-in (web and API) is refused; audited."""
+    _set_enabled(ctx, name, False, json_out)
+
+
+@user_app.command("enable")
+def user_enable(
+    ctx: typer.Context,
+    name: str = typer.Argument(...),
+    json_out: bool = typer.Option(False, "--json"),
+) -> None:
+    """Enable a disabled user again (the password is unchanged); audited."""
+    _set_enabled(ctx, name, True, json_out)

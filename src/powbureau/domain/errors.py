@@ -130,3 +130,21 @@ class Busy(PowBureauError):
     def __init__(self, message: str, *, retry_after: int = 5, details: object | None = None) -> None:
         super().__init__(message, details=details)
         self.retry_after = retry_after
+
+
+class AccountDisabled(NotAuthenticated):
+    """A user an administrator has disabled (``powbureau user disable NAME``): no sign-in, no session."""
+
+    code = "account_disabled"
+
+
+class TooManyAttempts(PowBureauError):
+    """Too many failed sign-ins for this user name or from this address; ``retry_after`` says in how many
+    seconds to try again (sent as the ``Retry-After`` header; OWASP Authentication Cheat Sheet)."""
+
+    code = "too_many_attempts"
+    http_status = 429
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message, details={"retry_after": retry_after})
+        self.retry_after = retry_after

@@ -1,21 +1,25 @@
-"""Users and sign-in: create accounts, hash passwords with argon2, authenticate.
+"""Users and sign-in: create, disable and enable accounts, hash passwords with argon2, authenticate with a
+rate limit and the same work for unknown names.
 
 The first ``init`` creates the local operator (role admin) and an initial web admin whose password is printed
 once; there is never a fixed default password."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 import secrets
-from datetime import UTC, datetime
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
-from argon2.exceptions import VerifyMismatchError
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Connection, func, insert, select, update
 
-from ..domain.errors import Conflict, NotAuthenticated, ValidationFailed
+from ..domain.errors import AccountDisabled, Busy, Conflict, NotAuthenticated, TooManyAttempts, ValidationFailed
 from ..domain.roles import Actor, check_role, require
-from ..store import audit
+from ..domain.sessions import SigninLimits, retry_after, wait_phrase
+from ..store import audit, sessions_repo
 from ..store.tables import users
 from ..store.uow import UnitOfWork
 
@@ -24,6 +28,8 @@ OPERATOR = "operator"
 NAME_RE = re.compile(r"^[A-Za-z0-9_.@-]{2,64}$")
 #: A password hash that can never verify: the local operator signs in only through the CLI.
 NO_PASSWORD = "!"
+_DUMMY: str | None = None
+_DUMMY_LOCK = threading.Lock()
 
 
 def new_password() -> str:
@@ -90,22 +96,123 @@ def actor_named(uow: UnitOfWork, name: str) -> Actor:
     return Actor(name, row.role)
 
 
-def authenticate(uow: UnitOfWork, name: str, password: str) -> Actor:
-    """Check ``password`` for ``name``; returns the ``Actor`` or raises ``NotAuthenticated`` (same message
-    whether the user or the password is wrong)."""
-    with uow.read() as conn:
-        row = conn.execute(select(users).where(users.c.name == name)).mappings().first()
-    bad = NotAuthenticated("wrong user name or password")
-    if row is None or not row["active"] or row["password_hash"] == NO_PASSWORD:
-        raise bad
+def _dummy_hash() -> str:
+    """An argon2 hash of a random password, made once, for the same work on names that cannot sign in."""
+    global _DUMMY
+    with _DUMMY_LOCK:
+        if _DUMMY is None:
+            _DUMMY = _hasher.hash(secrets.token_urlsafe(24))
+        return _DUMMY
+
+
+def _password_ok(stored: str | None, password: str) -> bool:
+    """Verify ``password`` against ``stored``; a missing or unusable hash is checked against a dummy hash so
+    the answer takes as long for an unknown name as for a known one (no user enumeration by timing)."""
+    usable = stored is not None and stored != NO_PASSWORD
     try:
-        _hasher.verify(row["password_hash"], password)
-    except (VerifyMismatchError, Exception) as exc:  # any argon2 failure is a failed sign-in
-        raise bad from exc
-    if _hasher.check_needs_rehash(row["password_hash"]):
+        ok = _hasher.verify(stored if usable else _dummy_hash(), password)
+    except Exception:  # noqa: BLE001 - any argon2 failure (mismatch, corrupt hash) is a failed sign-in
+        return False
+    return bool(ok) and usable
+
+
+def _refusal(limits: SigninLimits, by_user: list[datetime], by_client: list[datetime], now: datetime) -> None:
+    wait_user = retry_after(by_user, limits.per_user, limits.window, now)
+    wait_client = retry_after(by_client, limits.per_address, limits.window, now)
+    wait = max(wait_user, wait_client)
+    if not wait:
+        return
+    who = "for this user name" if wait_user >= wait_client else "from your address"
+    at = (now + timedelta(seconds=wait)).strftime("%H:%M UTC")
+    minutes = round(limits.window.total_seconds() / 60)
+    raise TooManyAttempts(
+        f"too many failed sign-ins {who} in the last {minutes} minutes; try again {wait_phrase(wait)} "
+        f"(after {at}), or ask an administrator to set a new password (`powbureau user password NAME`)",
+        retry_after=wait,
+    )
+
+
+def check_signin_allowed(uow: UnitOfWork, name: str, *, client: str, now: datetime,
+                         limits: SigninLimits = SigninLimits()) -> None:
+    """Raise ``TooManyAttempts`` when ``limits`` refuse a sign-in as ``name`` from ``client`` at ``now``; counts
+    nothing. A cheap read the web runs before queueing for password work, so refused attempts return at once;
+    ``authenticate`` checks again, authoritatively."""
+    with uow.read() as conn:
+        by_user, by_client = sessions_repo.failure_times(conn, user_key=name.strip().lower()[:64], client=client,
+                                                         since=now - limits.window)
+    _refusal(limits, by_user, by_client, now)
+
+
+def authenticate(
+    uow: UnitOfWork,
+    name: str,
+    password: str,
+    *,
+    client: str = "local",
+    now: datetime | None = None,
+    limits: SigninLimits = SigninLimits(),
+    on_success: Callable[[Connection, Actor], None] | None = None,
+) -> Actor:
+    """Check ``password`` for ``name`` (coming from ``client``, an address) and return the ``Actor``.
+
+    Raises ``TooManyAttempts`` (with ``retry_after`` seconds) when ``limits`` are reached for the name or the
+    address, before any password work; ``NotAuthenticated`` with one message whether the name or the password is
+    wrong (an unknown name costs the same argon2 work); ``AccountDisabled`` only after the right password of a
+    disabled user. Every attempt is counted before the password is checked (so parallel guesses count too) and
+    forgotten on success. ``on_success(conn, actor)`` runs inside the transaction that closes a good attempt
+    (``services.sessions`` starts a session there). Source: OWASP Authentication Cheat Sheet."""
+    now = now or datetime.now(UTC)
+    key = name.strip().lower()[:64]
+    counted = True
+    try:
         with uow.transaction() as conn:
+            by_user, by_client = sessions_repo.failure_times(conn, user_key=key, client=client,
+                                                             since=now - limits.window)
+            _refusal(limits, by_user, by_client, now)
+            sessions_repo.add_attempt(conn, user_key=key, client=client, now=now)
+            row = conn.execute(select(users).where(users.c.name == name)).mappings().first()
+    except Busy:  # a long import holds the write lock: check the limits read-only, count a failure afterwards
+        counted = False
+        with uow.read() as conn:
+            by_user, by_client = sessions_repo.failure_times(conn, user_key=key, client=client,
+                                                             since=now - limits.window)
+            _refusal(limits, by_user, by_client, now)
+            row = conn.execute(select(users).where(users.c.name == name)).mappings().first()
+    ok = _password_ok(row["password_hash"] if row else None, password)
+    if not ok or row is None:
+        if not counted:  # may itself answer Busy (503): a failure is never left uncounted silently
+            with uow.transaction() as conn:
+                sessions_repo.add_attempt(conn, user_key=key, client=client, now=now)
+        raise NotAuthenticated("wrong user name or password")
+    if not counted and on_success is None and row["active"]:
+        return Actor(name, row["role"])  # nothing to clear or start: stay off the write lock
+    if not row["active"]:
+        with uow.transaction() as conn:
+            sessions_repo.clear_attempts(conn, user_key=key, before=now - limits.window)
+        raise AccountDisabled(f"the account {name!r} is disabled; ask an administrator to enable it "
+                              f"(`powbureau user enable {name}`)")
+    actor = Actor(name, row["role"])
+    with uow.transaction() as conn:
+        sessions_repo.clear_attempts(conn, user_key=key, before=now - limits.window)
+        if _hasher.check_needs_rehash(row["password_hash"]):
             conn.execute(update(users).where(users.c.name == name).values(password_hash=_hasher.hash(password)))
-    return Actor(name, row["role"])
+        if on_success is not None:
+            on_success(conn, actor)
+    return actor
+
+
+def actor_and_stamp(uow: UnitOfWork, name: str) -> tuple[Actor, str] | None:
+    """The user ``name`` as an ``Actor`` with a stamp of the current password hash (it changes whenever the
+    password does), or None for no such user. Raises ``AccountDisabled`` for a disabled user. Lets a cache of
+    verified HTTP Basic credentials notice a password change without argon2 work."""
+    with uow.read() as conn:
+        row = conn.execute(select(users.c.role, users.c.active, users.c.password_hash)
+                           .where(users.c.name == name)).first()
+    if row is None:
+        return None
+    if not row.active:
+        raise AccountDisabled(f"the account {name!r} is disabled; ask an administrator to enable it")
+    return Actor(name, row.role), hashlib.sha256(row.password_hash.encode()).hexdigest()[:32]
 
 
 def reset_password(uow: UnitOfWork, actor: Actor, name: str, password: str | None = None) -> str:
@@ -123,5 +230,37 @@ def reset_password(uow: UnitOfWork, actor: Actor, name: str, password: str | Non
         if name == OPERATOR or not conn.execute(select(users.c.name).where(users.c.name == name)).first():
             raise NotFound(f"no web user {name!r}; create one with `powbureau user add {name} --role ROLE`")
         conn.execute(update(users).where(users.c.name == name).values(password_hash=_hasher.hash(password)))
-        audit.append(conn, actor=actor.name, action="user.password", target=name)
+        ended = sessions_repo.revoke_all(conn, name, datetime.now(UTC), "password_changed")
+        audit.append(conn, actor=actor.name, action="user.password", target=name, detail={"sessions_ended": ended})
     return password
+
+
+def set_enabled(uow: UnitOfWork, actor: Actor, name: str, enabled: bool) -> dict:
+    """Disable (``enabled=False``) or enable user ``name``; returns ``{"name", "active", "changed",
+    "sessions_ended"}``. Disabling ends every session of the user at once, refuses further sign-ins (web form
+    and HTTP Basic) and is audited (``user.disable`` / ``user.enable``); doing it twice changes nothing.
+
+    Raises ``PermissionDenied`` unless ``actor`` may ``user.manage``, ``NotFound`` for an unknown user,
+    ``ValidationFailed`` for the local operator or for disabling oneself (either would lock the bureau out)."""
+    from ..domain.errors import NotFound
+
+    require(actor, "user.manage")
+    if name == OPERATOR:
+        raise ValidationFailed(f"the local account {OPERATOR!r} cannot be disabled: the command line acts as it; "
+                               "whoever can run the CLI can open the database anyway")
+    if not enabled and name == actor.name:
+        raise ValidationFailed("you cannot disable your own account; ask another administrator")
+    with uow.transaction() as conn:
+        row = conn.execute(select(users.c.active).where(users.c.name == name)).first()
+        if row is None:
+            raise NotFound(f"no user {name!r}; `powbureau user add {name} --role ROLE` creates one")
+        changed = bool(row.active) != enabled
+        ended = 0
+        if changed:
+            conn.execute(update(users).where(users.c.name == name).values(active=enabled))
+        if not enabled:
+            ended = sessions_repo.revoke_all(conn, name, datetime.now(UTC), "user_disabled")
+        if changed or ended:
+            audit.append(conn, actor=actor.name, action="user.enable" if enabled else "user.disable", target=name,
+                         detail={"sessions_ended": ended})
+    return {"name": name, "active": enabled, "changed": changed, "sessions_ended": ended}

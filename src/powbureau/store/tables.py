@@ -39,6 +39,35 @@ users = Table(
     Column("active", Boolean, nullable=False, default=True),
 )
 
+#: Signed-in sessions (web): the cookie carries a random id; only its SHA-256 is stored here, so a copy of this
+#: table does not let anyone sign in. A session is revoked (never deleted) on sign-out, password change, disable.
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("id_hash", String(64), primary_key=True),
+    Column("user_name", String(64), ForeignKey("users.name"), nullable=False, index=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("last_seen_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True)),
+    Column("revoked_reason", String(32)),
+    Column("client", String(64), nullable=False),
+)
+
+#: Failed (and in-flight) sign-in attempts, counted per user name (lower case) and per client address for the
+#: sign-in rate limit; rows older than the window are pruned.
+signin_failures = Table(
+    "signin_failures",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user_key", String(64), nullable=False),
+    Column("client", String(64), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Index("ix_signin_failures_user_at", "user_key", "at"),
+    Index("ix_signin_failures_client_at", "client", "at"),
+    Index("ix_signin_failures_at", "at"),
+)
+
 lists = Table(
     "lists",
     metadata,

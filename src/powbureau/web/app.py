@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote
 
@@ -19,10 +20,20 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
-from ..domain.errors import Busy, PowBureauError
+from ..domain.errors import Busy, PowBureauError, TooManyAttempts
 from ..services.bootstrap import Bureau, bootstrap
 from . import api, pages
-from .auth import BasicCache, csrf_protect, csrf_token, is_api, load_secret, session_key
+from .auth import (
+    BasicCache,
+    csrf_protect,
+    csrf_token,
+    hash_workers,
+    is_api,
+    load_secret,
+    session_key,
+    session_policy,
+    signin_limits,
+)
 from .limits import BodyLimit
 from .present import label, lang_of
 
@@ -31,7 +42,7 @@ log = logging.getLogger("powbureau.web")
 SESSION_COOKIE = "powbureau_session"
 SESSION_MAX_AGE = 8 * 3600  # seconds: one working day
 HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 401: "not_authenticated", 403: "permission_denied",
-              413: "body_too_large"}
+              413: "body_too_large", 429: "too_many_attempts"}
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -77,7 +88,7 @@ def error_response(request: Request, status: int, code: str, message: str, detai
 async def _bureau_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, PowBureauError)
     response = error_response(request, exc.http_status, exc.code, exc.message, exc.details)
-    if isinstance(exc, Busy):  # RFC 9110 §10.2.3: when to send the same request again
+    if isinstance(exc, (Busy, TooManyAttempts)):  # RFC 9110 §10.2.3: when to send the same request again
         response.headers["Retry-After"] = str(exc.retry_after)
     return response
 
@@ -119,7 +130,9 @@ def create_app(bureau: Bureau | None = None, *, secret: str | None = None) -> Fa
     accounts and printing the initial admin password once). ``secret`` overrides the session master secret
     (default ``auth.load_secret()``: ``POWBUREAU_SECRET`` or a 0600 file outside the repository).
 
-    Set ``POWBUREAU_COOKIE_SECURE=1`` behind HTTPS to mark the session cookie Secure."""
+    Set ``POWBUREAU_COOKIE_SECURE=1`` behind HTTPS to mark the session cookie Secure; sessions and sign-in
+    limits read ``POWBUREAU_IDLE_MINUTES``, ``POWBUREAU_SIGNIN_PER_USER``, ``POWBUREAU_SIGNIN_PER_ADDRESS`` and
+    ``POWBUREAU_HASH_WORKERS`` (see ``web.auth``)."""
     if bureau is None:
         from ..services.users import ensure_operator
 
@@ -142,6 +155,10 @@ def create_app(bureau: Bureau | None = None, *, secret: str | None = None) -> Fa
     app.state.bureau = bureau
     app.state.templates = templates()
     app.state.basic_cache = BasicCache()
+    app.state.clock = lambda: datetime.now(UTC)  # tests replace it to move time without sleeping
+    app.state.session_policy = session_policy()
+    app.state.signin_limits = signin_limits()
+    app.state.hash_workers = hash_workers()
     master = secret or load_secret()
     app.add_middleware(
         SessionMiddleware,

@@ -1,25 +1,35 @@
 """Who is asking: the session secret, the one dependency that yields the signed-in Actor, and CSRF checks.
 
-A browser signs in once and carries a signed, HttpOnly, SameSite=Lax session cookie; a script sends HTTP Basic
-credentials to /api. Role checks are not made here: the services call ``domain.roles.require`` themselves."""
+A browser signs in once and carries a signed, HttpOnly, SameSite=Lax cookie holding a random session id that the
+server can revoke; a script sends HTTP Basic credentials to /api. Role checks are made by the services."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
+import functools
 import hashlib
 import hmac
 import os
 import secrets
 import sys
 import time
+import weakref
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TypeVar
 
+import anyio
+import anyio.to_thread
 from fastapi import Request
 
 from ..domain.errors import NotAuthenticated, PermissionDenied
 from ..domain.roles import Actor
-from ..services.users import actor_named, authenticate
+from ..domain.sessions import SessionPolicy, SigninLimits
+from ..services import sessions
+from ..services.users import actor_and_stamp, authenticate, check_signin_allowed
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSRF_FIELD = "csrf_token"
@@ -27,6 +37,10 @@ CSRF_HEADER = "X-CSRF-Token"
 SECRET_ENV = "POWBUREAU_SECRET"
 SECRET_FILE_ENV = "POWBUREAU_SECRET_FILE"
 MIN_SECRET = 32
+IDLE_ENV = "POWBUREAU_IDLE_MINUTES"
+#: The key in the signed cookie holding the random session id (the server keeps only its SHA-256).
+SESSION_KEY = "sid"
+T = TypeVar("T")
 
 
 class CsrfRejected(PermissionDenied):
@@ -108,64 +122,132 @@ def _basic_credentials(request: Request) -> tuple[str, str] | None:
 class BasicCache:
     """Remembers recently verified HTTP Basic credentials for ``ttl`` seconds, so a script's run of API calls
     pays for one argon2 verification (about 0.25 s) instead of one per call. Only an HMAC of the credentials
-    under a per-process random key is kept; failures are never cached; the user is still re-read (active,
-    role) on every request. A changed password stops the old one at the latest ``ttl`` seconds later."""
+    under a per-process random key is kept, with a stamp of the password hash they matched; failures are never
+    cached. The user is re-read on every request, so a disabled user or a changed password (new stamp) stops
+    the cached credentials at once."""
 
     def __init__(self, ttl: float = 60.0, size: int = 256) -> None:
         self.ttl, self.size = ttl, size
         self._key = secrets.token_bytes(32)
-        self._seen: dict[bytes, float] = {}
+        self._seen: dict[bytes, tuple[float, str]] = {}
 
     def _digest(self, user: str, password: str) -> bytes:
         return hmac.new(self._key, f"{user}\x00{password}".encode(), hashlib.sha256).digest()
 
-    def hit(self, user: str, password: str) -> bool:
-        """True when these credentials were verified less than ``ttl`` seconds ago."""
-        until = self._seen.get(self._digest(user, password))
-        return until is not None and until > time.monotonic()
+    def stamp(self, user: str, password: str) -> str | None:
+        """The password-hash stamp these credentials verified against less than ``ttl`` seconds ago, or None."""
+        seen = self._seen.get(self._digest(user, password))
+        return seen[1] if seen is not None and seen[0] > time.monotonic() else None
 
-    def remember(self, user: str, password: str) -> None:
-        """Record a successful verification (the oldest entry goes when the cache is full)."""
+    def remember(self, user: str, password: str, stamp: str) -> None:
+        """Record a successful verification against the password hash ``stamp`` (the oldest entry goes when
+        the cache is full)."""
         if len(self._seen) >= self.size:
             self._seen.pop(next(iter(self._seen)))
-        self._seen[self._digest(user, password)] = time.monotonic() + self.ttl
+        self._seen[self._digest(user, password)] = (time.monotonic() + self.ttl, stamp)
 
 
-def current_actor(request: Request) -> Actor:
+def _settings_int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) < 1:
+        raise ValueError(f"{name} must be a whole number of at least 1, not {raw!r}")
+    return int(raw)
+
+
+def session_policy() -> SessionPolicy:
+    """The session policy: idle timeout ``POWBUREAU_IDLE_MINUTES`` (default 30), lifetime 8 hours."""
+    return SessionPolicy(idle=timedelta(minutes=_settings_int(IDLE_ENV, 30)), lifetime=timedelta(hours=8))
+
+
+def signin_limits() -> SigninLimits:
+    """Failed sign-ins allowed in 15 minutes: ``POWBUREAU_SIGNIN_PER_USER`` (default 5) per user name and
+    ``POWBUREAU_SIGNIN_PER_ADDRESS`` (default 20) per client address."""
+    return SigninLimits(per_user=_settings_int("POWBUREAU_SIGNIN_PER_USER", 5),
+                        per_address=_settings_int("POWBUREAU_SIGNIN_PER_ADDRESS", 20))
+
+
+def hash_workers() -> int:
+    """How many argon2 checks may run at once: ``POWBUREAU_HASH_WORKERS`` or min(4, CPUs - 1), at least 1. Each
+    check holds a CPU for about 0.3 s; the bound keeps CPUs and threads free for signed-in users."""
+    return _settings_int("POWBUREAU_HASH_WORKERS", max(1, min(4, (os.cpu_count() or 2) - 1)))
+
+
+_limiters: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, anyio.CapacityLimiter] = weakref.WeakKeyDictionary()
+
+
+async def run_password_work(request: Request, fn: Callable[..., T], *args: object, **kwargs: object) -> T:
+    """Run ``fn(uow, name, password, ...)`` (a sign-in that verifies an argon2 hash) in a worker thread, at most
+    ``hash_workers()`` at a time. A name or address over its sign-in limit is refused first, without queueing
+    (``TooManyAttempts``). Waiting happens on the event loop and holds no thread, so a flood of wrong passwords
+    queues here while requests of signed-in sessions (which do no argon2 work) go on."""
+    state = request.app.state
+    await anyio.to_thread.run_sync(functools.partial(
+        check_signin_allowed, state.bureau.uow, str(args[1]), client=client_address(request), now=now_of(request),
+        limits=state.signin_limits))
+    loop = asyncio.get_running_loop()
+    limiter = _limiters.get(loop)
+    if limiter is None:
+        limiter = _limiters[loop] = anyio.CapacityLimiter(request.app.state.hash_workers)
+    return await anyio.to_thread.run_sync(functools.partial(fn, *args, **kwargs), limiter=limiter)
+
+
+def client_address(request: Request) -> str:
+    """The client's address as the server sees it (behind a proxy, run uvicorn with ``--proxy-headers`` and
+    ``--forwarded-allow-ips`` so this is the real client, not the proxy)."""
+    return (request.client.host if request.client else "") or "unknown"
+
+
+def now_of(request: Request) -> datetime:
+    """The app's clock (tests replace ``app.state.clock``)."""
+    return request.app.state.clock()
+
+
+async def current_actor(request: Request) -> Actor:
     """THE dependency of every protected route: the signed-in ``Actor``.
 
-    Order: the session cookie (re-read from the users table on each request, so a deactivated user or a
-    changed role takes effect at once), then HTTP Basic on /api paths. Raises ``NotAuthenticated`` (401 on
-    the API, a redirect to /login on pages)."""
-    uow = request.app.state.bureau.uow
-    name = request.session.get("user")
-    if name:
+    Order: the session cookie's id, looked up in the ``sessions`` table on each request (so sign-out, a
+    password change, disabling the user, idle timeout and the 8-hour lifetime take effect at once; no argon2
+    work), then HTTP Basic on /api paths (rate-limited, argon2 bounded by ``run_password_work``, verified
+    credentials cached per process). Raises ``NotAuthenticated`` (401 on the API, a redirect to /login on
+    pages), ``AccountDisabled`` or ``TooManyAttempts`` (429 with Retry-After)."""
+    state = request.app.state
+    uow = state.bureau.uow
+    token = request.session.get(SESSION_KEY)
+    if token:
         try:
-            actor = actor_named(uow, name)
+            actor = await anyio.to_thread.run_sync(
+                functools.partial(sessions.resume, uow, token, now=now_of(request), policy=state.session_policy))
         except NotAuthenticated:
             request.session.clear()
-            raise NotAuthenticated("your account is no longer active; sign in again") from None
+            raise
         request.state.actor = actor
         request.state.auth = "session"
         return actor
     creds = _basic_credentials(request) if is_api(request.url.path) else None
     if creds:
-        cache: BasicCache = request.app.state.basic_cache
-        if cache.hit(*creds):
-            actor = actor_named(uow, creds[0])
+        cache: BasicCache = state.basic_cache
+        remembered = cache.stamp(*creds)
+        known = await anyio.to_thread.run_sync(actor_and_stamp, uow, creds[0]) if remembered else None
+        if known is not None and known[1] == remembered:
+            actor = known[0]
         else:
-            actor = authenticate(uow, *creds)
-            cache.remember(*creds)
+            actor = await run_password_work(request, authenticate, uow, *creds, client=client_address(request),
+                                            now=now_of(request), limits=state.signin_limits)
+            fresh = await anyio.to_thread.run_sync(actor_and_stamp, uow, creds[0])
+            if fresh is not None:
+                cache.remember(*creds, fresh[1])
         request.state.actor = actor
         request.state.auth = "basic"
         return actor
     raise NotAuthenticated("sign in first: open /login in a browser, or send HTTP Basic credentials to /api")
 
 
-def optional_actor(request: Request) -> Actor | None:
+async def optional_actor(request: Request) -> Actor | None:
     """The session's actor or None (for pages anyone may open, such as /login)."""
     try:
-        return current_actor(request) if request.session.get("user") else None
+        return await current_actor(request) if request.session.get(SESSION_KEY) else None
     except NotAuthenticated:
         return None
 
@@ -178,7 +260,7 @@ async def csrf_protect(request: Request) -> None:
     this app never grants. Raises ``CsrfRejected`` (403)."""
     if request.method in SAFE_METHODS:
         return
-    if is_api(request.url.path) and not request.session.get("user"):
+    if is_api(request.url.path) and not request.session.get(SESSION_KEY):
         return
     expected = request.session.get("csrf")
     sent = request.headers.get(CSRF_HEADER)

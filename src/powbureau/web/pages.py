@@ -10,13 +10,22 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from ..domain.errors import IllegalTransition, NotAuthenticated, ValidationFailed
+from ..domain.errors import IllegalTransition, NotAuthenticated, TooManyAttempts, ValidationFailed
 from ..domain.lifecycle import transitions_for
 from ..domain.person import PERSON_KINDS
 from ..domain.roles import Actor
-from ..services import linkage, registry
-from ..services.users import OPERATOR, authenticate
-from .auth import csrf_token, current_actor, optional_actor, safe_next
+from ..services import linkage, registry, sessions
+from ..services.users import OPERATOR
+from .auth import (
+    SESSION_KEY,
+    client_address,
+    csrf_token,
+    current_actor,
+    now_of,
+    optional_actor,
+    run_password_work,
+    safe_next,
+)
 
 router = APIRouter(include_in_schema=False)
 ActorDep = Annotated[Actor, Depends(current_actor)]
@@ -35,41 +44,55 @@ def flash(request: Request, kind: str, text: str) -> None:
 
 
 @router.get("/login", response_class=HTMLResponse)
-def login_form(request: Request, next: str = "/") -> Response:  # noqa: A002
+async def login_form(request: Request, next: str = "/") -> Response:  # noqa: A002
     """The sign-in page; it explains how a first-time user gets an account."""
-    if optional_actor(request) is not None:
+    if await optional_actor(request) is not None:
         return RedirectResponse(safe_next(next), status_code=303)
     csrf_token(request)
     return render(request, "login.html", {"next": safe_next(next), "user": "", "error": None})
 
 
 @router.post("/login", response_class=HTMLResponse)
-def login(
+async def login(
     request: Request,
     user: Annotated[str, Form(max_length=64)] = "",
     password: Annotated[str, Form(max_length=1024)] = "",
     next: Annotated[str, Form()] = "/",  # noqa: A002
 ) -> Response:
-    """Check the password (argon2, ``services.users.authenticate``); on success start a fresh session."""
+    """Check the password and start a fresh server-side session (``services.sessions.sign_in``: rate limit per
+    user name and address, argon2 in a bounded worker pool). A refusal re-renders the form with the reason:
+    401 wrong password or disabled account, 429 with Retry-After after too many failures."""
     user = user.strip()
+    state = request.app.state
     try:
         if not user or not password:
             raise NotAuthenticated("give your user name and your password")
-        actor = authenticate(request.app.state.bureau.uow, user, password)
+        actor, token = await run_password_work(
+            request, sessions.sign_in, state.bureau.uow, user, password, client=client_address(request),
+            now=now_of(request), limits=state.signin_limits, policy=state.session_policy)
+    except TooManyAttempts as exc:
+        page = render(request, "login.html", {"next": safe_next(next), "user": user, "error": exc.message},
+                      status=429)
+        page.headers["Retry-After"] = str(exc.retry_after)
+        return page
     except NotAuthenticated as exc:
         hint = exc.message
         if user == OPERATOR:
             hint += f"; the local account {OPERATOR!r} works only on the command line"
         return render(request, "login.html", {"next": safe_next(next), "user": user, "error": hint}, status=401)
     request.session.clear()  # a new session: no fixation, a new CSRF token
-    request.session["user"] = actor.name
+    request.session[SESSION_KEY] = token
     csrf_token(request)
     return RedirectResponse(safe_next(next), status_code=303)
 
 
 @router.post("/logout")
 def logout(request: Request) -> Response:
-    """End the session (CSRF-checked like every form) and return to the sign-in page."""
+    """End the session on the server (``services.sessions.sign_out``; a copy of the cookie is worthless after)
+    and in the browser (CSRF-checked like every form), then return to the sign-in page."""
+    token = request.session.get(SESSION_KEY)
+    if token:
+        sessions.sign_out(request.app.state.bureau.uow, token, now=now_of(request))
     request.session.clear()
     return RedirectResponse("/login", status_code=303)
 
