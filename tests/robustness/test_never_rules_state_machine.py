@@ -159,8 +159,8 @@ class NeverRules(RuleBasedStateMachine):
         self.last_wish = w["id"]
         self.check_handovers(before)
 
-    @rule(who=st.sampled_from([0, 0, 1, 2]), kind=st.sampled_from(["return", "return", "remain", "third_country"]),
-          offset=st.sampled_from([timedelta(days=-400), timedelta(days=-1), timedelta(hours=-1)]),
+    @rule(who=st.sampled_from([0, 0, 1, 2]), kind=st.sampled_from(["return", "remain"]),
+          offset=st.sampled_from([timedelta(days=-400), timedelta(hours=-1)]),
           spelling=st.sampled_from(["Lee Min", "lee  min ", "Lee Min", "Pak Chol", "Пак Чол"]),
           claim=st.sampled_from([None, None, "independent"]), verify=st.booleans())
     def say_and_verify(self, who, kind, offset, spelling, claim, verify):
@@ -226,10 +226,25 @@ class NeverRules(RuleBasedStateMachine):
             return
         self.check_handovers(before)
 
+    @rule(who=st.just(0), offset=st.sampled_from([timedelta(days=-400), timedelta(hours=-1)]),
+          kind=st.sampled_from(["remain", "undecided"]), status=st.sampled_from(["repatriated", "transferred_to_power"]))
+    def change_of_mind_then_handover(self, who, offset, kind, status):
+        """A change of mind entered from an interview stated at ``offset`` (often back-dated), then an attempt to
+        hand him over at once: the door that ordering by stated time left open."""
+        self.say_and_verify(who, kind, offset, "Lee Min", None, False)
+        self.change_status(who, "registrar", status)
+
+    @rule(who=st.sampled_from([0, 0, 1, 2]))
+    def verified_return(self, who):
+        """The happy path, often: a wish to return taken an hour ago, verified now through the independent
+        interpreter (the state from which every side door above is tried)."""
+        self.say_and_verify(who, "return", timedelta(hours=-1), "Lee Min", None, True)
+
     @rule(data=st.data(), status=st.sampled_from(["repatriated", "transferred_to_power"]))
     def try_handover(self, data, status):
         """Aim at the interesting cases: a person on whose record (or a linked one) a verified wish exists."""
-        hopeful = sorted({w["person"] for w in self.wishes.values() if w["verified"]})
+        # (not person 0: he is kept in custody for the change-of-mind door above)
+        hopeful = sorted({w["person"] for w in self.wishes.values() if w["verified"]} - {self.people[0]})
         if not hopeful:
             return
         pid = data.draw(st.sampled_from(hopeful))
