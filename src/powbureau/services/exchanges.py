@@ -17,7 +17,7 @@ from ..domain.lifecycle import StatusEvent, check_transition
 from ..domain.person import new_id
 from ..domain.roles import Actor, require
 from ..linkage import LinkSettings, reconcile as engine_reconcile
-from ..store import audit, custody_repo as crepo, repositories as repo
+from ..store import audit, covered, custody_repo as crepo, repositories as repo
 from ..store.tables import list_rows, persons
 from ..store.tables_custody import exchange_events, exchanges, negotiator_notices
 from ..store.uow import UnitOfWork
@@ -293,6 +293,8 @@ def transition(uow: UnitOfWork, actor: Actor, exchange_id: str, verb: str, *, re
         ex = _load(conn, exchange_id)
         old = ex.state
         wishes, medical = _context(conn, ex)
+        if verb in ("propose", "agree"):  # tamper evidence before the consent check
+            covered.check_rows(conn, "wishes", wishes)
         try:
             if verb == "propose":
                 ex.propose(wishes, medical)
@@ -335,6 +337,7 @@ def execute(uow: UnitOfWork, actor: Actor, exchange_id: str, *, crossed: Iterabl
         ex = _load(conn, exchange_id)
         old = ex.state
         wishes, medical = _context(conn, ex)
+        covered.check_rows(conn, "wishes", wishes)  # tamper evidence before the consent check
         try:
             result = ex.execute(record, wishes, medical)
         except RefoulementRefused as exc:
@@ -344,10 +347,11 @@ def execute(uow: UnitOfWork, actor: Actor, exchange_id: str, *, crossed: Iterabl
             if p is None:
                 raise NotFound(f"execution record names unknown person {pid!r}")
             rule = check_transition(p["kind"], p["status"], status)
-            repo.add_status_event(conn, StatusEvent(pid, p["status"], status, now, place, actor.name,
-                                                    f"exchange {ex.id}"))
+            eid = repo.add_status_event(conn, StatusEvent(pid, p["status"], status, now, place, actor.name,
+                                                          f"exchange {ex.id}"))
             audit.append(conn, actor=actor.name, action="status.change", target=pid,
-                         detail={"from": p["status"], "to": status, "place": place, "rule": rule, "exchange": ex.id})
+                         detail={"from": p["status"], "to": status, "place": place, "rule": rule, "exchange": ex.id},
+                         covers=[("status_events", eid)])
         crepo.save_eligibilities(conn, ex)
         crepo.save_execution(conn, ex)
         crepo.add_state_event(conn, ex.id, old, ex.state, actor, now, "execution recorded")

@@ -23,7 +23,7 @@ from ..io.paths import writable_file
 from ..io.properties import parse_mapping
 from ..io.readers import open_list, write_rejects
 from ..io.rows import ImportRow, RowError
-from ..store import audit, repositories as repo
+from ..store import audit, covered, repositories as repo
 from ..store.tables import list_rows, lists, name_keys, persons, statements
 from ..store.uow import UnitOfWork
 from .registry import SEARCH_NAME_PROPS, search_keys
@@ -74,6 +74,8 @@ class _Writer:
         self.pid_by_line: dict[int, str] = {}
         self.persons = self.statements = self.rows = 0
         self.digest = hashlib.sha256()
+        self.cover = covered.Batch.of_statements(audit.key_of(conn), f"list:{list_id}#", source_kind=source_kind,
+                                                 recorded_by=actor.name, recorded_at=now)
 
     def taken_ids(self, batch: list[ImportRow]) -> set[str]:
         """External ids of ``batch`` that already belong to a person of this kind in the registry."""
@@ -107,6 +109,7 @@ class _Writer:
                     self.digest.update(sid.encode())
                     srows.append((sid, pid, v.property, v.value, v.original, v.script, v.alias, self.source_kind,
                                   ref, self.actor, now))
+                    self.cover.add_statement(sid, v.original, v.script)
                     if v.property in SEARCH_NAME_PROPS:
                         keys.update((k, pid) for k in search_keys(v.value))
             lrows.append((self.list_id, r.line, r.external_id, pid,
@@ -201,7 +204,7 @@ def import_list(uow: UnitOfWork, actor: Actor, opts: ImportOptions, *, progress:
             "file": path.name, "sha256": stream.content_sha256, "kind": opts.kind, "rows": w.rows,
             "persons": w.persons, "statements": w.statements, "statements_digest": w.digest.hexdigest(),
             "rejected": n_rejected,
-        })
+        }, bulk=[w.cover.seal()] if w.statements else [])
     rejects_file = None
     if errors:
         write_rejects(rejects_path, stream.headers, errors)

@@ -16,9 +16,13 @@ from ..domain.lifecycle import StatusEvent, check_transition, require_consent
 from ..domain.resolve import ResolvedView, resolve
 from ..domain.roles import RESTRICTED_PROPERTIES, Actor, require
 from ..domain.statement import NAME_PROPERTIES, Retraction, Statement
-from ..store import audit, repositories as repo
+from ..store import audit, covered, repositories as repo
 from ..store.tables import name_keys, statements
 from ..store.uow import UnitOfWork
+
+# Statuses that put a detainee into another Power's hands (same as custody.HANDED_OVER; to be replaced by the
+# one set in domain/ when it lands): their wishes pass the tamper check before the consent check.
+HANDOVER_STATUSES = frozenset({"repatriated", "released", "transferred_to_power"})
 
 SEARCH_NAME_PROPS = ("name_full", "surname", "given_name", "alias")
 
@@ -207,7 +211,7 @@ def add_statement(
             conn.execute(insert(statements).values(repo.statement_row(s)))
             index_names(conn, [s])
         audit.append(conn, actor=actor.name, action="statement.add", target=person_id,
-                     detail={"statement": s.id, "property": prop})
+                     detail={"statement": s.id, "property": prop}, covers=[("statements", s.id)])
     return s.id
 
 
@@ -243,7 +247,7 @@ def retract_statement(uow: UnitOfWork, actor: Actor, statement_id: str, reason: 
             raise ValidationFailed(f"statement {statement_id} is already retracted")
         repo.add_retraction(conn, Retraction(statement_id, reason, actor.name, datetime.now(UTC)))
         audit.append(conn, actor=actor.name, action="statement.retract", target=row["person_id"],
-                     detail={"statement": statement_id, "reason": reason})
+                     detail={"statement": statement_id, "reason": reason}, covers=[("retractions", statement_id)])
 
 
 def change_status(
@@ -264,11 +268,14 @@ def change_status(
         if p["kind"] == "detainee":
             from ..store.custody_repo import wishes_by_person
 
+            if to_status in HANDOVER_STATUSES:  # tamper evidence before the consent check
+                covered.check_rows(conn, "wishes", [person_id])
             require_consent(person_id, to_status, wishes_by_person(conn, [person_id]).get(person_id, []))
         e = StatusEvent(person_id, p["status"], to_status, datetime.now(UTC), place.strip(), actor.name, note)
-        repo.add_status_event(conn, e)
+        eid = repo.add_status_event(conn, e)
         audit.append(conn, actor=actor.name, action="status.change", target=person_id,
-                     detail={"from": e.from_status, "to": to_status, "place": e.place, "rule": rule})
+                     detail={"from": e.from_status, "to": to_status, "place": e.place, "rule": rule},
+                     covers=[("status_events", eid)])
     return e
 
 
