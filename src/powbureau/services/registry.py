@@ -279,8 +279,16 @@ def change_status(
     return e
 
 
-def verify_audit(uow: UnitOfWork, actor: Actor) -> audit.AuditReport:
-    """Verify the audit chain; raises ``AuditChainBroken`` naming the first bad entry."""
+def verify_audit(uow: UnitOfWork, actor: Actor, *, against: dict | None = None) -> audit.AuditReport:
+    """Verify the keyed audit chain and the rows it covers, optionally ``against`` a checkpoint; raises
+    ``AuditChainBroken`` naming the first bad entry or every edited, deleted or unaccounted row."""
     require(actor, "audit.read")
     with uow.read() as conn:
-        return audit.verify(conn)
+        return audit.verify(conn, against=against)
+
+
+def audit_checkpoint(uow: UnitOfWork, actor: Actor) -> dict:
+    """The signed head of a verified audit log (``audit.checkpoint``); raises ``AuditChainBroken``."""
+    require(actor, "audit.read")
+    with uow.read() as conn:
+        return audit.checkpoint(conn)
