@@ -34,6 +34,7 @@ def upgrade() -> None:
 
 
 def _rekey_and_seal(conn) -> None:
+    from powbureau.domain.errors import AuditChainBroken
     from powbureau.store import audit, covered
     from powbureau.store.tables import audit_head, audit_log
 
@@ -46,7 +47,7 @@ def _rekey_and_seal(conn) -> None:
         at = r["at"]
         if r["seq"] != n or r["prev_hash"] != prev_old or _plain_digest(
                 prev_old, r["seq"], at, r["actor"], r["action"], r["target"], r["detail"]) != r["hash"]:
-            raise RuntimeError(
+            raise AuditChainBroken(
                 f"powbureau: the audit log is already broken at entry {n} (checked with the old unkeyed hash); "
                 "the upgrade to a keyed chain stops here so that tampering is not sealed in. Restore a backup, "
                 "or investigate with `sqlite3`/`psql` before upgrading")
