@@ -156,3 +156,18 @@ def test_entries_removed_from_the_end_leave_their_rows_unaccounted(bureau, tmp_p
     head = _sql(bureau, "select seq, hash from audit_log order by seq desc")[0]
     _sql(bureau, "update audit_head set seq = :s, hash = :h", s=head[0], h=head[1])
     assert f"wishes row {w['id']} (person {pid}) is not accounted for" in _problems(bureau)
+
+
+def test_imported_statements_changed_behind_the_bureau_are_found(bureau, tmp_path):
+    """Bulk imports are covered by a count and a keyed sum: an edited original, a deleted statement and a
+    statement slipped into the list's rows are each found (the list and its audit entry named)."""
+    pid = _detainee(bureau, tmp_path)
+    sid = _sql(bureau, "select id from statements where person_id = :p and prop = 'language'", p=pid)[0][0]
+    _sql(bureau, "update statements set original = 'ru' where id = :s", s=sid)
+    assert "and their keyed digest differs (a row was edited)" in _problems(bureau)
+    _sql(bureau, "update statements set original = 'ko' where id = :s", s=sid)
+    registry.verify_audit(bureau.uow, ADMIN)
+    _sql(bureau, "delete from statements where id = :s", s=sid)
+    msg = _problems(bureau)
+    assert "rows of list:" in msg and "2 recorded, 1 found" in msg
+    assert f"statements row {sid} (person {pid}) (language of row 2) was deleted" in msg

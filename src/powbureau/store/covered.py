@@ -8,6 +8,7 @@ live rows against the chain; ``check_rows`` is the cheap per-person check run be
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -135,8 +136,9 @@ def keys_of(conn: Connection, table: str, person_ids: Iterable[str]) -> list[tup
 class Batch:
     """A keyed digest over many rows of one table written by one bulk operation, recorded in its audit entry
     as ``{table, ref, count, sum}`` (``ref``: the ``source_ref`` prefix of an import's statements, or ``*``
-    for the rows sealed by migration 0004). ``sum`` adds HMAC-SHA256 of each row modulo 2**256, so the order
-    of rows does not matter and nobody without the key can make another set of rows with the same sum.
+    for the rows sealed by migration 0004). ``sum`` adds a MAC of each row modulo 2**256, so the order
+    of rows does not matter and nobody without the key can make another set of rows with the same sum (the
+    per-row MAC is keyed BLAKE2b under a subkey of the audit key, for speed).
 
     For imported statements (``fixed`` given: the columns every row shares, checked one by one) a row adds
     only ``id``, ``original`` and ``script``: the id already hashes person, property, value, source and alias
@@ -148,19 +150,28 @@ class Batch:
     fixed: dict[str, Any] | None = None
     count: int = 0
     total: int = 0
+    _mac: Any = field(default=None, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # a per-row MAC: keyed BLAKE2b (RFC 7693) under a subkey of the audit key, twice as fast as HMAC here
+        self._mac = hashlib.blake2b(key=self.key.mac(b"powbureau-bulk-rows"), digest_size=32)
+
+    def _add(self, data: bytes) -> None:
+        h = self._mac.copy()
+        h.update(data)
+        self.total += int.from_bytes(h.digest(), "big")
+        self.count += 1
 
     def add(self, row: Mapping[str, Any]) -> None:
         """Add one row (column → value, as read back or as ``canonical`` takes it)."""
         if self.fixed is not None:
             self.add_statement(row["id"], row["original"], row["script"])
-            return
-        self.total += int.from_bytes(self.key.mac(canonical(self.table, row)), "big")
-        self.count += 1
+        else:
+            self._add(canonical(self.table, row))
 
     def add_statement(self, sid: str, original: str | None, script: str | None) -> None:
         """Add one imported statement (the fast path of ``import``)."""
-        self.total += int.from_bytes(self.key.mac(f"{sid}{(original, script)!r}".encode()), "big")
-        self.count += 1
+        self._add(f"{sid}{(original, script)!r}".encode())
 
     def seal(self) -> dict:
         """The audit-entry form."""
@@ -259,7 +270,27 @@ def verify_rows(conn: Connection, expected: Expected, key: AuditKey) -> list[str
             problems.append(f"{b['table']} rows {what} (audit entry {seq}) changed: {b['count']} "
                             f"recorded, {got['count']} found" + ("" if got["count"] != b["count"] else
                                                                  ", and their keyed digest differs (a row was edited)"))
+            if got["count"] < b["count"] and b["ref"].startswith("list:") and b.get("fixed"):
+                problems += _missing_imported(conn, b)
     return problems
+
+
+def _missing_imported(conn: Connection, b: Mapping[str, Any]) -> list[str]:
+    """Name the imported statements that are gone, from the list's stored rows (a hint: those rows are not
+    themselves covered)."""
+    from .tables import list_rows
+
+    list_id = b["ref"][len("list:"):].rstrip("#")
+    live = set(conn.execute(select(statements.c.id).where(statements.c.source_ref.like(f"{b['ref']}%"))).scalars())
+    out = []
+    for line, pid, data in conn.execute(select(list_rows.c.line, list_rows.c.person_id, list_rows.c.data)
+                                        .where(list_rows.c.list_id == list_id)):
+        for prop, value, *_rest in json.loads(data):
+            alias = bool(_rest[2]) if len(_rest) > 2 else False
+            sid = statement_id_of(pid, prop, value, b["fixed"]["source_kind"], f"{b['ref']}{line}", alias)
+            if pid and prop != "external_id" and sid not in live:
+                out.append(f"{_describe('statements', sid, pid)} ({prop} of row {line}) was deleted")
+    return out[:MAX_NAMED]
 
 
 def check_rows(conn: Connection, table: str, person_ids: Iterable[str]) -> None:
