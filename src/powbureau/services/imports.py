@@ -109,7 +109,6 @@ class _Writer:
                     self.digest.update(sid.encode())
                     srows.append((sid, pid, v.property, v.value, v.original, v.script, v.alias, self.source_kind,
                                   ref, self.actor, now))
-                    self.cover.add_statement(sid, v.original, v.script)
                     if v.property in SEARCH_NAME_PROPS:
                         keys.update((k, pid) for k in search_keys(v.value))
             lrows.append((self.list_id, r.line, r.external_id, pid,
@@ -117,6 +116,7 @@ class _Writer:
                                      ensure_ascii=False)))
         repo.insert_rows(self.conn, persons, PERSON_COLS, prows)
         repo.insert_rows(self.conn, statements, STATEMENT_COLS, srows)
+        self.cover.add_statements(srows)
         repo.insert_rows(self.conn, list_rows, LIST_ROW_COLS, lrows)
         repo.insert_rows(self.conn, name_keys, ("key", "person_id"), list(keys))
         self.persons += len(prows)

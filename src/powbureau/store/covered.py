@@ -170,8 +170,19 @@ class Batch:
             self._add(canonical(self.table, row))
 
     def add_statement(self, sid: str, original: str | None, script: str | None) -> None:
-        """Add one imported statement (the fast path of ``import``)."""
+        """Add one imported statement."""
         self._add(f"{sid}{(original, script)!r}".encode())
+
+    def add_statements(self, rows: Iterable[tuple]) -> None:
+        """Add imported statements given as ``statements`` rows in column order (id first, original and script
+        at positions 4 and 5): the fast path of ``import``, one call per batch."""
+        mac, total, n = self._mac, self.total, 0
+        for r in rows:
+            h = mac.copy()
+            h.update(f"{r[0]}{(r[4], r[5])!r}".encode())
+            total += int.from_bytes(h.digest(), "big")
+            n += 1
+        self.total, self.count = total, self.count + n
 
     def seal(self) -> dict:
         """The audit-entry form."""
