@@ -36,9 +36,17 @@ def _digest(key: AuditKey, prev: str, seq: int, at: datetime, actor: str, action
     return key.mac(payload.encode("utf-8")).hex()
 
 
-def key_of(conn: Connection) -> AuditKey:
-    """The audit key of the database ``conn`` is connected to (see ``auditkey.load_key``)."""
-    return load_key(conn.engine.url)
+def key_of(conn: Connection, key_id: str | None = None) -> AuditKey:
+    """The audit key of the database ``conn`` is connected to: the one whose id its ``audit_head`` records
+    (``key_id`` when the caller already read it), a new one for a database not keyed yet (``auditkey.load_key``).
+    Raises ``AuditChainBroken`` when that key cannot be loaded."""
+    if key_id is None:
+        row = conn.execute(select(audit_head.c.key_id).where(audit_head.c.id == 1)).first()
+        key_id = row[0] if row else None
+    try:
+        return load_key(key_id, database=database_identity(conn.engine.url))
+    except (OSError, ValueError) as exc:
+        raise AuditChainBroken(str(exc)) from None
 
 
 def _wrong_key(key: AuditKey, sealed_with: str) -> AuditChainBroken:
@@ -56,7 +64,6 @@ def append(conn: Connection, *, actor: str, action: str, target: str, detail: di
     Must be called inside an open transaction on ``conn``; locks ``audit_head`` so concurrent writers chain
     one after another (PostgreSQL row lock; SQLite's database write lock). Raises ``AuditChainBroken`` when
     the key at hand is not the one the chain was started with."""
-    key = key_of(conn)
     at = datetime.now(UTC)
     detail = dict(detail or {})
     rows = covered.entries(conn, covers)
@@ -70,6 +77,7 @@ def append(conn: Connection, *, actor: str, action: str, target: str, detail: di
     conn.execute(update(audit_head).where(audit_head.c.id == 1).values(seq=audit_head.c.seq))
     head = conn.execute(select(audit_head.c.seq, audit_head.c.hash, audit_head.c.key_id)
                         .where(audit_head.c.id == 1)).first()
+    key = key_of(conn, head[2] if head else None)
     if head is None:
         conn.execute(insert(audit_head).values(id=1, seq=0, hash=GENESIS, key_id=key.key_id))
         seq, prev = 0, GENESIS
@@ -117,11 +125,11 @@ def verify(conn: Connection, *, against: Mapping[str, Any] | None = None) -> Aud
 
 
 def _verify(conn: Connection, against: Mapping[str, Any] | None) -> AuditReport:
-    key = key_of(conn)
-    if against is not None:
-        _check_signature(conn, key, against)
     head = conn.execute(select(audit_head.c.seq, audit_head.c.hash, audit_head.c.key_id)
                         .where(audit_head.c.id == 1)).first()
+    key = key_of(conn, head[2] if head else None)
+    if against is not None:
+        _check_signature(conn, key, against)
     if head is not None and head[2] and head[2] != key.key_id:
         raise _wrong_key(key, head[2])
     prev = GENESIS
