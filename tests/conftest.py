@@ -20,6 +20,21 @@ def shared_data() -> Path:
     return DATA
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_config_home(tmp_path_factory):
+    """Keep audit keys and session secrets of the many throwaway databases out of the real home folder: a
+    temporary ``XDG_CONFIG_HOME`` for the whole run (inherited by the CLI subprocesses)."""
+    old = os.environ.get("XDG_CONFIG_HOME")
+    os.environ["XDG_CONFIG_HOME"] = str(tmp_path_factory.mktemp("config-home"))
+    for var in ("POWBUREAU_AUDIT_KEY", "POWBUREAU_AUDIT_KEY_FILE"):
+        os.environ.pop(var, None)
+    yield
+    if old is None:
+        os.environ.pop("XDG_CONFIG_HOME", None)
+    else:
+        os.environ["XDG_CONFIG_HOME"] = old
+
+
 @pytest.fixture(params=["sqlite", "postgres"])
 def db_url(request, tmp_path) -> str:
     """A fresh, empty database URL: SQLite in a temp folder, and PostgreSQL when ``POWBUREAU_TEST_PG`` is set

@@ -15,7 +15,7 @@ from powbureau.domain.roles import ROLES, Actor
 from powbureau.domain.statement import NAME_PROPERTIES, Statement
 from powbureau.services import custody, registry
 from powbureau.services.imports import ImportOptions, import_list
-from powbureau.store import repositories as repo
+from powbureau.store import audit, repositories as repo
 from powbureau.store.tables import persons, statements
 
 ADMIN = Actor("operator", "admin")
@@ -39,6 +39,8 @@ def add_person(bureau, kind: str, facts: list[tuple[str, str, str]], path: tuple
                                              external_id=None, list_id=None, created_at=now, created_by="operator"))
         repo.insert_many(conn, statements, [repo.statement_row(s) for s in stmts])
         registry.index_names(conn, stmts)
+        audit.append(conn, actor="operator", action="person.add", target=pid,  # rows covered by the audit chain
+                     covers=[("statements", s.id) for s in stmts])
     for status in path:
         registry.change_status(bureau.uow, ADMIN, pid, status, place="Camp No. 7")
     return pid

@@ -18,7 +18,7 @@ from powbureau.domain.statement import NAME_PROPERTIES, Statement
 from powbureau.services import registry
 from powbureau.services.bootstrap import bootstrap
 from powbureau.services.users import add_user, ensure_operator
-from powbureau.store import repositories as repo
+from powbureau.store import audit, repositories as repo
 from powbureau.store.tables import persons, statements
 from powbureau.web.app import create_app
 
@@ -59,6 +59,8 @@ def add_person(bureau, kind: str, facts: list[tuple[str, str, str, str]], *, ext
         )
         repo.insert_many(conn, statements, [repo.statement_row(s) for s in stmts])
         registry.index_names(conn, stmts)
+        audit.append(conn, actor="operator", action="person.add", target=pid,  # rows covered by the audit chain
+                     covers=[("statements", s.id) for s in stmts])
     return pid
 
 

@@ -17,6 +17,7 @@ from ..domain import interview as interview_rules
 from ..domain import wish as wish_rules
 from ..domain.errors import Conflict, NotFound, ValidationFailed
 from ..domain.exchange import MedicalDecision
+from ..domain.lifecycle import HANDOVER_STATUSES
 from ..domain.interview import (
     Interpreter, InterpreterRoster, Interview, check_roster_entry, check_stated_time, interpreter_supplier,
     normalise_language, waiting_for_interpreter,
@@ -33,7 +34,7 @@ from ..names.latin import latinize
 from . import disclosure, paging
 
 FINAL_STATUSES = frozenset({"repatriated", "released", "transferred_to_power", "deceased", "returned"})
-HANDED_OVER = frozenset({"repatriated", "released", "transferred_to_power"})
+HANDED_OVER = HANDOVER_STATUSES  # one set, defined in domain/lifecycle.py
 #: Languages the bureau's own staff speak (no interpreter needed); ``POWBUREAU_STAFF_LANGUAGES`` overrides.
 DEFAULT_STAFF_LANGUAGES = ("uk", "ru", "en")
 
@@ -123,7 +124,7 @@ def record_interview(
         conn.execute(insert(crepo.interviews).values(crepo.interview_row(iv, _now())))
         audit.append(conn, actor=actor.name, action="interview.record", target=person_id,
                      detail={"interview": iv.id, "purpose": purpose, "language": iv.language,
-                             "interpreter_supplied_by": iv.interpreter_supplied_by})
+                             "interpreter_supplied_by": iv.interpreter_supplied_by}, covers=[("interviews", iv.id)])
         return interview_view(iv, names_of(conn, [person_id])[person_id])
 
 
@@ -197,10 +198,12 @@ def add_interpreter(uow: UnitOfWork, actor: Actor, name: str, languages: Iterabl
         raise ValidationFailed(f"say which languages {name!r} interprets, e.g. --language ko")
     it = Interpreter(name.strip(), frozenset(langs), (supplied_by or "").strip() or "independent")
     with uow.transaction() as conn:
-        conn.execute(insert(interpreters).values(name=it.name, languages=json.dumps(langs), supplied_by=it.supplied_by,
-                                                 active=active, recorded_by=actor.name, recorded_at=_now()))
+        rid = conn.execute(insert(interpreters).values(
+            name=it.name, languages=json.dumps(langs), supplied_by=it.supplied_by, active=active,
+            recorded_by=actor.name, recorded_at=_now())).inserted_primary_key[0]
         audit.append(conn, actor=actor.name, action="interpreter.set", target=it.name,
-                     detail={"languages": langs, "supplied_by": it.supplied_by, "active": active})
+                     detail={"languages": langs, "supplied_by": it.supplied_by, "active": active},
+                     covers=[("interpreters", rid)])
     return {"name": it.name, "languages": langs, "supplied_by": it.supplied_by, "independent": it.independent,
             "active": active}
 
@@ -276,7 +279,7 @@ def record_wish(uow: UnitOfWork, actor: Actor, person_id: str, kind: str, interv
                                    handed_over=_handed_over(conn, person))
         conn.execute(insert(wishes).values(crepo.wish_row(w)))
         audit.append(conn, actor=actor.name, action="wish.record", target=person_id,
-                     detail={"wish": w.id, "interview": interview_id})
+                     detail={"wish": w.id, "interview": interview_id}, covers=[("wishes", w.id)])
         notices = exchange_service.on_wish_changed(conn, actor, person_id)
     return {"wish": wish_view(w), "notices": notices}
 
@@ -308,7 +311,7 @@ def verify_wish(uow: UnitOfWork, actor: Actor, wish_id: str, interview_id: str) 
         verified = w.verify(iv, actor, _now(), person_languages=langs)
         conn.execute(insert(crepo.wish_verifications).values(crepo.verification_row(wish_id, verified.verification)))
         audit.append(conn, actor=actor.name, action="wish.verify", target=person_id,
-                     detail={"wish": wish_id, "interview": interview_id})
+                     detail={"wish": wish_id, "interview": interview_id}, covers=[("wish_verifications", wish_id)])
         notices = exchange_service.on_wish_changed(conn, actor, person_id)
     return {"wish": wish_view(verified), "notices": notices}
 
@@ -364,15 +367,16 @@ def record_medical_decision(uow: UnitOfWork, actor: Actor, person_id: str, *, se
         _person(conn, person_id)
         before = crepo.latest_medical(conn, [person_id]).get(person_id)
         was = bool(before and before["seriously_sick_or_wounded"])
-        conn.execute(insert(medical_decisions).values(
+        mid = conn.execute(insert(medical_decisions).values(
             person_id=person_id, seriously_sick_or_wounded=seriously_sick_or_wounded, category=decision.category,
-            health_box=",".join(sorted(marks)), decided_by=actor.name, decided_at=now))
+            health_box=",".join(sorted(marks)), decided_by=actor.name, decided_at=now)).inserted_primary_key[0]
         if was != seriously_sick_or_wounded:
             conn.execute(insert(custody_events).values(
                 person_id=person_id, kind="seriously_ill" if seriously_sick_or_wounded else "recovered",
                 occurred_on=on or now.date(), place="", recorded_by=actor.name, recorded_at=now))
         audit.append(conn, actor=actor.name, action="medical.decide", target=person_id,
-                     detail={"seriously_sick_or_wounded": seriously_sick_or_wounded})
+                     detail={"seriously_sick_or_wounded": seriously_sick_or_wounded},
+                     covers=[("medical_decisions", mid)])
     return {"person_id": person_id, "seriously_sick_or_wounded": seriously_sick_or_wounded,
             "category": decision.category, "health_box": sorted(marks), "decided_by": actor.name}
 

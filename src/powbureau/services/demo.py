@@ -15,7 +15,7 @@ from ..domain.lifecycle import INITIAL_STATUS
 from ..domain.person import new_id
 from ..domain.roles import Actor, require
 from ..domain.statement import Statement
-from ..store import audit, repositories as repo
+from ..store import audit, covered, repositories as repo
 from ..store.tables import persons, statements, status_events
 from ..store.uow import UnitOfWork
 from .registry import index_names
@@ -147,7 +147,8 @@ def seed_demo(uow: UnitOfWork, actor: Actor, seed: int = 1950) -> dict:
         repo.insert_many(conn, status_events, erows)
         index_names(conn, all_stmts)
         audit.append(conn, actor=actor.name, action="demo.seed", target="registry",
-                     detail={"persons": len(prows), "statements": len(srows), "seed": seed})
+                     detail={"persons": len(prows), "statements": len(srows), "seed": seed},
+                     covers=[c for t in ("statements", "status_events") for c in covered.keys_of(conn, t, [p['id'] for p in prows])])
     summary = {"persons": len(prows), "statements": len(srows), "motivating_case": ids}
     from .demo_custody import seed_custody  # interviews, wishes, roster, users, a counterpart list, an exchange
 

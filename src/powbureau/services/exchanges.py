@@ -17,7 +17,7 @@ from ..domain.lifecycle import StatusEvent, check_transition, require_consent
 from ..domain.person import new_id
 from ..domain.roles import Actor, require
 from ..linkage import LinkSettings, reconcile as engine_reconcile
-from ..store import audit, custody_repo as crepo, repositories as repo
+from ..store import audit, covered, custody_repo as crepo, repositories as repo
 from ..store.tables import list_rows, persons
 from ..store.tables_custody import exchange_events, exchanges, negotiator_notices
 from ..store.uow import UnitOfWork
@@ -43,6 +43,12 @@ def _plain(exc: RefoulementRefused, conn: Connection) -> RefoulementRefused:
         message = message.replace(pid, f"{name} ({pid})", 1)
     details = [{"person_id": e.person_id, "name": nm.get(e.person_id), **_eligibility_view(e)} for e in items]
     return type(exc)(message, details=details or None)
+
+
+def _linked(conn: Connection, person_ids: Iterable[str]) -> set[str]:
+    """``person_ids`` and every record accepted as the same person (whose wishes count for consent)."""
+    clusters = crepo.same_person(conn, list(person_ids))
+    return {m for c in clusters.values() for m in c}
 
 
 def _load(conn: Connection, exchange_id: str) -> Exchange:
@@ -308,6 +314,8 @@ def transition(uow: UnitOfWork, actor: Actor, exchange_id: str, verb: str, *, re
         ex = _load(conn, exchange_id)
         old = ex.state
         wishes, medical = _context(conn, ex)
+        if verb in ("propose", "agree"):  # tamper evidence before the consent check
+            covered.check_rows(conn, "wishes", _linked(conn, wishes))
         try:
             if verb == "propose":
                 ex.propose(wishes, medical)
@@ -351,6 +359,7 @@ def execute(uow: UnitOfWork, actor: Actor, exchange_id: str, *, crossed: Iterabl
         ex = _load(conn, exchange_id)
         old = ex.state
         wishes, medical = _context(conn, ex)
+        covered.check_rows(conn, "wishes", _linked(conn, wishes))  # tamper evidence before the consent check
         try:
             result = ex.execute(record, wishes, medical)
         except RefoulementRefused as exc:
@@ -362,10 +371,11 @@ def execute(uow: UnitOfWork, actor: Actor, exchange_id: str, *, crossed: Iterabl
             rule = check_transition(p["kind"], p["status"], status)
             if p["kind"] == "detainee":  # the same consent gate as a plain status change: every door
                 require_consent(pid, status, crepo.wishes_by_person(conn, [pid])[pid])
-            repo.add_status_event(conn, StatusEvent(pid, p["status"], status, now, place, actor.name,
-                                                    f"exchange {ex.id}"))
+            eid = repo.add_status_event(conn, StatusEvent(pid, p["status"], status, now, place, actor.name,
+                                                          f"exchange {ex.id}"))
             audit.append(conn, actor=actor.name, action="status.change", target=pid,
-                         detail={"from": p["status"], "to": status, "place": place, "rule": rule, "exchange": ex.id})
+                         detail={"from": p["status"], "to": status, "place": place, "rule": rule, "exchange": ex.id},
+                         covers=[("status_events", eid)])
         crepo.save_eligibilities(conn, ex)
         crepo.save_execution(conn, ex)
         crepo.add_state_event(conn, ex.id, old, ex.state, actor, now, "execution recorded")

@@ -23,7 +23,7 @@ from ..io.paths import writable_file
 from ..io.properties import parse_mapping
 from ..io.readers import open_list, write_rejects
 from ..io.rows import ImportRow, RowError
-from ..store import audit, repositories as repo
+from ..store import audit, covered, repositories as repo
 from ..store.tables import list_rows, lists, name_keys, persons, statements
 from ..store.uow import UnitOfWork
 from .registry import SEARCH_NAME_PROPS, search_keys
@@ -74,6 +74,8 @@ class _Writer:
         self.pid_by_line: dict[int, str] = {}
         self.persons = self.statements = self.rows = 0
         self.digest = hashlib.sha256()
+        self.cover = covered.Batch.of_statements(audit.key_of(conn), f"list:{list_id}#", source_kind=source_kind,
+                                                 recorded_by=actor.name, recorded_at=now)
 
     def taken_ids(self, batch: list[ImportRow]) -> set[str]:
         """External ids of ``batch`` that already belong to a person of this kind in the registry."""
@@ -114,6 +116,7 @@ class _Writer:
                                      ensure_ascii=False)))
         repo.insert_rows(self.conn, persons, PERSON_COLS, prows)
         repo.insert_rows(self.conn, statements, STATEMENT_COLS, srows)
+        self.cover.add_statements(srows)
         repo.insert_rows(self.conn, list_rows, LIST_ROW_COLS, lrows)
         repo.insert_rows(self.conn, name_keys, ("key", "person_id"), list(keys))
         self.persons += len(prows)
@@ -201,7 +204,7 @@ def import_list(uow: UnitOfWork, actor: Actor, opts: ImportOptions, *, progress:
             "file": path.name, "sha256": stream.content_sha256, "kind": opts.kind, "rows": w.rows,
             "persons": w.persons, "statements": w.statements, "statements_digest": w.digest.hexdigest(),
             "rejected": n_rejected,
-        })
+        }, bulk=[w.cover.seal()] if w.statements else [])
     rejects_file = None
     if errors:
         write_rejects(rejects_path, stream.headers, errors)

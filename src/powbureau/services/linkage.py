@@ -223,10 +223,11 @@ def judge(uow, actor: Actor, pair_id: int, judgement: str, reason: str = "") -> 
         if r is None:
             raise NotFound(f"no review item {pair_id}; `powbureau review list` shows the open ones")
         now = datetime.now(UTC)
-        conn.execute(judgements.insert().values(left_id=r["left_id"], right_id=r["right_id"], judgement=judgement,
-                                                actor=actor.name, decided_at=now, reason=reason))
+        jid = conn.execute(judgements.insert().values(left_id=r["left_id"], right_id=r["right_id"], judgement=judgement,
+                                                      actor=actor.name, decided_at=now, reason=reason)
+                           ).inserted_primary_key[0]
         audit.append(conn, actor=actor.name, action="review.judge", target=f"{r['left_id']}~{r['right_id']}",
-                     detail={"pair": pair_id, "judgement": judgement, "reason": reason})
+                     detail={"pair": pair_id, "judgement": judgement, "reason": reason}, covers=[("judgements", jid)])
         if judgement == "match":  # consent belongs to the person: a new link may bring a wish to remain
             from .exchanges import on_wish_changed
 

@@ -12,13 +12,14 @@ from sqlalchemy import Connection, insert, select
 
 from .. import names
 from ..domain.errors import NotFound, ValidationFailed
-from ..domain.lifecycle import StatusEvent, check_transition, require_consent
+from ..domain.lifecycle import HANDOVER_STATUSES, StatusEvent, check_transition, require_consent
 from ..domain.resolve import ResolvedView, resolve
 from ..domain.roles import RESTRICTED_PROPERTIES, Actor, require
 from ..domain.statement import NAME_PROPERTIES, Retraction, Statement
-from ..store import audit, repositories as repo
+from ..store import audit, covered, repositories as repo
 from ..store.tables import name_keys, statements
 from ..store.uow import UnitOfWork
+
 
 SEARCH_NAME_PROPS = ("name_full", "surname", "given_name", "alias")
 
@@ -208,7 +209,7 @@ def add_statement(
             conn.execute(insert(statements).values(repo.statement_row(s)))
             index_names(conn, [s])
         audit.append(conn, actor=actor.name, action="statement.add", target=person_id,
-                     detail={"statement": s.id, "property": prop})
+                     detail={"statement": s.id, "property": prop}, covers=[("statements", s.id)])
     return s.id
 
 
@@ -244,7 +245,7 @@ def retract_statement(uow: UnitOfWork, actor: Actor, statement_id: str, reason: 
             raise ValidationFailed(f"statement {statement_id} is already retracted")
         repo.add_retraction(conn, Retraction(statement_id, reason, actor.name, datetime.now(UTC)))
         audit.append(conn, actor=actor.name, action="statement.retract", target=row["person_id"],
-                     detail={"statement": statement_id, "reason": reason})
+                     detail={"statement": statement_id, "reason": reason}, covers=[("retractions", statement_id)])
 
 
 def change_status(
@@ -263,18 +264,29 @@ def change_status(
             raise NotFound(f"no person with id {person_id!r}")
         rule = check_transition(p["kind"], p["status"], to_status)
         if p["kind"] == "detainee":
-            from ..store.custody_repo import wishes_by_person
+            from ..store.custody_repo import same_person, wishes_by_person
 
+            if to_status in HANDOVER_STATUSES:  # tamper evidence before the consent check (all linked records)
+                covered.check_rows(conn, "wishes", same_person(conn, [person_id])[person_id])
             require_consent(person_id, to_status, wishes_by_person(conn, [person_id]).get(person_id, []))
         e = StatusEvent(person_id, p["status"], to_status, datetime.now(UTC), place.strip(), actor.name, note)
-        repo.add_status_event(conn, e)
+        eid = repo.add_status_event(conn, e)
         audit.append(conn, actor=actor.name, action="status.change", target=person_id,
-                     detail={"from": e.from_status, "to": to_status, "place": e.place, "rule": rule})
+                     detail={"from": e.from_status, "to": to_status, "place": e.place, "rule": rule},
+                     covers=[("status_events", eid)])
     return e
 
 
-def verify_audit(uow: UnitOfWork, actor: Actor) -> audit.AuditReport:
-    """Verify the audit chain; raises ``AuditChainBroken`` naming the first bad entry."""
+def verify_audit(uow: UnitOfWork, actor: Actor, *, against: dict | None = None) -> audit.AuditReport:
+    """Verify the keyed audit chain and the rows it covers, optionally ``against`` a checkpoint; raises
+    ``AuditChainBroken`` naming the first bad entry or every edited, deleted or unaccounted row."""
     require(actor, "audit.read")
     with uow.read() as conn:
-        return audit.verify(conn)
+        return audit.verify(conn, against=against)
+
+
+def audit_checkpoint(uow: UnitOfWork, actor: Actor) -> dict:
+    """The signed head of a verified audit log (``audit.checkpoint``); raises ``AuditChainBroken``."""
+    require(actor, "audit.read")
+    with uow.read() as conn:
+        return audit.checkpoint(conn)

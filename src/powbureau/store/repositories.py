@@ -136,15 +136,16 @@ def status_history(conn: Connection, person_id: str) -> list[StatusEvent]:
     ]
 
 
-def add_status_event(conn: Connection, e: StatusEvent) -> None:
-    """Store a status event and set the person's current status."""
-    conn.execute(
+def add_status_event(conn: Connection, e: StatusEvent) -> int:
+    """Store a status event and set the person's current status; returns the event's row id."""
+    res = conn.execute(
         insert(status_events).values(
             person_id=e.person_id, from_status=e.from_status, to_status=e.to_status, at=e.at, place=e.place,
             actor=e.actor, note=e.note,
         )
     )
     conn.execute(persons.update().where(persons.c.id == e.person_id).values(status=e.to_status))
+    return res.inserted_primary_key[0]
 
 
 def persons_by_keys(conn: Connection, keys: Iterable[str], *, kind: str | None = None, limit: int = 200):  # noqa: ANN201

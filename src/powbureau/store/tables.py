@@ -158,6 +158,7 @@ audit_head = Table(
     Column("id", Integer, primary_key=True),
     Column("seq", Integer, nullable=False),
     Column("hash", String(64), nullable=False),
+    Column("key_id", String(16)),  # which audit key the chain is keyed with (auditkey.py); migration 0004
 )
 
 audit_log = Table(
@@ -172,6 +173,7 @@ audit_log = Table(
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
     UniqueConstraint("hash"),
+    Index("ix_audit_log_target", "target"),  # the per-person check before a handover (covered.check_rows)
 )
 
 candidate_pairs = Table(
