@@ -148,3 +148,77 @@ def test_honorifics_dropped_names_still_differ(a, b):
 def test_honorific_alone_is_kept_and_korean_given_syllable_is_not_taken_for_one():
     assert parse_name("김태양").korean[0].given == "태양"  # 양 written together is part of the name
     assert parse_name("Mme Mme Fontaine").surname == "Fontaine"
+
+
+HANGUL_FOREIGN = [
+    ("폴 마르탱", "Paul Martin"),
+    ("수잔 르블랑", "Suzanne Leblanc"),
+    ("제임스 오코너", "James O'Connor"),
+    ("토머스 휴스", "Thomas Hughes"),
+    ("앙투안 모로", "Antoine Moreau"),
+    ("캐서린 포스터", "Catherine Foster"),
+    ("헬렌 파커", "Parker, Helen"),
+]
+HANGUL_FOREIGN_NOT = [
+    ("폴 마르탱", "Paul Morgan"),
+    ("수잔 르블랑", "Suzanne Lambert"),
+    ("토머스 휴스", "Thomas Harris"),
+    ("캐서린 포스터", "Caroline Foster"),
+]
+
+
+@pytest.mark.parametrize(("a", "b"), HANGUL_FOREIGN)
+def test_foreign_name_in_hangul_matches_its_latin_spelling(a, b):
+    c = compare_names(a, b)
+    assert c.is_match and compare_names(b, a).is_match, c
+    assert "loanword" in c.reason
+
+
+@pytest.mark.parametrize(("a", "b"), HANGUL_FOREIGN_NOT)
+def test_foreign_name_in_hangul_other_people(a, b):
+    assert max(_both(a, b)) < MATCH_THRESHOLD, compare_names(a, b)
+
+
+def test_korean_names_still_go_the_korean_way():
+    assert compare_names("김 정은", "Kim Jong-un").score == 1.0
+    assert not compare_names("김 정은", "Kim Jong-il").is_match
+
+
+ALTERNATES = [
+    ("Petrenko (Petrenco) Oleh", "Petrenco Oleh"),
+    ("Petrenko (Petrenco) Oleh", "Petrenko Oleh Ivanovych"),
+    ("Marchenko (née Bondar) Olha", "Bondar Olha"),
+    ("Marchenko (née Bondar) Olha", "Olha Marchenko"),
+    ("Шульц (Schultz) Карл", "Karl Schultz"),
+    ("Robert (Bob) Hale", "Bob Hale"),
+]
+ALTERNATES_NOT = [
+    ("Petrenko (Petrenco) Oleh", "Bondarenko Oleh"),
+    ("Marchenko (née Bondar) Olha", "Kovalchuk Olha"),
+    ("Petrenko (Petrenco) Oleh", "Petrenko Pavlo"),
+]
+
+
+@pytest.mark.parametrize(("a", "b"), ALTERNATES)
+def test_parenthesised_alternate_matches_either_reading(a, b):
+    assert min(_both(a, b)) >= MATCH_THRESHOLD, compare_names(a, b)
+
+
+@pytest.mark.parametrize(("a", "b"), ALTERNATES_NOT)
+def test_parenthesised_alternate_other_people(a, b):
+    assert max(_both(a, b)) < MATCH_THRESHOLD, compare_names(a, b)
+
+
+@pytest.mark.parametrize(("full", "short"), [("김정은", "Kim Jong"), ("박성철", "Pak Song"), ("Choi Young-soo", "Choi Young"),
+                                             ("이민호", "Lee Min"), ("한지혜", "Han Ji")])
+def test_korean_name_against_one_given_syllable_is_possible_not_accepted(full, short):
+    for a, b in ((full, short), (short, full)):
+        c = compare_names(a, b)
+        assert POSSIBLE <= c.score < MATCH_THRESHOLD, c
+        assert "first syllable" in c.reason
+
+
+@pytest.mark.parametrize(("full", "short"), [("김정은", "Kim Eun"), ("박성철", "Pak Chol"), ("김정은", "Kim Jong-il"),
+                                             ("박성철", "Choi Song")])
+def test_korean_name_against_another_syllable_stays_below_review(full, short):
+    assert max(_both(full, short)) < POSSIBLE
