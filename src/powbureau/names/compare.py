@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 
-from . import chinese, korean
+from . import chinese, korean, loanword
 from .parse import KoreanReading, ParsedName, Token, parse_name
 from .similarity import token_sim
 
@@ -57,6 +57,31 @@ def _result(score: float, parts: list[PartResult], reason: str) -> NameCompariso
 
 
 # ---- Korean ------------------------------------------------------------------------------------------------
+SHORTENED_GIVEN = 0.7
+"""Score of a Korean name against a form carrying only the first syllable of its given name (김정은 / Kim
+Jong): a possible match for review (at or above linkage's weak-name level), never accepted alone."""
+_PIECES = re.compile(r"[\s\-]+")
+
+
+def _first_syllable(full: KoreanReading, short: KoreanReading, loose: bool) -> bool:
+    """True when ``short`` gives one syllable of a given name and it is the first syllable of ``full``'s
+    two- or three-syllable given name (Hangul, or Latin written with a space or hyphen between syllables)."""
+    if len(_PIECES.split(short.given.strip())) != 1 or short.hangul_given and len(short.hangul_given) != 1:
+        return False
+    if full.hangul_given is not None:
+        if not 2 <= len(full.hangul_given) <= 3:
+            return False
+        first = korean.hangul_segments(full.hangul_given[0])
+    else:
+        pieces = [x for x in _PIECES.split(full.given.strip()) if x]
+        if not 2 <= len(pieces) <= 3 or full.cyrillic:
+            return False
+        first = korean.latin_segments((pieces[0],))
+    if short.hangul_given is not None:
+        return korean.hangul_segments(short.hangul_given) == first
+    return korean.segments_match(first, short.given_segs, loose)
+
+
 def _korean_pair(ra: KoreanReading, rb: KoreanReading) -> tuple[float, list[PartResult]]:
     loose = ra.cyrillic or rb.cyrillic
     shared = ra.surname_hangul & rb.surname_hangul
@@ -86,6 +111,9 @@ def _korean_pair(ra: KoreanReading, rb: KoreanReading) -> tuple[float, list[Part
         else:
             gsim = min(0.9, max(Levenshtein.normalized_similarity(x, y) for x in ka for y in kb))
             grule = "given-name syllables differ"
+    if sur_ok and not same and (_first_syllable(ra, rb, loose) or _first_syllable(rb, ra, loose)):
+        parts.append(PartResult("given", ra.given, rb.given, 0.5, "given name cut to its first syllable"))
+        return SHORTENED_GIVEN, parts
     parts.append(PartResult("given", ra.given, rb.given, round(gsim, 4), grule))
     if sur_ok and same:
         score = 1.0
@@ -279,6 +307,24 @@ def _compare_mandarin(ph: ParsedName, pl: ParsedName) -> NameComparison | None:
     return None
 
 
+_HANGUL_WORDS = re.compile(r"[\s,·・‧\-]+")
+LOANWORD_SCORE = 0.85
+
+
+def _compare_loanword(ph: ParsedName, pl: ParsedName) -> NameComparison | None:
+    """A non-Korean name written in Hangul by the loanword orthography (존 스미스, 마리 뒤부아) against its
+    Latin spelling: every word's consonants must fit (``loanword``). Vowels are not compared, so the
+    score stays below a same-script agreement."""
+    words = [w for w in _HANGUL_WORDS.split(ph.normalized) if w]
+    latin = [t.latin for t in pl.tokens if t.role != "initial"]
+    how = loanword.names_fit(words, latin)
+    if how is None:
+        return None
+    rule = "Hangul loanword spelling (외래어 표기법) fits the Latin name" + ("" if how == "in order" else f", {how}")
+    return _result(LOANWORD_SCORE, [PartResult("name", ph.original, pl.original, LOANWORD_SCORE, rule)],
+                   "non-Korean name written in Hangul: " + rule)
+
+
 def _raw(p: ParsedName) -> ParsedName:
     """The same name with tokens keyed on their own letters (same-script comparison of scripts
     such as Arabic, Han or Khmer, where a romanization would merge distinct letters)."""
@@ -287,8 +333,52 @@ def _raw(p: ParsedName) -> ParsedName:
     return replace(p, tokens=toks)
 
 
+_PAREN = re.compile(r"(\S+)\s*[(\[]([^()\[\]]*)[)\]]")
+_MAIDEN = re.compile(r"(?i)^\s*(?:née|nee|geb\.?|geborene|урожд\.?|урождённая|урожденная|дев\.?|born|z domu|"
+                     r"also|aka|a\.k\.a\.|alias|или|она же|он же)\s+")
+
+
+@lru_cache(maxsize=50_000)
+def alternates(text: str) -> tuple[str, ...]:
+    """The readings of a name with a parenthesised alternate: ``Ivanov (Ivanoff) Petr`` -> ('Ivanov Petr',
+    'Ivanoff Petr'); ``Smirnova (née Kuznetsova) Anna`` -> ('Smirnova Anna', 'Kuznetsova Anna'). The
+    alternate replaces the word before it (lists and card indexes write a variant or a maiden name so);
+    a name without brackets gives itself."""
+    m = _PAREN.search(text or "")
+    if not m:
+        return (text,)
+    inner = _MAIDEN.sub("", m.group(2)).strip()
+    without = (text[: m.start()] + m.group(1) + text[m.end():]).strip()
+    out = list(alternates(without))
+    if inner and any(c.isalpha() for c in inner):
+        out += alternates((text[: m.start()] + inner + text[m.end():]).strip())
+    return tuple(dict.fromkeys(out))
+
+
 @lru_cache(maxsize=200_000)
 def compare_names(a: str, b: str) -> NameComparison:
+    """Compare two names of any script; score 0..1, match at ``MATCH_THRESHOLD``, reasons per part.
+
+    A parenthesised alternate (``Ivanov (Ivanoff) Petr``, ``(née Kuznetsova)``) is tried in place of the
+    word before it and the best reading counts (``alternates``). A name that gives no comparison key
+    (no letters, or a script that cannot be romanized) scores 0 and the reason names it: an empty key
+    is no evidence, never agreement (known case 1). Never raises on any string input."""
+    xs, ys = alternates(a), alternates(b)
+    if len(xs) == 1 and len(ys) == 1:
+        return _compare_one(a, b)
+    best: NameComparison | None = None
+    for x in xs[:4]:
+        for y in ys[:4]:
+            cur = _compare_one(x, y)
+            if best is None or cur.score > best.score:
+                best = cur
+                if (x, y) != (xs[0], ys[0]):
+                    best = replace(cur, reason=cur.reason + f" (reading {x!r} / {y!r} of the bracketed alternates)")
+    assert best is not None
+    return best
+
+
+def _compare_one(a: str, b: str) -> NameComparison:
     """Compare two names of any script; score 0..1, match at ``MATCH_THRESHOLD``, reasons per part.
 
     A name that gives no comparison key (no letters, or a script that cannot be romanized) scores 0
@@ -309,8 +399,15 @@ def compare_names(a: str, b: str) -> NameComparison:
         found = _compare_mandarin(pb, pa)
         if found:
             return found
+    loan = None
+    if {pa.script, pb.script} == {"hangul", "latin"}:
+        ph, pl = (pa, pb) if pa.script == "hangul" else (pb, pa)
+        loan = _compare_loanword(ph, pl)
     if pa.korean and pb.korean:
-        return _compare_korean(pa, pb)
+        res = _compare_korean(pa, pb)
+        return loan if loan and loan.score > res.score else res
+    if loan:
+        return loan
     if pa.script == pb.script == "other":
         return _compare_tokens(_raw(pa), _raw(pb))
     if "hangul" in (pa.script, pb.script) and pa.script != pb.script:

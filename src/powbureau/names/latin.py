@@ -17,6 +17,8 @@ _ANY_LATIN = icu.Transliterator.createInstance("Any-Latin; Latin-ASCII")
 _LATIN_ASCII = icu.Transliterator.createInstance("Latin-ASCII")
 # Letters whose ISO 9 / scholarly form carries a sound that plain ASCII folding would lose.
 _PRE = str.maketrans({"š": "sh", "Š": "sh", "č": "ch", "Č": "ch", "ž": "zh", "Ž": "zh", "ŝ": "shch",
+                      # Azerbaijani, Turkish, Turkmen, Kazakh Latin: ə = a (Əliyev = Алиев), ş = sh (Rəşad)
+                      "ə": "a", "Ə": "a", "ş": "sh", "Ş": "sh", "ș": "sh", "Ș": "sh", "ä": "a", "Ä": "a",
                       "ĉ": "ch", "ẑ": "zh", "ğ": "g", "ı": "i", "ß": "ss", "ø": "o", "Ø": "o",
                       "ŏ": "o", "ŭ": "u", "Ŏ": "o", "Ŭ": "u", "ʼ": "", "’": "", "'": "", "`": "",
                       "ʻ": "", "‘": "", "ʹ": "", "ʺ": "",
@@ -89,3 +91,40 @@ def skeleton(latin: str) -> str:
     for rx, rep in _SKEL_RULES:
         s = rx.sub(rep, s)
     return s
+
+
+# National transliterations of Russian (and other Cyrillic) names, rewritten towards the English/BGN-like
+# matching form before the skeleton: the ambiguous letters (ch, j, s, z, oe, ou) mean different sounds in
+# each language. Sources: Duden transliteration of Russian (German: tsch = ч, sch = ш, ch = х, w = в,
+# j = й, z = ц, s = з before a vowel), the Dutch system of Van Dale / Taalunie (tsj = ч, sj = ш, zj = ж,
+# ch = х, oe = у, j = й), the French usage of the BnF and the press (tch = ч, ch = ш, j = ж, ou = у,
+# -ine/-yne for -ин/-ын). Applied only as extra readings, never instead of the token as written.
+_NATIONAL = {
+    "german": [(re.compile(r"schtsch"), "shch"), (re.compile(r"tsch"), "ч"), (re.compile(r"sch"), "sh"),
+               (re.compile(r"ch"), "kh"), (re.compile(r"ч"), "ch"), (re.compile(r"z"), "ts"),
+               (re.compile(r"j"), "y"), (re.compile(r"w"), "v"), (re.compile(r"^s(?=[aeiou])"), "z")],
+    "dutch": [(re.compile(r"sjtsj"), "shch"), (re.compile(r"tsj"), "ч"), (re.compile(r"sj"), "sh"),
+              (re.compile(r"zj"), "zh"), (re.compile(r"ch"), "kh"), (re.compile(r"ч"), "ch"),
+              (re.compile(r"oe"), "u"), (re.compile(r"j"), "y")],
+    "french": [(re.compile(r"chtch"), "shch"), (re.compile(r"tch"), "ч"), (re.compile(r"ch"), "sh"),
+               (re.compile(r"ч"), "ch"), (re.compile(r"dj"), "ж"), (re.compile(r"j"), "zh"), (re.compile(r"ж"), "dzh"),
+               (re.compile(r"ou"), "u"), (re.compile(r"(?<=[iy]n)e$"), ""), (re.compile(r"gu(?=[ei])"), "g"),
+               (re.compile(r"(?<=[aeiou])ss(?=[aeiou])"), "s")],
+}
+
+
+@lru_cache(maxsize=300_000)
+def national_readings(latin: str) -> frozenset[str]:
+    """Other readings of a lower-case ASCII token written in a German, Dutch or French transliteration
+    of a Russian name, rewritten in the English-like matching form (``tschaikowski`` -> 'chaikovski',
+    ``khrouchtchev`` -> 'khrushchev', ``joeri`` -> 'yuri'); empty when no rule applies.
+
+    Rules and their sources are listed in ``_NATIONAL`` (Duden, Van Dale/Taalunie, BnF usage)."""
+    out: set[str] = set()
+    for rules in _NATIONAL.values():
+        s = latin
+        for rx, rep in rules:
+            s = rx.sub(rep, s)
+        if s != latin and s.isascii():
+            out.add(s)
+    return frozenset(out)

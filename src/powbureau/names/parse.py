@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from . import korean
-from .latin import latinize, skeleton
+from .latin import latinize, national_readings, skeleton
 from .scripts import detect_script, normalize
 from .tables import NameGroup, given_names
 
@@ -28,6 +28,24 @@ NASAB = frozenset({"bin", "ibn", "ben", "bint", "binti", "ould"})
 _ABD = frozenset({"abd", "abdel", "abdul", "abdal", "abdol", "abdoul", "abdu"})
 _ASSIMILATE = re.compile(r"(?<=[kgnmbpt])r")  # ㄹ after a consonant is read ㄴ (영랑 -> yeongnang)
 _KO_SPLIT = re.compile(r"[\s,;.()\[\]\"/_]+")
+# Honorifics and forms of address, dropped before matching (they never belong to the name).
+# Russian/Ukrainian/Belarusian: г-н, г-жа, господин, госпожа, гражданин(ка), товарищ, пан(і);
+# French: M., Mme, Mlle; German: Herr, Frau, Fräulein; Dutch: dhr., mevr.; English: Mr, Mrs, Ms, Dr;
+# military ranks as abbreviated on lists. Korean: the suffixes 씨, 님, 선생(님), 여사, 군, 양 (Standard
+# Korean Language Dictionary, National Institute of Korean Language).
+_HONORIFIC = re.compile(
+    r"(?i)(?:^|(?<=,)\s*)(?:(?:г-н|г-жа|г\.|гр\.|гр-н|гр-ка|господин|госпожа|гражданин|гражданка|товарищ|"
+    r"тов\.|пан|пані|пани|спадар|спадарыня|mme|mlle|m\.|mr|mrs|ms|miss|dr|herr|frau|fr[äa]ulein|dhr|mevr|"
+    r"mevrouw|monsieur|madame|mademoiselle|sgt|capt|cpt|lt|col|maj|pvt|cpl|gen|prof)\.?\s+)+")
+_KO_HONORIFIC = re.compile(r"(?<=[\uac00-\ud7a3]{2})\s*(?:선생님|선생|여사님|여사|씨|님)$|(?<=[\uac00-\ud7a3]{2})\s+(?:군|양)$")
+# Turkic patronymic words after the father's name: Azerbaijani oğlu/qızı, Kazakh ұлы/қызы, Uzbek o'g'li/qizi,
+# Kyrgyz уулу/кызы, and their Russian-document forms оглы/кызы (Azerbaijani, Kazakh, Uzbek naming law
+# and Russian passport practice). Latin keys after ``latinize``; male -> 'm', female -> 'f'.
+_TURKIC_PATRONYMIC = {"oglu": "m", "ogly": "m", "ogli": "m", "ugli": "m", "uly": "m", "uli": "m", "ulu": "m",
+                      "uulu": "m", "oglou": "m", "kyzy": "f", "kizi": "f", "qizi": "f", "gizi": "f", "qyzy": "f",
+                      "kyzi": "f", "kizy": "f"}
+_TURKIC_SUFFIX = (("uli", "m"), ("ulu", "m"), ("uuli", "m"), ("kisi", "f"), ("kizi", "f"))
+_AZ_LETTERS = frozenset("əƏğĞıİşŞçÇ")
 
 
 @dataclass(frozen=True)
@@ -40,6 +58,7 @@ class Token:
     role: str  # surname | given | patronymic | initial | other
     groups: frozenset[NameGroup]
     consonantal: bool = False  # written in an abjad (Arabic, Hebrew) or in kana: vowels unreliable
+    alts: frozenset[str] = frozenset()  # other skeletons of the same token (national transliterations, ё = е)
 
 
 @dataclass(frozen=True)
@@ -93,6 +112,58 @@ def _is_initials(raw: str) -> bool:
             and raw.lower() not in TITLES)
 
 
+def strip_honorifics(norm: str) -> str:
+    """``norm`` without forms of address (Mme, Mr., Dr, г-н, господин, Herr, 씨 ...; list and sources
+    at ``_HONORIFIC``); the name is kept whole when nothing else would remain."""
+    out = _KO_HONORIFIC.sub("", _HONORIFIC.sub(" ", norm))
+    for word in ("господин", "госпожа", "гражданин", "гражданка", "товарищ", "madame", "monsieur"):
+        out = re.sub(rf"(?i)(?<!\w){word}(?!\w)", " ", out) if word in out.lower() else out
+    out = " ".join(out.split())
+    return out if any(c.isalpha() for c in out) else norm
+
+
+def _alts(raw: str, lat: str, az: bool) -> frozenset[str]:
+    """Other skeletons of one token: German/Dutch/French transliterations of Russian (``national_readings``),
+    Cyrillic ё written е or о (Russian orthography makes the dots optional; Duden writes ё as o after ж ч ш щ
+    and in -ёв), Azerbaijani ə read е and x read х (Əliyev = Алиев, Məmmədov = Мамедов, Xəlilov = Халилов)."""
+    alts = set()
+    if raw.isascii() or detect_script(raw) == "latin":
+        alts.update(skeleton(x) for x in national_readings(lat))
+    if "ё" in raw or "Ё" in raw:
+        for v in ("е", "о"):
+            alts.add(skeleton(latinize(raw.replace("ё", v).replace("Ё", v.upper()))))
+    if az:
+        low = raw.lower()
+        for a, b in (("ə", "e"), ("x", "kh"), ("ç", "ch"), ("ü", "yu"), ("ö", "yo")):
+            if a in low:
+                alts.add(skeleton(latinize(low.replace(a, b))))
+        if "ə" in low and "x" in low:
+            alts.add(skeleton(latinize(low.replace("ə", "e").replace("x", "kh"))))
+    return frozenset(alts - {skeleton(lat)})
+
+
+def _turkic_patronymics(out: list[Token]) -> list[Token]:
+    """Fold a Turkic patronymic into one token shaped like an East Slavic one, so that ``Heydər oğlu``,
+    ``Гейдар оглы`` and ``Гейдарович`` compare as the same father's name: the father's name skeleton plus
+    -oviC (son) or -ovna (daughter). Also the suffixed Kazakh forms (Ахметұлы, Ахметқызы)."""
+    res: list[Token] = []
+    for t in out:
+        kind = _TURKIC_PATRONYMIC.get(t.latin)
+        if kind and res and res[-1].role != "initial" and len(res) >= 2:
+            f = res.pop()
+            suf = "oviC" if kind == "m" else "ovna"
+            res.append(Token(f"{f.text} {t.text}", f.latin + ("ovich" if kind == "m" else "ovna"), f.skel + suf, "patronymic", frozenset(), False,
+                             frozenset(a + suf for a in f.alts)))
+            continue
+        for end, kind in _TURKIC_SUFFIX:
+            if t.skel.endswith(end) and len(t.skel) - len(end) >= 3 and not t.groups:
+                suf = "oviC" if kind == "m" else "ovna"
+                t = replace(t, skel=t.skel[: -len(end)] + suf, role="patronymic", alts=frozenset())
+                break
+        res.append(t)
+    return res
+
+
 def _tokens(norm: str) -> tuple[list[Token], list[str]]:
     """Core tokens of a normalized name (titles and particles dropped, initials split, the token after
     bin/ibn marked as a father's name, East Slavic patronymics by suffix) and the tokens that failed."""
@@ -107,6 +178,7 @@ def _tokens(norm: str) -> tuple[list[Token], list[str]]:
         else:
             expanded.append(r)
     nasab_next = False
+    az = any(c in _AZ_LETTERS for c in norm)
     for k, raw in enumerate(expanded):
         if any(c.isdigit() for c in raw) and any(c.isalpha() for c in raw):
             raw = raw.translate(_LEET).replace("9", "g").replace("8", "b")
@@ -128,12 +200,17 @@ def _tokens(norm: str) -> tuple[list[Token], list[str]]:
         sk = skeleton(lat)
         role = "initial" if len(lat) == 1 else ("patronymic" if nasab_next else "other")
         nasab_next = False
-        out.append(Token(raw, lat, sk, role, table.lookup(sk) if role != "initial" else frozenset(), cons))
+        alts = _alts(raw, lat, az) if role != "initial" else frozenset()
+        groups = table.lookup(sk) if role != "initial" else frozenset()
+        if not groups and alts:
+            groups = frozenset(g for a in alts for g in table.lookup(a))
+        out.append(Token(raw, lat, sk, role, groups, cons, alts))
+    out = _turkic_patronymics(out)
     if len(out) >= 2:
         for i, t in enumerate(out):
             kind = patronymic_kind(t.skel)
             if kind == "f" or (kind == "m" and len(out) >= 3 and i > 0):
-                out[i] = Token(t.text, t.latin, t.skel, "patronymic", t.groups, t.consonantal)
+                out[i] = replace(t, role="patronymic")
     return out, failed
 
 
@@ -229,7 +306,7 @@ def parse_name(text: str) -> ParsedName:
     (남궁태오 -> 남궁 + 태오, with 남 + 궁태오 kept as an alternative). East Slavic: the patronymic by its
     suffix (-ovych/-ovich/-ivna/-ovna); ``SURNAME, Given`` and an all-capitals token mark the surname.
     Never raises; a name with no letters gives empty parts."""
-    norm = normalize(text)
+    norm = strip_honorifics(normalize(text))
     script = detect_script(norm)
     tokens, failed = _tokens(norm)
     readings = _korean_readings(norm, script if script != "mixed" else "latin")

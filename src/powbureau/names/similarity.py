@@ -51,6 +51,8 @@ def _allowed_edits(length: int, text: str) -> int:
 
 def _spelling(t1: Token, t2: Token) -> tuple[float, str]:
     edits = min(OSA.distance(t1.latin, t2.latin), OSA.distance(t1.skel, t2.skel))
+    if t1.alts or t2.alts:
+        edits = min([edits] + [OSA.distance(x, y) for x in t1.alts | {t1.skel} for y in t2.alts | {t2.skel}])
     length = max(len(t1.latin), len(t2.latin))
     if edits <= _allowed_edits(length, t1.text + t2.text):
         return 1.0 - 0.1 * edits, f"{edits} letter{'s' if edits > 1 else ''} apart"
@@ -107,6 +109,8 @@ def token_sim(t1: Token, t2: Token) -> tuple[float, str]:
             return 0.8, f"initial {ini.text} of an equivalent of {full.text} (table)"
         return 0.0, "initial does not fit"
     if t1.role == "patronymic" and t2.role == "patronymic":
+        if t1.skel.endswith("na") != t2.skel.endswith("na"):
+            return 0.0, "patronymics of different gender"
         if t1.skel == t2.skel or (_pat_groups(t1) & _pat_groups(t2)):
             if (t1.skel.endswith(("na",)) != t2.skel.endswith(("na",))):
                 return 0.0, "patronymics of different gender"
@@ -119,10 +123,13 @@ def token_sim(t1: Token, t2: Token) -> tuple[float, str]:
         if t1.text.lower() == t2.text.lower():
             return 1.0, "same spelling"
         return 1.0, "same after transliteration" if t1.latin == t2.latin else "transliteration variant"
+    if (t1.alts or t2.alts) and ({t1.skel} | t1.alts) & ({t2.skel} | t2.alts):
+        return 1.0, "transliteration variant (German, Dutch or French system; ё = е; Azerbaijani ə)"
     if t1.consonantal != t2.consonantal:
         return _consonantal_sim(t1, t2)
-    m1, m2 = _masc(t1.skel), _masc(t2.skel)
-    if (m1 and m1 == t2.skel) or (m2 and m2 == t1.skel):
+    s1, s2 = {t1.skel} | t1.alts, {t2.skel} | t2.alts
+    m1, m2 = {_masc(x) for x in s1} - {None}, {_masc(x) for x in s2} - {None}
+    if (m1 & s2) or (m2 & s1):
         return -1.0, "gendered surname forms (male vs female)"
     iso = _iso9_c(t1, t2) or _iso9_c(t2, t1)
     if iso:
