@@ -72,7 +72,8 @@ def _optional_date(what: str, value: str | None) -> str | None:
     try:
         return check_value("capture_date", value)
     except ValidationFailed as exc:
-        raise ValidationFailed(exc.message.replace("capture_date", what)) from None
+        detail = exc.message.removeprefix("capture_date: ")
+        raise ValidationFailed(f"{what.replace('_', '-')} ({what}): {detail}") from None
 
 
 def _claim_statements(doc: dd.Document, person_id: str, actor: Actor, at: datetime) -> list[Statement]:

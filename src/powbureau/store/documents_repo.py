@@ -105,8 +105,9 @@ def prisoner_numbers_of(conn: Connection, person_ids: Iterable[str]) -> dict[str
     ids = list(person_ids)
     out: dict[str, str] = {}
     for i in range(0, len(ids), 500):
-        out.update(conn.execute(select(prisoner_numbers.c.person_id, prisoner_numbers.c.number)
-                                .where(prisoner_numbers.c.person_id.in_(ids[i:i + 500]))).tuples().all())
+        rows = conn.execute(select(prisoner_numbers.c.person_id, prisoner_numbers.c.number)
+                            .where(prisoner_numbers.c.person_id.in_(ids[i:i + 500])))
+        out.update({r[0]: r[1] for r in rows})
     return out
 
 
