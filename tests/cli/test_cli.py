@@ -73,3 +73,29 @@ def test_done_when_of_the_foundation_issue(cli, shared_data):
     con.close()
     p = cli("audit", "verify", ok=False)
     assert p.returncode != 0 and "altered" in p.stderr
+
+
+def test_document_add_and_judge_with_json_and_search_finds_the_holder(cli):
+    cli("init")
+    out = cli("import", str(_paek_csv(cli.tmp)), "--kind", "detainees", "--json")
+    pid = json.loads(cli("search", "백광혁", "--json").stdout)[0]["person_id"]
+    assert json.loads(out.stdout)["imported"] == 1
+    doc = json.loads(cli("document", "add", pid, "--type", "military_id", "--issuer", "RU", "--number", "АК 4417290",
+                         "--name", "Монгуш Айдыс Сергеевич", "--birth-date", "1999-07-14", "--json").stdout)
+    assert doc["judgement"] is None and doc["issuing_state_name"] == "Russian Federation"
+    bad = cli("document", "judge", doc["id"], "mine", "--reason", "x", ok=False)
+    assert bad.returncode != 0 and bad.stderr.startswith("error: ") and "unknown judgement" in bad.stderr
+    j = json.loads(cli("document", "judge", doc["id"], "other_person", "--reason", "photo does not fit",
+                       "--json").stdout)
+    assert j["line"] == "carried the Russian military ID of Монгуш Айдыс Сергеевич (judged: issued to another person)"
+    for q in ("Mongush", "Монгуш"):
+        hits = json.loads(cli("search", q, "--json").stdout)
+        assert [h["person_id"] for h in hits] == [j["holder_id"]] and hits[0]["kind"] == "third_party"
+    shown = json.loads(cli("show", pid, "--json").stdout)
+    assert shown["resolved"]["name_full"] == "백광혁" and shown["extra"]["carried"] == [j["line"]]
+
+
+def _paek_csv(tmp):
+    path = tmp / "paek.csv"
+    path.write_text("name_full,birth_date,serving_power\n백광혁,2001-03,KP\n", encoding="utf-8")
+    return path

@@ -58,10 +58,12 @@ def test_require_names_actor_and_action():
         require(Actor("n", "negotiator"), "wish.verify")
 
 
-def test_document_outranks_self_declared_and_conflict_is_flagged():
+def test_unjudged_document_name_never_headlines_and_conflict_is_flagged():
+    # issue 10: a document's name may be another man's; until judged the bearer's, his own statement leads
     ss = [st("name_full", "백광혁"), st("name_full", "Монгуш Айдыс", "document", "doc:RU-ID", T0 + timedelta(1))]
     v = resolve(ss)
-    assert v.value("name_full") == "Монгуш Айдыс"
+    assert v.value("name_full") == "백광혁"
+    assert resolve(ss, settled_ids=[ss[1].id]).value("name_full") == "Монгуш Айдыс"
     assert len(v.conflicts) == 1 and v.conflicts[0].kind == "identity"
     assert "document" in v.conflicts[0].describe() and "self_declared" in v.conflicts[0].describe()
     # both statements are kept in the view, none overwritten

@@ -35,7 +35,8 @@ def _mount() -> None:
     lists.register(app)
     app.add_typer(audit.app, name="audit")
     for mod, name in (("names", "names"), ("notify", "notify"), ("cards", "cards"),
-                      ("exchange", "exchange"), ("interview", "interview")):
+                      ("exchange", "exchange"), ("interview", "interview"),
+                      ("document", "document")):
         try:
             sub = __import__(f"powbureau.cli.{mod}", fromlist=["app"])
         except ModuleNotFoundError as exc:

@@ -102,10 +102,18 @@ def show(
     if json_out:
         print_json(v.as_dict())
         return
-    console.print(f"[bold]{v.resolved.get('name_full', v.id)}[/bold]  {v.kind}, {v.status}  id {v.id}")
+    head = v.extra.get("headline") or {}
+    badge = "  [yellow][conflict: under dispute][/yellow]" if head.get("disputed") else ""
+    number = f"  prisoner No. {v.extra['prisoner_number']}" if v.extra.get("prisoner_number") else ""
+    console.print(f"[bold]{head.get('name') or v.id}[/bold]{badge}  {v.kind}, {v.status}{number}  id {v.id}")
+    for line in v.extra.get("carried", []):
+        console.print(line)
+    for prop, names in v.extra.get("countries", {}).items():
+        console.print(f"{prop.replace('_', ' ')}: {'; '.join(names)}")
     t = Table("property", "value", "source", "reference", "recorded")
     for s in v.statements:
-        val = s["value"] + (" (alias)" if s["alias"] else "") + (" [retracted]" if s["retracted"] else "")
+        val = s["value"] + (" (alias)" if s["alias"] else "") + (" [retracted]" if s["retracted"] else "") + (
+            " [another person's document]" if not s.get("counts", True) else "")
         t.add_row(s["property"], val, s["source_kind"], s["source_ref"], s["recorded_at"][:19])
     console.print(t)
     for c in v.conflicts:

@@ -34,7 +34,14 @@ OWN_PERSONNEL_TRANSITIONS: dict[str, frozenset[str]] = {
     "deceased": frozenset(),
 }
 
-INITIAL_STATUS = {"detainee": "captured", "own_personnel": "missing"}
+#: A third party (e.g. the man a carried document was issued to) is known only through others: his fate is what
+#: his family may ask about (GC III Art. 122(7)); he is held by nobody we know of.
+THIRD_PARTY_TRANSITIONS: dict[str, frozenset[str]] = {
+    "whereabouts_unknown": frozenset({"deceased"}),
+    "deceased": frozenset(),
+}
+
+INITIAL_STATUS = {"detainee": "captured", "own_personnel": "missing", "third_party": "whereabouts_unknown"}
 
 RULES = {
     "status_in_doubt": "GC III Art. 5 (status determined by a competent tribunal)",
@@ -51,11 +58,13 @@ RULES = {
 
 
 def transitions_for(kind: str) -> dict[str, frozenset[str]]:
-    """The transition table of a person ``kind`` ("detainee" or "own_personnel")."""
+    """The transition table of a person ``kind`` ("detainee", "own_personnel" or "third_party")."""
     if kind == "detainee":
         return DETAINEE_TRANSITIONS
     if kind == "own_personnel":
         return OWN_PERSONNEL_TRANSITIONS
+    if kind == "third_party":
+        return THIRD_PARTY_TRANSITIONS
     raise ValidationFailed(f"unknown person kind {kind!r}")
 
 

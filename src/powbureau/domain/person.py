@@ -1,7 +1,8 @@
 """Person: one human being the bureau knows of, identified by an opaque id, never by a name.
 
-``kind`` is ``detainee`` (held by the detaining power, i.e. us) or ``own_personnel`` (ours, missing or held by
-the other side). Everything else about a person is a statement (see ``statement.py``)."""
+``kind`` is ``detainee`` (held by the detaining power, i.e. us), ``own_personnel`` (ours, missing or held by
+the other side) or ``third_party`` (known to us only through others, e.g. the man a document carried by a
+prisoner was issued to). Everything else about a person is a statement (see ``statement.py``)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from ulid import ULID
 
 from .errors import ValidationFailed
 
-PERSON_KINDS: tuple[str, ...] = ("detainee", "own_personnel")
+PERSON_KINDS: tuple[str, ...] = ("detainee", "own_personnel", "third_party")
 
 
 def new_id() -> str:

@@ -47,6 +47,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "wish_interview.read": frozenset({"admin", "registrar", "interviewer", "icrc_delegate", "auditor"}),
     "exchange.read": frozenset({"admin", "negotiator", "registrar", "auditor", "icrc_delegate"}),
     "exchange.write": frozenset({"admin", "negotiator"}),
+    # Documents found on a person (GC III Art. 17-18): recorded and judged by the registry; anyone who may read a
+    # person sees them; the scan (a picture of another man's papers, perhaps) only where the work needs it.
+    "document.write": frozenset({"admin", "registrar"}),
+    "document.judge": frozenset({"admin", "registrar"}),
+    "document.scan.read": frozenset({"admin", "registrar", "icrc_delegate", "auditor"}),
     "linkage.run": frozenset({"admin", "registrar"}),
     "review.decide": frozenset({"admin", "registrar"}),
     "review.read": frozenset({"admin", "registrar", "auditor", "negotiator"}),

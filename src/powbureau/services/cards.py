@@ -20,7 +20,8 @@ from ..io.cards import CaptureCard, TwoScripts, write_cards_pdf
 from .. import names
 from ..names.cyrillic import to_latin as cyrillic_to_latin
 from ..names.korean import romanize
-from ..store import audit, custody_repo as crepo, repositories as repo
+from ..domain.countries import country_name
+from ..store import audit, custody_repo as crepo, documents_repo as drepo, repositories as repo
 from ..store.tables import persons
 from ..store.uow import UnitOfWork
 
@@ -115,12 +116,17 @@ def name_parts(values: dict[str, str]) -> tuple[str | None, str | None]:
 
 
 def card_for(conn: Connection, person_id: str, today: datetime | None = None) -> CaptureCard:
-    """The capture card of detainee ``person_id`` from the registry. Raises ``NotFound``, ``ValidationFailed``."""
+    """The capture card of detainee ``person_id`` from the registry: his own declared identity (a document judged
+    another man's never fills it), the serving power by name (item 1) and his prisoner number (item 12, Annex IV B;
+    the internal id only when he has none yet). Raises ``NotFound``, ``ValidationFailed``."""
     p = repo.get_person(conn, person_id)
     if p is None or p["kind"] != "detainee":
         raise NotFound(f"no detainee with id {person_id!r}; capture cards are for prisoners we hold")
+    from .registry import _counting
+
     ss = repo.statements_for(conn, [person_id])[person_id]
-    v = declared_values(ss, repo.retracted_ids(conn, [s.id for s in ss]))
+    counting, _, _ = _counting(conn, ss)  # a document judged another man's says nothing about him
+    v = declared_values(counting, repo.retracted_ids(conn, [s.id for s in ss]))
     surname, given = name_parts(v)
     if not surname:
         raise ValidationFailed(f"{person_id} has no name recorded; register his name before printing his card")
@@ -131,14 +137,14 @@ def card_for(conn: Connection, person_id: str, today: datetime | None = None) ->
     camps = [e for e in history if e.to_status == "interned"]
     med = crepo.latest_medical(conn, [person_id]).get(person_id)
     return CaptureCard(
-        person_id=person_id, serving_power=sp, surname=two(surname, sp, sur_latin),
+        person_id=person_id, serving_power=country_name(sp), surname=two(surname, sp, sur_latin),
         given_names=two(given, sp, given_latin) or TwoScripts("—"),
         father_given_name=two(v.get("father_given_name"), sp), birth_date=v.get("birth_date", ""),
         birth_place=two(v.get("birth_place"), sp), rank=v.get("rank", ""), service_number=v.get("service_number", ""),
         family_address=v.get("next_of_kin", ""), taken_prisoner_on=v.get("capture_date", ""),
         coming_from=v.get("capture_place", ""),
         health=frozenset(m for m in (med["health_box"].split(",") if med else []) if m),
-        prisoner_number=p["external_id"] or person_id, camp=camps[-1].place if camps else "",
+        prisoner_number=drepo.prisoner_number_of(conn, person_id) or p["external_id"] or person_id, camp=camps[-1].place if camps else "",
         card_date=(today or datetime.now(UTC)).date(),
     )
 

@@ -16,9 +16,13 @@ from ..domain.lifecycle import HANDOVER_STATUSES, StatusEvent, check_transition,
 from ..domain.resolve import ResolvedView, resolve
 from ..domain.roles import RESTRICTED_PROPERTIES, Actor, require
 from ..domain.statement import NAME_PROPERTIES, Retraction, Statement
-from ..store import audit, covered, repositories as repo
+from ..domain.countries import country_name
+from ..domain.documents import statement_status
+from ..domain.prisoner_number import looks_like_number
+from ..store import audit, covered, documents_repo as drepo, repositories as repo
 from ..store.tables import name_keys, statements
 from ..store.uow import UnitOfWork
+from .documents import assign_prisoner_number, documents_for, judged_documents
 
 
 SEARCH_NAME_PROPS = ("name_full", "surname", "given_name", "alias")
@@ -70,6 +74,23 @@ class SearchHit:
     external_id: str | None
     score: float
     matched: str
+    prisoner_number: str | None = None
+
+
+def _search_number(uow: UnitOfWork, actor: Actor, number: str, kind: str | None) -> list[SearchHit]:
+    """The detainee given prisoner ``number`` as a one-hit search result (none when unknown)."""
+    with uow.read() as conn:
+        pid = drepo.person_with_number(conn, number)
+        p = repo.get_person(conn, pid) if pid else None
+        if p is None or (kind and p["kind"] != kind):
+            return []
+        ss = repo.statements_for(conn, [pid])[pid]
+        gone = repo.retracted_ids(conn, [s.id for s in ss])
+        counting, settled, _ = _counting(conn, ss)
+    view = resolve(counting, gone, actor=actor, settled_ids=settled)
+    name = headline_of(view)["name"] or pid
+    return [SearchHit(pid, p["kind"], p["status"], name, view.value("birth_date"), p["external_id"], 1.0, number,
+                      number)]
 
 
 def search(uow: UnitOfWork, actor: Actor, text: str, *, kind: str | None = None, limit: int = 50) -> list[SearchHit]:
@@ -77,12 +98,17 @@ def search(uow: UnitOfWork, actor: Actor, text: str, *, kind: str | None = None,
 
     Candidates share a token key with ``text`` (``names.token_keys``: cross-script and spelling-tolerant);
     they are ranked by the share of query keys they hit, then by the name matcher's score against their
-    closest name. Raises ``ValidationFailed`` for an empty query."""
+    closest name. A prisoner number (``UA-2026-000017``) finds its detainee. Names from a document judged another
+    person's do not find the bearer (they find that person). Raises ``ValidationFailed`` for an empty query."""
     require(actor, "person.read")
     text = text.strip()
     if not text:
         raise ValidationFailed("search needs a name (any script), e.g. `powbureau search 'Kim Jong Un'`")
+    number = looks_like_number(text)
+    if number:
+        return _search_number(uow, actor, number, kind)
     qkeys = names.token_keys(text)
+    qset = {k[:64] for k in qkeys}
     if not qkeys:
         raise ValidationFailed(f"no searchable name in {text!r}: give letters in Latin, Cyrillic or Hangul")
     with uow.read() as conn:
@@ -92,6 +118,8 @@ def search(uow: UnitOfWork, actor: Actor, text: str, *, kind: str | None = None,
         ids = [pid for pid, _ in cands]
         stmts = repo.statements_for(conn, ids)
         gone = repo.retracted_ids(conn, [s.id for ss in stmts.values() for s in ss])
+        numbers = drepo.prisoner_numbers_of(conn, ids)
+        counted = {pid: _counting(conn, ss) for pid, ss in stmts.items()}
         rows = {
             r["id"]: r
             for r in conn.execute(
@@ -100,18 +128,19 @@ def search(uow: UnitOfWork, actor: Actor, text: str, *, kind: str | None = None,
         }
     hits: list[SearchHit] = []
     for pid, n in cands:
-        ss = [s for s in stmts[pid] if s.id not in gone]
+        counting, settled, excluded = counted[pid]
+        ss = [s for s in counting if s.id not in gone]
         nm = [s.value for s in ss if s.prop in SEARCH_NAME_PROPS]
-        if not nm:
-            continue
+        if not nm or (excluded and not any(search_keys(v) & qset for v in nm)):
+            continue  # found only through a document judged another man's: that man is found, linked to him
         best = max(nm, key=lambda v: names.compare_names(text, v).score)
         sim = names.compare_names(text, best).score
-        view = resolve(ss, actor=actor)
+        view = resolve(ss, actor=actor, settled_ids=settled)
         score = round(0.6 * min(1.0, n / len(qkeys)) + 0.4 * sim, 4)
         hits.append(
             SearchHit(
                 pid, rows[pid]["kind"], rows[pid]["status"], view.value("name_full") or best,
-                view.value("birth_date"), rows[pid]["external_id"], score, best,
+                view.value("birth_date"), rows[pid]["external_id"], score, best, numbers.get(pid),
             )
         )
     hits.sort(key=lambda h: (-h.score, h.name))
@@ -151,7 +180,10 @@ def show(uow: UnitOfWork, actor: Actor, person_id: str) -> PersonView:
         ss = repo.statements_for(conn, [person_id])[person_id]
         gone = repo.retracted_ids(conn, [s.id for s in ss])
         history = repo.status_history(conn, person_id)
-    view: ResolvedView = resolve(ss, gone, actor=actor, same_value=same_value)
+        counting, settled, excluded = _counting(conn, ss)
+        docs = documents_for(conn, person_id)
+        number = drepo.prisoner_number_of(conn, person_id)
+    view: ResolvedView = resolve(counting, gone, actor=actor, same_value=same_value, settled_ids=settled)
     shown_restricted = [s.id for s in ss if s.prop in RESTRICTED_PROPERTIES and actor.can("medical.read")]
     if shown_restricted:  # the audit entry is written before anything restricted is returned
         with uow.transaction() as conn:
@@ -168,7 +200,7 @@ def show(uow: UnitOfWork, actor: Actor, person_id: str) -> PersonView:
                 "id": s.id, "property": s.prop, "value": s.value, "original": s.original, "script": s.script,
                 "alias": s.alias, "source_kind": s.source_kind, "source_ref": s.source_ref,
                 "recorded_by": s.recorded_by, "recorded_at": s.recorded_at.isoformat(),
-                "retracted": s.id in gone, "interview_id": s.interview_id,
+                "retracted": s.id in gone, "interview_id": s.interview_id, "counts": s.id not in excluded,
             }
             for s in sorted(visible, key=lambda s: (s.prop, s.recorded_at))
         ],
@@ -179,7 +211,34 @@ def show(uow: UnitOfWork, actor: Actor, person_id: str) -> PersonView:
             for e in history
         ],
         hidden=view.hidden,
+        extra={
+            "prisoner_number": number,
+            "headline": headline_of(view),
+            "documents": docs["found"],
+            "issued_to_him": docs["issued_to_him"],
+            "carried": [d["line"] for d in docs["found"] if not d["counts_for_bearer"]],
+            "countries": {prop: [country_name(s.value) for s in view.properties[prop].all]
+                          for prop in ("serving_power", "nationality") if prop in view.properties},
+        },
     )
+
+
+def _counting(conn: Connection, ss: list[Statement]) -> tuple[list[Statement], set[str], set[str]]:
+    """(statements that count toward the person, ids settled by a ``bearer`` judgement, ids excluded because their
+    document was judged another person's or forged) — ``domain.documents.statement_status``."""
+    judged = judged_documents(conn, ss)
+    status = {s.id: statement_status(s.person_id, s.source_kind, s.source_ref, judged) for s in ss}
+    excluded = {i for i, st in status.items() if st == "excluded"}
+    return ([s for s in ss if s.id not in excluded], {i for i, st in status.items() if st == "settled"}, excluded)
+
+
+def headline_of(view: ResolvedView) -> dict:
+    """The name a page leads with and whether it is under dispute: the resolved ``name_full`` (else surname and
+    given name). ``domain.resolve`` already puts the person's own statement before an unjudged document's, so the
+    headline is never the disputed document name; ``disputed`` asks for a conflict badge until someone decides."""
+    name = view.value("name_full") or " ".join(v for v in (view.value("surname"), view.value("given_name")) if v)
+    disputed = any(view.disputed(p) for p in ("name_full", "surname", "given_name"))
+    return {"name": name or None, "disputed": disputed}
 
 
 def add_statement(
@@ -274,6 +333,8 @@ def change_status(
         audit.append(conn, actor=actor.name, action="status.change", target=person_id,
                      detail={"from": e.from_status, "to": to_status, "place": e.place, "rule": rule},
                      covers=[("status_events", eid)])
+        if p["kind"] == "detainee" and to_status == "registered":
+            assign_prisoner_number(conn, person_id, actor.name, e.at)
     return e
 
 

@@ -54,6 +54,7 @@ class HitOut(BaseModel):
     external_id: str | None
     score: float
     matched: str
+    prisoner_number: str | None = None
 
 
 class StatementOut(BaseModel):
@@ -98,6 +99,8 @@ class PersonOut(BaseModel):
     conflicts: list[str]
     history: list[EventOut]
     hidden: int
+    extra: dict = Field(default_factory=dict, description="prisoner_number, headline {name, disputed}, documents, "
+                        "issued_to_him, carried (lines), countries (names of serving_power and nationality)")
 
 
 class StatusIn(BaseModel):
@@ -152,7 +155,7 @@ def search_persons(
     request: Request,
     actor: ActorDep,
     q: Annotated[str, Query(max_length=200, description="a name in any script (Hangul, Cyrillic, Latin)")],
-    kind: Annotated[Literal["detainee", "own_personnel"] | None, Query(description="restrict to one kind")] = None,
+    kind: Annotated[Literal["detainee", "own_personnel", "third_party"] | None, Query(description="restrict to one kind")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> list[HitOut]:
     """Cross-script search of the registry, best match first."""

@@ -194,6 +194,11 @@ def create_app(bureau: Bureau | None = None, *, secret: str | None = None) -> Fa
     app.include_router(custody_pages.router)
     app.include_router(review_pages.api)
     app.include_router(review_pages.router)
+    from . import documents_web  # documents found on a person and their judgements (issue 10)
+
+    app.include_router(documents_web.api)
+    app.include_router(documents_web.router)
+    app.state.templates.env.globals.update(documents_web.template_globals())
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     return app
 

@@ -1,0 +1,174 @@
+"""Documents found on a person and the revisable judgement of whose they are.
+
+A document's identity claims describe its holder, who may be someone else: the motivating case's 백광혁 carried
+a Russian military ID issued to Монгуш Айдыс Сергеевич. Identity documents stay with the prisoner (GC III Art. 18);
+the record says where the original is. Judgements are append-only; the latest one counts (like review edges)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from .countries import issued_by
+from .errors import ValidationFailed
+
+DOCUMENT_TYPES: dict[str, str] = {
+    "military_id": "military ID",
+    "passport": "passport",
+    "identity_card": "identity card",
+    "identity_disc": "identity disc",
+    "service_record": "service record",
+    "driving_licence": "driving licence",
+    "other": "document",
+}
+
+#: Where the original is (GC III Art. 18: identity documents are not taken from the prisoner; anything
+#: withdrawn for safety is against a receipt).
+CUSTODY: dict[str, str] = {
+    "with_prisoner": "with the prisoner (Art. 18)",
+    "held_against_receipt": "held by the detaining power against a receipt (Art. 18)",
+    "with_bureau": "with the information bureau",
+    "lost": "lost",
+    "unknown": "unknown",
+}
+
+JUDGEMENTS: dict[str, str] = {
+    "bearer": "belongs to the bearer",
+    "other_person": "issued to another person",
+    "forged": "forged",
+    "unknown": "owner unknown",
+}
+
+#: Judgements under which the document's claims stop counting toward the bearer's resolved view.
+NOT_THE_BEARERS: frozenset[str] = frozenset({"other_person", "forged"})
+
+#: What a document may claim about its holder (as statements with ``source_kind=document``).
+CLAIM_PROPERTIES: tuple[str, ...] = (
+    "name_full", "surname", "given_name", "patronymic", "birth_date", "birth_place", "unit", "service_number",
+    "rank", "nationality",
+)
+
+REF_PREFIX = "document:"
+
+
+def document_ref(document_id: str) -> str:
+    """The ``source_ref`` of statements a document claims: ``document:<id>``."""
+    return f"{REF_PREFIX}{document_id}"
+
+
+def document_of(source_ref: str) -> str | None:
+    """The document id a ``source_ref`` names (``document:<id>``), else None."""
+    return source_ref[len(REF_PREFIX):] if source_ref.startswith(REF_PREFIX) else None
+
+
+@dataclass(frozen=True)
+class Document:
+    """A document found on ``bearer_id``: ``doc_type`` (DOCUMENT_TYPES), ``issuing_state`` (ISO 3166 alpha-2),
+    ``number``, ``issued_on`` (ISO, may be partial), ``claims`` ((property, value), ...) about its holder,
+    ``found_place``/``found_on``, ``custody`` (CUSTODY) and its note, an optional scan's ``scan_sha256``.
+    Raises ``ValidationFailed`` for an unknown type, custody or claim property, or no claim at all."""
+
+    id: str
+    bearer_id: str
+    doc_type: str
+    issuing_state: str
+    number: str
+    claims: tuple[tuple[str, str], ...]
+    recorded_by: str
+    recorded_at: datetime
+    issued_on: str | None = None
+    found_place: str = ""
+    found_on: str | None = None
+    custody: str = "with_prisoner"
+    custody_note: str = ""
+    scan_sha256: str | None = None
+    scan_name: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.doc_type not in DOCUMENT_TYPES:
+            raise ValidationFailed(f"unknown document type {self.doc_type!r}; choose one of: "
+                                   f"{', '.join(DOCUMENT_TYPES)}")
+        if self.custody not in CUSTODY:
+            raise ValidationFailed(f"unknown custody {self.custody!r}; choose one of: {', '.join(CUSTODY)} "
+                                   "(GC III Art. 18: say where the original is)")
+        bad = [p for p, _ in self.claims if p not in CLAIM_PROPERTIES]
+        if bad:
+            raise ValidationFailed(f"a document cannot claim {', '.join(bad)}; it may claim: "
+                                   f"{', '.join(CLAIM_PROPERTIES)}")
+        if not any(v.strip() for _, v in self.claims):
+            raise ValidationFailed("a document needs the identity it claims: at least --name (as written on it)")
+
+    def claim(self, prop: str) -> str | None:
+        """The first value the document claims for ``prop``, or None."""
+        return next((v for p, v in self.claims if p == prop), None)
+
+    def holder_name(self) -> str:
+        """The name written on the document: ``name_full``, else surname, given name and patronymic."""
+        return self.claim("name_full") or " ".join(
+            v for v in (self.claim("surname"), self.claim("given_name"), self.claim("patronymic")) if v)
+
+    def title(self) -> str:
+        """``Russian military ID АК 4417290``."""
+        return " ".join(x for x in (issued_by(self.issuing_state), DOCUMENT_TYPES[self.doc_type], self.number) if x)
+
+
+@dataclass(frozen=True)
+class DocumentJudgement:
+    """``actor`` judged at ``decided_at`` that ``document_id`` is ``judgement`` (JUDGEMENTS) because of ``reason``;
+    ``holder_id`` is the person the document was issued to when that is another person. Raises
+    ``ValidationFailed`` for an unknown judgement or an empty reason."""
+
+    document_id: str
+    judgement: str
+    actor: str
+    decided_at: datetime
+    reason: str
+    holder_id: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.judgement not in JUDGEMENTS:
+            raise ValidationFailed(f"unknown judgement {self.judgement!r}; choose one of: {', '.join(JUDGEMENTS)}")
+        if not self.reason.strip():
+            raise ValidationFailed("a judgement needs --reason: say why (e.g. photo, age, language do not fit)")
+
+
+def current(judgements: Iterable[DocumentJudgement]) -> DocumentJudgement | None:
+    """The judgement that counts: the latest one (in the given order when times are equal), or None."""
+    latest: DocumentJudgement | None = None
+    for j in judgements:
+        if latest is None or j.decided_at >= latest.decided_at:
+            latest = j
+    return latest
+
+
+def stops_counting(judgement: DocumentJudgement | None) -> bool:
+    """True when the document's claims no longer describe the bearer (judged another person's, or forged)."""
+    return judgement is not None and judgement.judgement in NOT_THE_BEARERS
+
+
+def statement_status(person_id: str, source_kind: str, source_ref: str,
+                     judged: Mapping[str, tuple[str, DocumentJudgement | None]]) -> str:
+    """How a statement counts toward its person's resolved view, given ``judged`` (document id → (bearer id,
+    current judgement)): ``settled`` when the document is judged this person's (the bearer's under ``bearer``, the
+    holder's under ``other_person``), ``excluded`` when it is judged someone else's or forged, ``unsettled`` for
+    any other document statement (also documents recorded before documents were records of their own), ``plain``
+    for statements not from a document."""
+    if source_kind != "document":
+        return "plain"
+    doc_id = document_of(source_ref)
+    bearer, j = judged.get(doc_id, ("", None)) if doc_id else ("", None)
+    if j is None or j.judgement == "unknown":
+        return "unsettled"
+    owner = bearer if j.judgement == "bearer" else j.holder_id
+    return "settled" if owner == person_id else "excluded"
+
+
+def carried_line(doc: Document, judgement: DocumentJudgement | None) -> str:
+    """What the bearer's page says of a document judged not his: ``carried the Russian military ID of Монгуш
+    Айдыс Сергеевич (judged: issued to another person)``; for any other document, ``carries …`` with its state."""
+    kind = " ".join(x for x in (issued_by(doc.issuing_state), DOCUMENT_TYPES[doc.doc_type]) if x)
+    word = JUDGEMENTS[judgement.judgement] if judgement else "not yet judged"
+    if stops_counting(judgement):
+        return f"carried the {kind} of {doc.holder_name()} (judged: {word})"
+    return f"carries the {kind} in the name of {doc.holder_name()} (judged: {word})"
