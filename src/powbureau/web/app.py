@@ -22,7 +22,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from ..domain.errors import Busy, PowBureauError, TooManyAttempts
 from ..services.bootstrap import Bureau, bootstrap
-from . import api, pages
+from . import api, home_pages, pages
 from .auth import (
     BasicCache,
     csrf_protect,
@@ -35,6 +35,7 @@ from .auth import (
     signin_limits,
 )
 from .limits import BodyLimit
+from .nav import bar as nav_bar
 from .present import label, lang_of
 
 HERE = Path(__file__).parent
@@ -59,6 +60,7 @@ def templates() -> Jinja2Templates:
     t.env.globals["lang_of"] = lang_of
     t.env.globals["label"] = label
     t.env.globals["csrf_token"] = csrf_token
+    t.env.globals["nav_bar"] = nav_bar
     return t
 
 
@@ -187,6 +189,7 @@ def create_app(bureau: Bureau | None = None, *, secret: str | None = None) -> Fa
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(Exception, _unexpected)
     app.include_router(api.router)
+    app.include_router(home_pages.router)
     app.include_router(pages.router)
     from . import custody_api, custody_pages, review_pages  # custody (issue 5) and the review queue (issue 4)
 

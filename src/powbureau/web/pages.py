@@ -97,23 +97,27 @@ def logout(request: Request) -> Response:
     return RedirectResponse("/login", status_code=303)
 
 
-@router.get("/", response_class=HTMLResponse)
+@router.get("/search", response_class=HTMLResponse)
 def registry_page(
     request: Request,
     actor: ActorDep,
     q: Annotated[str, Query(max_length=200)] = "",
-    kind: Annotated[str, Query()] = "",
+    kind: Annotated[str, Query(max_length=32)] = "",
+    offset: Annotated[int, Query(ge=0)] = 0,
 ) -> Response:
-    """The registry: a search box (any script) and the results table."""
+    """The registry: a search box (any script) and one page of results (50) with the true total."""
+    from .paging import nav
+
     hits, error = None, None
-    kind = kind if kind in PERSON_KINDS else ""
-    if q.strip():
+    if q.strip() or kind:
         try:
-            hits = registry.search(request.app.state.bureau.uow, actor, q, kind=kind or None)
+            registry.check_kind(kind or None)
+            if q.strip():
+                hits = registry.search(request.app.state.bureau.uow, actor, q, kind=kind or None, offset=offset)
         except ValidationFailed as exc:
             error = exc.message
     return render(request, "registry.html", {"q": q, "kind": kind, "kinds": PERSON_KINDS, "hits": hits,
-                                             "error": error})
+                                             "error": error, "nav": nav(request, hits) if hits else None})
 
 
 @router.get("/persons/{person_id}", response_class=HTMLResponse)
