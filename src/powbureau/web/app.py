@@ -22,7 +22,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from ..domain.errors import Busy, PowBureauError, TooManyAttempts
 from ..services.bootstrap import Bureau, bootstrap
-from . import api, home_pages, pages
+from . import api, docs, home_pages, pages
 from .auth import (
     BasicCache,
     csrf_protect,
@@ -49,7 +49,7 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "same-origin",
-    # /docs loads Swagger UI from a CDN, so the strict policy applies to our own pages only.
+    # /docs and /redoc set their own policy (web/docs.py): one inline start-up script, nothing from elsewhere.
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'",
 }
 
@@ -153,6 +153,8 @@ def create_app(bureau: Bureau | None = None, *, secret: str | None = None) -> Fa
         ),
         version="0.1.0",
         dependencies=[Depends(csrf_protect)],
+        docs_url=None,
+        redoc_url=None,  # served offline by web/docs.py
     )
     app.state.bureau = bureau
     app.state.templates = templates()
@@ -197,6 +199,7 @@ def create_app(bureau: Bureau | None = None, *, secret: str | None = None) -> Fa
     app.include_router(custody_pages.router)
     app.include_router(review_pages.api)
     app.include_router(review_pages.router)
+    docs.mount(app)  # before /static: its assets live under /static/api-docs
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     return app
 
