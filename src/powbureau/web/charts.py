@@ -29,7 +29,7 @@ def stacked_bars(chart: Chart, chart_id: str) -> Markup:
     plot_w, plot_h = W - LEFT - 8, H - BOTTOM - TOP
     step = plot_w / max(1, len(weeks))
     bar = step * 0.7
-    parts = [f'<svg class="chart" id="{escape(chart_id)}" role="img" viewBox="0 0 {W} {H + 22 * ((len(names) + 3) // 4)}"'
+    parts = [f'<svg class="chart" id="{escape(chart_id)}" role="img" viewBox="0 0 {W} {H + 22 * ((len(names) + 2) // 3)}"'
              f' aria-labelledby="{escape(chart_id)}-t {escape(chart_id)}-d" xmlns="http://www.w3.org/2000/svg">',
              f'<title id="{escape(chart_id)}-t">{escape(chart.title)}</title>',
              f'<desc id="{escape(chart_id)}-d">{escape(describe(chart))}</desc>',
@@ -51,9 +51,9 @@ def stacked_bars(chart: Chart, chart_id: str) -> Markup:
             parts.append(f'<text x="{x + bar / 2:.1f}" y="{TOP + plot_h + 14}" text-anchor="middle" class="tick">'
                          f'{escape(week[5:])}</text>')
     for k, name in enumerate(names):
-        lx, ly = LEFT + (k % 4) * 130, H + 4 + 22 * (k // 4)
+        lx, ly = LEFT + (k % 3) * 175, H + 4 + 22 * (k // 3)
         parts.append(f'<rect x="{lx}" y="{ly}" width="12" height="12" fill="{colour(name, k)}"/>'
-                     f'<text x="{lx + 16}" y="{ly + 11}" class="legend">{escape(name)} ({sum(chart.series[name])})</text>')
+                     f'<text x="{lx + 16}" y="{ly + 11}" class="legend">{escape(name.replace("_", " "))} ({sum(chart.series[name])})</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
 
