@@ -185,3 +185,33 @@ def test_api_docs_reference_only_local_assets(client, path):
         if u.endswith((".js", ".css", ".png")):
             asset = client.get(u)
             assert asset.status_code == 200 and len(asset.content) > 1000, u
+
+
+# ----- messages -------------------------------------------------------------------------------------------------
+def test_change_status_starts_on_no_status(browser_for, world):
+    html = browser_for("registrar").get(f"/persons/{world.paek}").text
+    select = re.search(r'<select id="to_status"[^>]*>(.*?)</select>', html, re.S)
+    assert select and 'required' in html[html.index('<select id="to_status"'):][:80]
+    options = re.findall(r"<option([^>]*)>", select.group(1))
+    assert 'value=""' in options[0] and "selected" in options[0] and "disabled" in options[0]
+    assert all("selected" not in o for o in options[1:])
+
+
+def test_status_message_names_the_person(browser_for, world):
+    from .conftest import csrf_of
+
+    b = browser_for("registrar")
+    token = csrf_of(b.get(f"/persons/{world.paek}").text)
+    b.post(f"/persons/{world.paek}/status", data={"to_status": "interned", "place": "Camp 5", "csrf_token": token})
+    flash = re.search(r'<p class="flash ok"[^>]*>(.*?)</p>', b.get(f"/persons/{world.paek}").text, re.S).group(1)
+    assert "Paek Kwang Hyok" in flash or "백광혁" in flash
+    assert world.paek[-6:] in flash and "changed from registered to interned" in flash
+
+
+def test_exchange_offers_no_listing_for_a_person_who_may_not_go(browser_for, world):
+    xid = exchanges.create(world.bureau.uow, Actor("admin", "admin"), "Republic of Tuva")["id"]
+    html = browser_for("negotiator").get(f"/exchanges/{xid}").text
+    row = re.search(rf'<tr data-person="{world.paek}">(.*?)</tr>', html, re.S).group(1)
+    assert "Add to outgoing list" not in row and "cannot be listed" in row
+    assert "not eligible" in row and "[NO]" not in row and "Not met:" in row
+    assert "Nobody listed yet: add eligible detainees below." in " ".join(html.split())

@@ -159,5 +159,8 @@ def change_status(
     except (IllegalTransition, ValidationFailed) as exc:
         flash(request, "error", exc.message)
     else:
-        flash(request, "ok", f"status changed from {e.from_status} to {e.to_status}")
+        view = registry.show(request.app.state.bureau.uow, actor, person_id)
+        name = view.resolved.get("name_full") or view.resolved.get("surname") or "this person"
+        flash(request, "ok", f"{name} (…{person_id[-6:]}): status changed from {e.from_status} to {e.to_status}"
+                             f" at {e.place}; see what is now due under Notifications")
     return RedirectResponse(f"/persons/{person_id}", status_code=303)
