@@ -15,7 +15,7 @@ MEDICAL = Actor("medical", "medical")
 
 def test_search_finds_a_hangul_name_and_renders_it(browser_for, world):
     b = browser_for("registrar")
-    r = b.get("/", params={"q": "백광혁"})
+    r = b.get("/search", params={"q": "백광혁"})
     assert r.status_code == 200
     assert r.headers["content-type"].startswith("text/html; charset=utf-8")
     assert f'href="/persons/{world.paek}"' in r.text
@@ -25,18 +25,18 @@ def test_search_finds_a_hangul_name_and_renders_it(browser_for, world):
 
 def test_search_across_scripts_latin_query_finds_hangul_person(browser_for, world):
     b = browser_for("auditor")
-    r = b.get("/", params={"q": "Paek Kwang Hyok"})
+    r = b.get("/search", params={"q": "Paek Kwang Hyok"})
     assert f"/persons/{world.paek}" in r.text
 
 
 def test_search_renders_cyrillic(browser_for, world):
-    r = browser_for("registrar").get("/", params={"q": "Иванов"})
+    r = browser_for("registrar").get("/search", params={"q": "Иванов"})
     assert f"/persons/{world.ivanov}" in r.text
     assert "Иванов Пётр Сергеевич" in r.text
 
 
 def test_search_with_nothing_searchable_says_why(browser_for):
-    r = browser_for("registrar").get("/", params={"q": "--- ???"})
+    r = browser_for("registrar").get("/search", params={"q": "--- ???"})
     assert r.status_code == 200
     assert "no searchable name" in r.text
 

@@ -70,15 +70,16 @@ def demo(ctx: typer.Context, json_out: bool = typer.Option(False, "--json")) -> 
 def search(
     ctx: typer.Context,
     text: str = typer.Argument(..., help="A name in any script: Hangul, Cyrillic or Latin."),
-    kind: str = typer.Option(None, help="detainee or own_personnel"),
+    kind: str = typer.Option(None, help="detainee or own_personnel (anything else is an error)"),
     limit: int = typer.Option(20, min=1, max=500),
+    offset: int = typer.Option(0, min=0, help="persons to skip: the next page starts at offset + limit"),
     json_out: bool = typer.Option(False, "--json"),
 ) -> None:
     """Cross-script search of the registry."""
     from ..services.registry import search as do_search
 
     st: State = ctx.obj
-    hits = do_search(st.bureau().uow, st.actor(), text, kind=kind, limit=limit)
+    hits = do_search(st.bureau().uow, st.actor(), text, kind=kind, limit=limit, offset=offset)
     if json_out:
         print_json([h.__dict__ for h in hits])
         return
@@ -86,7 +87,12 @@ def search(
     t.add_column("id", no_wrap=True, min_width=26)
     for h in hits:
         t.add_row(h.name, h.birth_date or "", h.kind, h.status, f"{h.score:.2f}", h.person_id)
-    console.print(t if hits else f"nobody found for {text!r}")
+    if not hits:
+        console.print(f"nobody found for {text!r}")
+        return
+    console.print(t)
+    console.print(f"{offset + 1}-{offset + len(hits)} of {hits.total} persons found"
+                  + (f"; next page: --offset {hits.next_offset}" if hits.next_offset is not None else ""))
 
 
 def show(

@@ -22,7 +22,9 @@ from ..domain.prisoner_number import looks_like_number
 from ..store import audit, covered, documents_repo as drepo, repositories as repo
 from ..store.tables import name_keys, statements
 from ..store.uow import UnitOfWork
+from . import paging
 from .documents import assign_prisoner_number, documents_for, judged_documents
+from .paging import Page
 
 
 SEARCH_NAME_PROPS = ("name_full", "surname", "given_name", "alias")
@@ -93,58 +95,132 @@ def _search_number(uow: UnitOfWork, actor: Actor, number: str, kind: str | None)
                       number)]
 
 
-def search(uow: UnitOfWork, actor: Actor, text: str, *, kind: str | None = None, limit: int = 50) -> list[SearchHit]:
-    """Find persons by any name form in any script, tolerant of small spelling differences.
+FUZZY_CANDIDATES = 500  # persons reached only through a one-letter-apart key that the matcher checks, at most
+RANK_WINDOW = 2000  # persons with the same number of shared keys ranked by the matcher, at most (else by id)
 
-    Candidates share a token key with ``text`` (``names.token_keys``: cross-script and spelling-tolerant);
-    they are ranked by the share of query keys they hit, then by the name matcher's score against their
-    closest name. A prisoner number (``UA-2026-000017``) finds its detainee. Names from a document judged another
-    person's do not find the bearer (they find that person). Raises ``ValidationFailed`` for an empty query."""
+
+def neighbour_keys(key: str) -> set[str]:
+    """Keys one letter apart from a token skeleton (``EBOT`` -> ``ABOT``, ``EBOTT``, ``BOT``, …): how a search
+    reaches the spellings that ``names.compare_names`` calls "1 letter apart" (Эбботт, Ebbott -> Abbott)
+    through the exact-key index. Group and Korean keys (``G:``, ``KS:``, ``KG:``) have no neighbours."""
+    if ":" in key or len(key) < 3:
+        return set()
+    letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    out = {key[:i] + key[i + 1:] for i in range(len(key))}
+    out |= {key[:i] + c + key[i + 1:] for i in range(len(key)) for c in letters}
+    out |= {key[:i] + c + key[i:] for i in range(len(key) + 1) for c in letters}
+    out.discard(key)
+    return {k for k in out if len(k) >= 2}
+
+
+def _name_tokens(value: str) -> list[str]:
+    return [t for t in value.replace(",", " ").split() if t]
+
+
+def _fuzzy_ok(text: str, values: list[str]) -> bool:
+    """True when one token of ``text`` matches one token of the person's names by the name matcher."""
+    qtoks = _name_tokens(text)
+    return any(names.compare_names(q, t).is_match for q in qtoks for v in values for t in _name_tokens(v))
+
+
+def _carrying_documents(conn: Connection, person_ids: list[str]) -> set[str]:
+    """Those of ``person_ids`` on whom a document was found (the only ones whose names may be excluded)."""
+    from ..store.tables_documents import documents
+
+    out: set[str] = set()
+    for k in range(0, len(person_ids), 500):
+        out.update(conn.execute(select(documents.c.person_id).where(
+            documents.c.person_id.in_(person_ids[k:k + 500]))).scalars())
+    return out
+
+
+def check_kind(kind: str | None) -> str | None:
+    """``kind`` if it is a person kind (or None for every kind); raises ``ValidationFailed`` naming the kinds."""
+    from ..domain.person import PERSON_KINDS
+
+    if kind is not None and kind not in PERSON_KINDS:
+        raise ValidationFailed(f"unknown kind {kind!r}; choose one of: {', '.join(PERSON_KINDS)}")
+    return kind
+
+
+def search(uow: UnitOfWork, actor: Actor, text: str, *, kind: str | None = None, limit: int = 50,
+           offset: int = 0) -> Page:
+    """Find persons by any name form in any script, tolerant of small spelling differences; one page of them.
+
+    Candidates share a token key with ``text`` (``names.token_keys``: cross-script and spelling-tolerant), or a
+    key one letter apart (``neighbour_keys``) when the name matcher confirms that a token of ``text`` matches
+    one of theirs (Эбботт, Ebbott -> Abbott). They are ranked by the number of shared keys, then by the
+    matcher's score against their closest name. Returns a ``paging.Page`` whose ``total`` counts every person
+    found, not only this page. A prisoner number (``UA-2026-000017``) finds its detainee. Names from a document
+    judged another person's do not find the bearer (they find that person). Raises ``ValidationFailed`` for an
+    empty query, an unknown ``kind`` or a page outside 1..1000."""
     require(actor, "person.read")
+    check_kind(kind)
+    paging.check(limit, offset)
     text = text.strip()
     if not text:
         raise ValidationFailed("search needs a name (any script), e.g. `powbureau search 'Kim Jong Un'`")
     number = looks_like_number(text)
     if number:
-        return _search_number(uow, actor, number, kind)
+        found = _search_number(uow, actor, number, kind)
+        return Page(found[offset:offset + limit], total=len(found), offset=offset, limit=limit)
     qkeys = names.token_keys(text)
     qset = {k[:64] for k in qkeys}
     if not qkeys:
         raise ValidationFailed(f"no searchable name in {text!r}: give letters in Latin, Cyrillic or Hangul")
+    near = set().union(*(neighbour_keys(k) for k in qkeys)) - set(qkeys)
     with uow.read() as conn:
-        cands = repo.persons_by_keys(conn, qkeys, kind=kind, limit=max(limit * 4, 200))
-        if not cands:
-            return []
-        ids = [pid for pid, _ in cands]
-        stmts = repo.statements_for(conn, ids)
+        exact = dict(repo.persons_by_keys(conn, qkeys, kind=kind, limit=None))
+        fuzzy = [(pid, n) for pid, n in repo.persons_by_keys(conn, near, kind=kind, limit=FUZZY_CANDIDATES + len(exact))
+                 if pid not in exact][:FUZZY_CANDIDATES] if near else []
+        fstmts = repo.statements_for(conn, [pid for pid, _ in fuzzy])
+    ranked: dict[str, float] = dict(exact)
+    for pid, n in fuzzy:  # a near key counts below an exact one of the same number
+        if _fuzzy_ok(text, [s.value for s in fstmts[pid] if s.prop in SEARCH_NAME_PROPS]):
+            ranked[pid] = n - 0.5
+    with uow.read() as conn:  # found only through a document judged another man's: that man is found, not him
+        for pid in _carrying_documents(conn, list(ranked)):
+            counting, _, excluded = _counting(conn, repo.statements_for(conn, [pid])[pid])
+            nm = [s.value for s in counting if s.prop in SEARCH_NAME_PROPS]
+            if excluded and not any(search_keys(v) & qset for v in nm) and pid not in dict(fuzzy):
+                del ranked[pid]
+    total = len(ranked)
+    order = sorted(ranked, key=lambda p: (-ranked[p], p))
+    # the tiers (same number of shared keys) that reach into the page are ranked by the matcher
+    need = {ranked[p] for p in order[offset:offset + limit]}
+    tier = [p for p in order if ranked[p] in need]
+    sims: dict[str, tuple[float, str]] = {}
+    if len(tier) <= RANK_WINDOW:
+        with uow.read() as conn:
+            tstmts = repo.statements_for(conn, tier)
+            gone = repo.retracted_ids(conn, [s.id for ss in tstmts.values() for s in ss])
+        for pid in tier:
+            nm = [s.value for s in tstmts[pid] if s.prop in SEARCH_NAME_PROPS and s.id not in gone] or [
+                s.value for s in tstmts[pid] if s.prop in SEARCH_NAME_PROPS]
+            best = max(nm, key=lambda v: names.compare_names(text, v).score) if nm else ""
+            sims[pid] = (names.compare_names(text, best).score if best else 0.0, best)
+        order.sort(key=lambda p: (-ranked[p], -sims.get(p, (0.0, ""))[0], p))
+    page_ids = order[offset:offset + limit]
+    with uow.read() as conn:
+        stmts = repo.statements_for(conn, page_ids)
         gone = repo.retracted_ids(conn, [s.id for ss in stmts.values() for s in ss])
-        numbers = drepo.prisoner_numbers_of(conn, ids)
+        numbers = drepo.prisoner_numbers_of(conn, page_ids)
         counted = {pid: _counting(conn, ss) for pid, ss in stmts.items()}
-        rows = {
-            r["id"]: r
-            for r in conn.execute(
-                select(repo.persons).where(repo.persons.c.id.in_(ids))
-            ).mappings()
-        }
+        rows = {r["id"]: r for r in conn.execute(select(repo.persons).where(repo.persons.c.id.in_(page_ids))).mappings()}
     hits: list[SearchHit] = []
-    for pid, n in cands:
-        counting, settled, excluded = counted[pid]
+    nkeys = len(qkeys)
+    for pid in page_ids:
+        counting, settled, _ = counted[pid]
         ss = [s for s in counting if s.id not in gone]
-        nm = [s.value for s in ss if s.prop in SEARCH_NAME_PROPS]
-        if not nm or (excluded and not any(search_keys(v) & qset for v in nm)):
-            continue  # found only through a document judged another man's: that man is found, linked to him
-        best = max(nm, key=lambda v: names.compare_names(text, v).score)
-        sim = names.compare_names(text, best).score
+        nm = [s.value for s in ss if s.prop in SEARCH_NAME_PROPS] or [
+            s.value for s in stmts[pid] if s.prop in SEARCH_NAME_PROPS]
+        sim, best = sims.get(pid) or ((0.0, "") if not nm else max(
+            ((names.compare_names(text, v).score, v) for v in nm)))
         view = resolve(ss, actor=actor, settled_ids=settled)
-        score = round(0.6 * min(1.0, n / len(qkeys)) + 0.4 * sim, 4)
-        hits.append(
-            SearchHit(
-                pid, rows[pid]["kind"], rows[pid]["status"], view.value("name_full") or best,
-                view.value("birth_date"), rows[pid]["external_id"], score, best, numbers.get(pid),
-            )
-        )
-    hits.sort(key=lambda h: (-h.score, h.name))
-    return hits[:limit]
+        score = round(0.6 * min(1.0, max(0.0, ranked[pid]) / nkeys) + 0.4 * sim, 4)
+        hits.append(SearchHit(pid, rows[pid]["kind"], rows[pid]["status"], view.value("name_full") or best or pid,
+                              view.value("birth_date"), rows[pid]["external_id"], score, best, numbers.get(pid)))
+    return Page(hits, total=total, offset=offset, limit=limit)
 
 
 @dataclass

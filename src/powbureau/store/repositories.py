@@ -148,8 +148,10 @@ def add_status_event(conn: Connection, e: StatusEvent) -> int:
     return res.inserted_primary_key[0]
 
 
-def persons_by_keys(conn: Connection, keys: Iterable[str], *, kind: str | None = None, limit: int = 200):  # noqa: ANN201
-    """(person_id, hits) for persons sharing any of ``keys``, most shared keys first."""
+def persons_by_keys(conn: Connection, keys: Iterable[str], *, kind: str | None = None,  # noqa: ANN201
+                    limit: int | None = 200):
+    """(person_id, hits) for persons sharing any of ``keys``, most shared keys first (every one when ``limit`` is
+    None: the count is aggregated in SQL, one row per person)."""
     keys = list(keys)
     if not keys:
         return []
@@ -158,8 +160,9 @@ def persons_by_keys(conn: Connection, keys: Iterable[str], *, kind: str | None =
         .where(name_keys.c.key.in_(keys))
         .group_by(name_keys.c.person_id)
         .order_by(func.count().desc(), name_keys.c.person_id)
-        .limit(limit)
     )
+    if limit is not None:
+        q = q.limit(limit)
     if kind:
         q = q.join(persons, persons.c.id == name_keys.c.person_id).where(persons.c.kind == kind)
     return [(r[0], r[1]) for r in conn.execute(q)]

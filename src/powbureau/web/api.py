@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from ..domain.roles import PERMISSIONS, Actor
@@ -153,14 +153,19 @@ def me(request: Request, actor: ActorDep) -> MeOut:
 @router.get("/persons", response_model=list[HitOut])
 def search_persons(
     request: Request,
+    response: Response,
     actor: ActorDep,
     q: Annotated[str, Query(max_length=200, description="a name in any script (Hangul, Cyrillic, Latin)")],
     kind: Annotated[Literal["detainee", "own_personnel", "third_party"] | None, Query(description="restrict to one kind")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0, description="persons to skip (the next page starts at offset + limit)")] = 0,
 ) -> list[HitOut]:
-    """Cross-script search of the registry, best match first."""
-    hits = registry.search(_uow(request), actor, q, kind=kind, limit=limit)
-    return [HitOut(**h.__dict__) for h in hits]
+    """Cross-script search of the registry, best match first; the number of persons found is in
+    ``X-Total-Count`` and the next page in ``Link: <…>; rel="next"``."""
+    from .paging import send
+
+    hits = registry.search(_uow(request), actor, q, kind=kind, limit=limit, offset=offset)
+    return [HitOut(**h.__dict__) for h in send(request, response, hits)]
 
 
 @router.get("/persons/{person_id}", response_model=PersonOut, response_model_by_alias=True)

@@ -22,7 +22,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from ..domain.errors import Busy, PowBureauError, TooManyAttempts
 from ..services.bootstrap import Bureau, bootstrap
-from . import api, pages
+from . import api, docs, home_pages, pages
 from .auth import (
     BasicCache,
     csrf_protect,
@@ -35,6 +35,7 @@ from .auth import (
     signin_limits,
 )
 from .limits import BodyLimit
+from .nav import bar as nav_bar
 from .present import label, lang_of
 
 HERE = Path(__file__).parent
@@ -48,7 +49,7 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "same-origin",
-    # /docs loads Swagger UI from a CDN, so the strict policy applies to our own pages only.
+    # /docs and /redoc set their own policy (web/docs.py): one inline start-up script, nothing from elsewhere.
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'",
 }
 
@@ -59,6 +60,7 @@ def templates() -> Jinja2Templates:
     t.env.globals["lang_of"] = lang_of
     t.env.globals["label"] = label
     t.env.globals["csrf_token"] = csrf_token
+    t.env.globals["nav_bar"] = nav_bar
     return t
 
 
@@ -151,6 +153,8 @@ def create_app(bureau: Bureau | None = None, *, secret: str | None = None) -> Fa
         ),
         version="0.1.0",
         dependencies=[Depends(csrf_protect)],
+        docs_url=None,
+        redoc_url=None,  # served offline by web/docs.py
     )
     app.state.bureau = bureau
     app.state.templates = templates()
@@ -187,6 +191,7 @@ def create_app(bureau: Bureau | None = None, *, secret: str | None = None) -> Fa
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(Exception, _unexpected)
     app.include_router(api.router)
+    app.include_router(home_pages.router)
     app.include_router(pages.router)
     from . import custody_api, custody_pages, review_pages  # custody (issue 5) and the review queue (issue 4)
 
@@ -199,6 +204,7 @@ def create_app(bureau: Bureau | None = None, *, secret: str | None = None) -> Fa
     app.include_router(documents_web.api)
     app.include_router(documents_web.router)
     app.state.templates.env.globals.update(documents_web.template_globals())
+    docs.mount(app)  # before /static: its assets live under /static/api-docs
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     return app
 

@@ -97,23 +97,27 @@ def logout(request: Request) -> Response:
     return RedirectResponse("/login", status_code=303)
 
 
-@router.get("/", response_class=HTMLResponse)
+@router.get("/search", response_class=HTMLResponse)
 def registry_page(
     request: Request,
     actor: ActorDep,
     q: Annotated[str, Query(max_length=200)] = "",
-    kind: Annotated[str, Query()] = "",
+    kind: Annotated[str, Query(max_length=32)] = "",
+    offset: Annotated[int, Query(ge=0)] = 0,
 ) -> Response:
-    """The registry: a search box (any script) and the results table."""
+    """The registry: a search box (any script) and one page of results (50) with the true total."""
+    from .paging import nav
+
     hits, error = None, None
-    kind = kind if kind in PERSON_KINDS else ""
-    if q.strip():
+    if q.strip() or kind:
         try:
-            hits = registry.search(request.app.state.bureau.uow, actor, q, kind=kind or None)
+            registry.check_kind(kind or None)
+            if q.strip():
+                hits = registry.search(request.app.state.bureau.uow, actor, q, kind=kind or None, offset=offset)
         except ValidationFailed as exc:
             error = exc.message
     return render(request, "registry.html", {"q": q, "kind": kind, "kinds": PERSON_KINDS, "hits": hits,
-                                             "error": error})
+                                             "error": error, "nav": nav(request, hits) if hits else None})
 
 
 @router.get("/persons/{person_id}", response_class=HTMLResponse)
@@ -155,5 +159,8 @@ def change_status(
     except (IllegalTransition, ValidationFailed) as exc:
         flash(request, "error", exc.message)
     else:
-        flash(request, "ok", f"status changed from {e.from_status} to {e.to_status}")
+        view = registry.show(request.app.state.bureau.uow, actor, person_id)
+        name = view.resolved.get("name_full") or view.resolved.get("surname") or "this person"
+        flash(request, "ok", f"{name} (…{person_id[-6:]}): status changed from {e.from_status} to {e.to_status}"
+                             f" at {e.place}; see what is now due under Notifications")
     return RedirectResponse(f"/persons/{person_id}", status_code=303)
