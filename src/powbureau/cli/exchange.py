@@ -148,7 +148,7 @@ def _verb(verb: str):  # noqa: ANN202
 
     command.__doc__ = {
         "propose": "draft → proposed (re-checks every listed person).",
-        "reopen": "proposed → draft, to amend the proposal.",
+        "reopen": "proposed → draft, to amend the proposal; agreed → proposed, to agree again after a change.",
         "agree": "proposed → agreed (re-checks every listed person).",
         "cancel": "draft/proposed/agreed → cancelled (--reason required).",
         "close": "executed → closed.",
