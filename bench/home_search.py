@@ -7,7 +7,6 @@ Usage: .venv/bin/python bench/home_search.py [--rows 200000]"""
 from __future__ import annotations
 
 import argparse
-import csv
 import shutil
 import sys
 import tempfile
@@ -19,13 +18,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from import_bench import synth_rows  # noqa: E402
+from import_bench import seeded_bureau  # noqa: E402
 
 from powbureau.domain.roles import Actor  # noqa: E402
 from powbureau.services import home, registry  # noqa: E402
-from powbureau.services.bootstrap import bootstrap  # noqa: E402
-from powbureau.services.imports import ImportOptions, import_list  # noqa: E402
-from powbureau.services.users import ensure_operator  # noqa: E402
 from powbureau.store import repositories as repo  # noqa: E402
 from powbureau.store.tables import persons, status_events  # noqa: E402
 
@@ -45,15 +41,7 @@ def main() -> None:
     a = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="powbureau-home-"))
     try:
-        src = tmp / "list.csv"
-        with src.open("w", newline="", encoding="utf-8") as f:
-            w = csv.writer(f)
-            w.writerow(["external_id", "name_full", "birth_date", "service_number", "rank", "serving_power"])
-            w.writerows(synth_rows(a.rows))
-        b = bootstrap(f"sqlite:///{tmp / 'bench.db'}")
-        ensure_operator(b.uow)
-        timed(f"import {a.rows:,} detainees", lambda: import_list(b.uow, OPERATOR, ImportOptions(path=src,
-                                                                                                kind="detainees")))
+        b = timed(f"import {a.rows:,} detainees", lambda: seeded_bureau(tmp, a.rows, OPERATOR))[0]
         with b.uow.transaction() as conn:
             ids = list(conn.execute(persons.select().with_only_columns(persons.c.id).limit(a.rows // 10)).scalars())
             now = datetime.now(UTC)

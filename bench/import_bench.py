@@ -41,6 +41,22 @@ def synth_rows(n: int, seed: int = 7):
         yield [f"B{i:07d}", name, bd, f"{rng.randint(100000, 999999)}", rng.choice(["private", "sergeant", ""]), sp]
 
 
+HEADER = ["external_id", "name_full", "birth_date", "service_number", "rank", "serving_power"]
+
+
+def seeded_bureau(folder: Path, rows: int, operator: Actor):  # noqa: ANN201
+    """A new SQLite bureau in ``folder`` with ``rows`` synthetic detainees imported (``synth_rows``); returns
+    ``(bureau, import summary)``. Shared by the benches that need a large registry to query."""
+    src = folder / "list.csv"
+    with src.open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(HEADER)
+        w.writerows(synth_rows(rows))
+    b = bootstrap(f"sqlite:///{folder / 'bench.db'}")
+    ensure_operator(b.uow)
+    return b, import_list(b.uow, operator, ImportOptions(path=src, kind="detainees"))
+
+
 def _time_audit_digest() -> list[float]:
     """Wrap ``covered.Batch.add_statements`` to add up the seconds the import spends on its audit digest."""
     from powbureau.store import covered

@@ -7,7 +7,6 @@ Usage: .venv/bin/python bench/list_pages.py [--rows 200000]"""
 from __future__ import annotations
 
 import argparse
-import csv
 import shutil
 import sys
 import tempfile
@@ -19,13 +18,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from import_bench import synth_rows  # noqa: E402
+from import_bench import seeded_bureau  # noqa: E402
 
 from powbureau.domain.roles import Actor  # noqa: E402
 from powbureau.services import custody, exchanges  # noqa: E402
-from powbureau.services.bootstrap import bootstrap  # noqa: E402
-from powbureau.services.imports import ImportOptions, import_list  # noqa: E402
-from powbureau.services.users import ensure_operator  # noqa: E402
 
 OPERATOR = Actor("operator", "admin")
 
@@ -46,14 +42,7 @@ def main() -> None:
     a = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="powbureau-pages-"))
     try:
-        src = tmp / "list.csv"
-        with src.open("w", newline="", encoding="utf-8") as f:
-            w = csv.writer(f)
-            w.writerow(["external_id", "name_full", "birth_date", "service_number", "rank", "serving_power"])
-            w.writerows(synth_rows(a.rows))
-        b = bootstrap(f"sqlite:///{tmp / 'bench.db'}")
-        ensure_operator(b.uow)
-        import_list(b.uow, OPERATOR, ImportOptions(path=src, kind="detainees"))
+        b, _ = seeded_bureau(tmp, a.rows, OPERATOR)
         print(f"detainees {a.rows:,}")
         measure("wish overview, first page of 100", lambda: custody.wish_overview(b.uow, OPERATOR, limit=100))
         measure("wish overview, page at offset 150,000",
