@@ -191,3 +191,38 @@ def test_a_verified_wish_to_remain_allows_release_but_no_handover(world):
         with pytest.raises(RefoulementRefused):
             registry.change_status(uow, ADMIN, world.ri, status, place="border")
     assert registry.change_status(uow, ADMIN, world.ri, "released", place="Camp 7").to_status == "released"
+
+
+# ----- the breaker's findings after the fixes above --------------------------------------------------------------
+def test_a_return_slipped_into_an_old_interview_cannot_be_verified_by_an_older_private_interview(world):
+    """A dishonest interviewer records a `return` in the old wish interview of a man whose wish to remain the
+    delegate verified; a careless delegate then 'verifies' it with the private interview in which the man had
+    confirmed `remain`. Both steps are refused (one interview, one wish; a private interview recorded before the
+    wish cannot confirm it)."""
+    uow = world.bureau.uow
+    iv = custody.record_interview(uow, INTERVIEWER, world.ri, purpose="wish", language="ko", where="Camp 7",
+                                  when=NOW - timedelta(days=3), interpreter="Pak Chol")
+    remain = custody.record_wish(uow, INTERVIEWER, world.ri, "remain", iv["id"])["wish"]
+    pv = custody.record_interview(uow, DELEGATE, world.ri, purpose="icrc_private", language="ko", where="ICRC room",
+                                  when=NOW - timedelta(days=1), interpreter="Lee Soo-jin", present=["Lee Soo-jin"])
+    custody.verify_wish(uow, DELEGATE, remain["id"], pv["id"])
+    from powbureau.domain.errors import Conflict
+
+    with pytest.raises(Conflict, match="one interview, one wish"):
+        custody.record_wish(uow, INTERVIEWER, world.ri, "return", iv["id"])
+    iv2 = custody.record_interview(uow, INTERVIEWER, world.ri, purpose="wish", language="ko", where="Camp 7",
+                                   when=NOW - timedelta(days=3), interpreter="Pak Chol")  # back-dated
+    ret = custody.record_wish(uow, INTERVIEWER, world.ri, "return", iv2["id"])["wish"]
+    with pytest.raises(VerificationRefused, match="recorded before"):
+        custody.verify_wish(uow, DELEGATE, ret["id"], pv["id"])
+    assert not _eligible(world, world.ri)
+    with pytest.raises(RefoulementRefused):
+        registry.change_status(uow, ADMIN, world.ri, "repatriated", place="Panmunjom")
+
+
+def test_absurd_offsets_and_times_are_refused_not_crashed(world):
+    with pytest.raises(ValidationFailed, match="offset"):
+        custody.wish_overview(world.bureau.uow, ADMIN, limit=10, offset=10**23)
+    with pytest.raises(ValidationFailed, match="outside the calendar"):
+        custody.record_interview(world.bureau.uow, INTERVIEWER, world.ri, purpose="wish", language="ko",
+                                 where="Camp", when=datetime.fromisoformat("0001-01-01T00:00:00+14:00"))

@@ -132,7 +132,7 @@ def assess(
         Check(
             "verified",
             verified,
-            explain_wish(wishes) if verified else f"not verified: {refusal}",
+            explain_wish(wishes) if verified else f"no verified consent to return: {refusal}",
             VERIFY_RULE,
         ),
         Check(

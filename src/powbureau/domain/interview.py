@@ -32,7 +32,11 @@ def as_utc(when: datetime, what: str = "time") -> datetime:
     """``when`` converted to UTC; raises ``ValidationFailed`` for a naive datetime (no time zone)."""
     if when.tzinfo is None or when.utcoffset() is None:
         raise ValidationFailed(f"{what} {when.isoformat()} has no time zone; give it in UTC (e.g. ...T10:00:00+00:00)")
-    return when.astimezone(timezone.utc)
+    try:
+        return when.astimezone(timezone.utc)
+    except OverflowError:
+        raise ValidationFailed(f"{what} {when.isoformat()} lies outside the calendar once converted to UTC; "
+                               "give a real date") from None
 
 
 @dataclass(frozen=True)

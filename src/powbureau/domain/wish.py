@@ -78,6 +78,8 @@ class RepatriationWish:
         *,
         person_languages: Collection[str] = (),
         delegate_languages: Collection[str] = (),
+        interview_recorded_at: datetime | None = None,
+        confirmed_in_interview: Collection[str] = (),
     ) -> RepatriationWish:
         """This wish, verified in ``interview`` by ``by`` at ``at`` (UTC-aware). Returns a new value.
 
@@ -87,7 +89,12 @@ class RepatriationWish:
         delegate and the interpreter). Language: with an interpreter, he must be ``independent``; without one,
         the interview language must be one of ``person_languages`` (what the person speaks, from his statements)
         AND one of ``delegate_languages`` (what the delegate speaks) — the delegate then needs no interpreter.
-        A later wish (any kind, even another ``return``) is unverified until verified itself."""
+        A later wish (any kind, even another ``return``) is unverified until verified itself.
+
+        Against a wish slipped in behind the delegate's back: unless the wish was taken in this very interview,
+        the private interview must have been recorded by the bureau (``interview_recorded_at``) after the wish
+        was; and one private interview confirms one wish only (``confirmed_in_interview``: the kinds of wishes
+        it already verified or in which they were taken), never a contradicting one."""
         if by.role != VERIFYING_ROLE:
             raise VerificationRefused(
                 f"{by.name} ({by.role}) may not verify a wish; only an {VERIFYING_ROLE} can, in a private interview"
@@ -111,6 +118,16 @@ class RepatriationWish:
                 f"interview {interview.id} ({interview.when.isoformat()}) is earlier than wish {self.id} "
                 f"({self.taken_at.isoformat()}); a wish is confirmed after it was expressed"
             )
+        if (interview_recorded_at is not None and interview.id != self.interview_id
+                and as_utc(interview_recorded_at, "interview recorded_at") < self.recorded_at):
+            raise VerificationRefused(
+                f"private interview {interview.id} was recorded before wish {self.id} was; a delegate confirms a "
+                "wish in a private interview held after it was expressed — hold a new one")
+        other = sorted({k for k in confirmed_in_interview if k != self.kind})
+        if other:
+            raise VerificationRefused(
+                f"private interview {interview.id} already holds a wish of another kind; one private interview "
+                "confirms one wish — hold a new private interview to confirm a change of mind")
         if not interview.is_without_witnesses:
             raise VerificationRefused(
                 f"interview {interview.id} had witnesses ({', '.join(interview.present)}); a private interview "

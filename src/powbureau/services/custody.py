@@ -274,6 +274,10 @@ def record_wish(uow: UnitOfWork, actor: Actor, person_id: str, kind: str, interv
         iv = crepo.get_interview(conn, interview_id)
         if iv is None:
             raise NotFound(f"no interview {interview_id!r}; record the interview first (`powbureau interview record`)")
+        held = crepo.wishes_taken_in(conn, interview_id)
+        if held:
+            raise Conflict(f"interview {interview_id} already holds wish {held[0][0]}; a change of mind is recorded "
+                           "in a new interview (one interview, one wish: the record of what was said stays as said)")
         w = wish_rules.record_wish(new_id(), person_id, kind, iv, actor, _now(),
                                    destination=(destination or "").strip().upper() or None,
                                    handed_over=_handed_over(conn, person))
@@ -308,7 +312,13 @@ def verify_wish(uow: UnitOfWork, actor: Actor, wish_id: str, interview_id: str) 
             if interested:
                 iv = replace(iv, interpreter_supplied_by=interested[0].supplied_by)
         langs = [v for v, _ in person_values(conn, [person_id], ("language",))[person_id].get("language", [])]
-        verified = w.verify(iv, actor, _now(), person_languages=langs)
+        taken = crepo.wishes_taken_in(conn, interview_id)
+        confirmed = [k for wid, k in taken if wid != wish_id] + [
+            x.kind for x in crepo.wishes_by_person(conn, [person_id], linked=False)[person_id]
+            if x.verification and x.verification.interview_id == interview_id]
+        verified = w.verify(iv, actor, _now(), person_languages=langs,
+                            interview_recorded_at=crepo.interview_recorded_at(conn, interview_id),
+                            confirmed_in_interview=confirmed)
         conn.execute(insert(crepo.wish_verifications).values(crepo.verification_row(wish_id, verified.verification)))
         audit.append(conn, actor=actor.name, action="wish.verify", target=person_id,
                      detail={"wish": wish_id, "interview": interview_id}, covers=[("wish_verifications", wish_id)])

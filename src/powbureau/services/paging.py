@@ -14,6 +14,7 @@ from ..store.tables_custody import wishes
 
 MAX_LIMIT = 1000  # items in one page at most (API and pages)
 DEFAULT_LIMIT = 100
+MAX_OFFSET = 10**9  # beyond any registry; also keeps the number inside the database's 64-bit integers
 
 
 class Page(list):
@@ -38,6 +39,8 @@ def check(limit: int | None, offset: int) -> None:
         raise ValidationFailed(f"limit={limit} is out of range; ask for 1 to {MAX_LIMIT} items and page with offset")
     if offset < 0:
         raise ValidationFailed(f"offset={offset} is negative; start at 0")
+    if offset > MAX_OFFSET:
+        raise ValidationFailed(f"offset={offset} is past any list the bureau holds; give at most {MAX_OFFSET:,}")
 
 
 def rows(conn: Connection, q: Select, *, limit: int | None, offset: int = 0,

@@ -59,6 +59,18 @@ def get_interview(conn: Connection, interview_id: str) -> Interview | None:
     return to_interview(r) if r else None
 
 
+def interview_recorded_at(conn: Connection, interview_id: str) -> datetime | None:
+    """When the bureau recorded interview ``interview_id`` (its own clock), or None."""
+    at = conn.execute(select(interviews.c.recorded_at).where(interviews.c.id == interview_id)).scalar()
+    return utc(at) if at is not None else None
+
+
+def wishes_taken_in(conn: Connection, interview_id: str) -> list[tuple[str, str]]:
+    """(wish id, kind) of every wish recorded as taken in ``interview_id``."""
+    return [tuple(r) for r in conn.execute(select(wishes.c.id, wishes.c.kind).where(
+        wishes.c.interview_id == interview_id))]
+
+
 def interviews_of(conn: Connection, person_id: str | None = None, *, limit: int | None = None,
                   offset: int = 0, exclude_purposes: Iterable[str] = ()) -> list[Interview]:
     """Interviews of ``person_id`` (every person when None), newest first, without those of
