@@ -36,7 +36,7 @@ def _mount() -> None:
     app.add_typer(audit.app, name="audit")
     for mod, name in (("names", "names"), ("notify", "notify"), ("cards", "cards"),
                       ("exchange", "exchange"), ("interview", "interview"),
-                      ("document", "document")):
+                      ("document", "document"), ("enquiry", "enquiry")):
         try:
             sub = __import__(f"powbureau.cli.{mod}", fromlist=["app"])
         except ModuleNotFoundError as exc:

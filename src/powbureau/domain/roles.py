@@ -57,6 +57,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "review.read": frozenset({"admin", "registrar", "auditor", "negotiator"}),
     "notify.read": frozenset({"admin", "registrar", "auditor"}),
     "notify.export": frozenset({"admin", "registrar"}),
+    # Enquiries (GC III Art. 122(7), 123): taken and matched by the registry, read by the auditor and the ICRC;
+    # answered by the registry only (an answer discloses, so the disclosure rule in domain/enquiry.py applies).
+    "enquiry.write": frozenset({"admin", "registrar"}),
+    "enquiry.read": frozenset({"admin", "registrar", "auditor", "icrc_delegate"}),
+    "enquiry.judge": frozenset({"admin", "registrar"}),
+    "enquiry.answer": frozenset({"admin", "registrar"}),
     "audit.read": frozenset({"admin", "auditor"}),
     "user.manage": frozenset({"admin"}),
 }

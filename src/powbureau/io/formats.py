@@ -73,7 +73,7 @@ def resolve_columns(headers: list[str], ctx: ReadContext, header_line: int | Non
             resolved[i] = target
     columns: list[Column] = []
     for i, header in enumerate(headers):
-        prop = resolved.get(i) or canonical_property(header)
+        prop = resolved.get(i) or canonical_property(header, ctx.kind)
         if prop is None:
             if header == "":
                 errors.append(RowError(header_line, f"{i + 1}", "the column has no header — give it one, or "

@@ -37,12 +37,18 @@ NAME_PROPERTIES = frozenset(
     {"name_full", "surname", "given_name", "patronymic", "father_given_name", "mother_maiden_name"}
 )
 ALIAS_PROPERTIES = frozenset({"name_full", "surname", "given_name", "patronymic"})
-DATE_PROPERTIES = frozenset({"birth_date", "capture_date"})
+DATE_PROPERTIES = frozenset({"birth_date", "capture_date", "last_seen_date"})
 IDENTIFIER_PROPERTIES = frozenset({"external_id", "service_number"})
 COUNTRY_PROPERTIES = frozenset({"serving_power", "nationality"})
 AGE_PROPERTIES = frozenset({"age", "age_recorded_on", "age_system"})
 MULTILINE_PROPERTIES = frozenset({"notes"})
 IGNORE = "ignore"
+#: Columns of an enquiry file (a hotline's export) beside the sought person's properties above; known only when
+#: the import kind is ``enquiries`` (GC III Art. 122(7)).
+ENQUIRY_PROPERTIES: tuple[str, ...] = (
+    "reference", "channel", "enquirer_name", "enquirer_relationship", "enquirer_contact", "enquirer_language",
+    "consent", "last_seen_place", "last_seen_date", "side",
+)
 # Headers that mean a canonical property without a --map (DVA nominal roll: `service` = Army/RAAF/RAN/…).
 HEADER_SYNONYMS: dict[str, str] = {"service": "service_branch"}
 
@@ -71,11 +77,11 @@ def normalise_header(header: str) -> str:
     return "_".join(h.replace("-", " ").split())
 
 
-def canonical_property(header: str) -> str | None:
+def canonical_property(header: str, kind: str | None = None) -> str | None:
     """The canonical property a header denotes by itself (exact name, normalised name or documented synonym),
-    or None when it needs a ``--map``."""
+    or None when it needs a ``--map``. ENQUIRY_PROPERTIES count only for ``kind='enquiries'``."""
     h = normalise_header(header)
-    if h in CANONICAL_PROPERTIES:
+    if h in CANONICAL_PROPERTIES or (kind == "enquiries" and h in ENQUIRY_PROPERTIES):
         return h
     return HEADER_SYNONYMS.get(h)
 
@@ -103,7 +109,7 @@ def parse_mapping(text: str | None) -> dict[str, str]:
             raise ValidationFailed(
                 f"--map: '{pair.strip()}' (pair {number}) has an empty side — write THEIR_HEADER=property"
             )
-        if target != IGNORE and target not in CANONICAL_PROPERTIES:
+        if target != IGNORE and target not in CANONICAL_PROPERTIES and target not in ENQUIRY_PROPERTIES:
             raise ValidationFailed(
                 f"--map: '{target}' is not a property — use one of: {known_properties_text()} (or 'ignore')"
             )

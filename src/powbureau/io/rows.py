@@ -25,7 +25,7 @@ from powbureau.io.properties import (
 
 MAX_FIELD_CHARS = 500
 IMPORT_KINDS = {"detainees": "detainees", "detainee": "detainees", "own_personnel": "own_personnel",
-                "counterpart_list": "counterpart_list"}
+                "counterpart_list": "counterpart_list", "enquiries": "enquiries"}
 
 
 class RowValue(NamedTuple):

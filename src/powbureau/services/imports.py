@@ -205,6 +205,8 @@ def import_list(uow: UnitOfWork, actor: Actor, opts: ImportOptions, *, progress:
             "persons": w.persons, "statements": w.statements, "statements_digest": w.digest.hexdigest(),
             "rejected": n_rejected,
         }, bulk=[w.cover.seal()] if w.statements else [])
+        from .enquiry_match import rematch_after_import  # open enquiries this list could answer (issue 11)
+        rematched = rematch_after_import(conn, actor.name, list_id)
     rejects_file = None
     if errors:
         write_rejects(rejects_path, stream.headers, errors)
@@ -212,7 +214,7 @@ def import_list(uow: UnitOfWork, actor: Actor, opts: ImportOptions, *, progress:
     return {
         "imported": w.rows, "rejected": n_rejected, "list_id": list_id, "persons": w.persons,
         "statements": w.statements, "encoding": stream.encoding, "delimiter": stream.delimiter,
-        "rejects_file": rejects_file,
+        "rejects_file": rejects_file, "enquiries_rematched": rematched,
         "warnings": [str(x) for x in stream.warnings] + _merged_note(merged),
     }
 

@@ -21,6 +21,7 @@ from ..domain.statement import statement_id_of
 from .auditkey import AuditKey
 from .tables import judgements, retractions, statements, status_events
 from .tables_custody import interpreters, interviews, medical_decisions, wish_verifications, wishes
+from .tables_enquiries import enquiries, enquiry_answers, enquiry_events, enquiry_judgements
 
 MOD = 1 << 256
 MAX_NAMED = 50
@@ -54,6 +55,10 @@ TABLES: dict[str, Spec] = {s.table.name: s for s in (
     Spec(wishes, "id", "person_id"),
     Spec(wish_verifications, "wish_id", None, ("wishes", "id")),
     Spec(medical_decisions, "id", "person_id"),
+    Spec(enquiries, "id", None),
+    Spec(enquiry_events, "id", None),
+    Spec(enquiry_judgements, "id", None),
+    Spec(enquiry_answers, "id", None),
 )}
 
 

@@ -204,6 +204,9 @@ def create_app(bureau: Bureau | None = None, *, secret: str | None = None) -> Fa
     app.include_router(documents_web.api)
     app.include_router(documents_web.router)
     app.state.templates.env.globals.update(documents_web.template_globals())
+    from . import enquiries_api  # enquiries and their answers (issue 11)
+
+    app.include_router(enquiries_api.api)
     docs.mount(app)  # before /static: its assets live under /static/api-docs
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     return app

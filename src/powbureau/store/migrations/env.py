@@ -6,6 +6,7 @@ from sqlalchemy import create_engine
 from powbureau.store.tables import metadata
 import powbureau.store.tables_custody  # noqa: E402,F401  (custody tables on the same metadata)
 import powbureau.store.tables_documents  # noqa: E402,F401  (documents and prisoner numbers, 0005)
+import powbureau.store.tables_enquiries  # noqa: E402,F401  (enquiries, 0006)
 
 config = context.config
 

@@ -1,0 +1,282 @@
+"""Enquiry use cases: intake (one, or a hotline file), list, show, match, judge a candidate, answer.
+
+Every function takes the ``uow`` and an ``actor``, checks the role through ``domain.roles.require``, runs in one
+transaction and audits it. What an answer tells whom is ``domain.enquiry.disclose`` (GC III Art. 122(7), 123)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import Connection, select
+
+from ..domain.countries import country_name
+from ..domain.enquiry import JUDGEMENTS, Enquiry, PersonFacts, disclose, letter_text, new_enquiry, next_state
+from ..domain.errors import DuplicateImport, NotFound, ValidationFailed
+from ..domain.person import new_id
+from ..domain.roles import Actor, require
+from ..io.properties import parse_mapping
+from ..io.readers import open_list
+from ..io.rows import ImportRow, RowError
+from ..store import audit, custody_repo as crepo, repositories as repo
+from ..store.tables import list_rows, lists
+from ..store.tables_enquiries import enquiries, enquiry_answers, enquiry_candidates, enquiry_events, \
+    enquiry_judgements
+from ..store.uow import UnitOfWork
+from . import enquiry_match as em
+from .imports import _errors_message
+
+NAME_COLUMNS = ("name_full", "surname", "given_name")
+#: Who holds a detainee of ours, as an answer says it.
+DETAINING_POWER = "the Detaining Power (this National Information Bureau)"
+
+
+def _insert(conn: Connection, e: Enquiry, actor: Actor, source_ref: str, now: datetime) -> str:
+    eid = new_id()
+    sought = {**asdict(e.sought), "names": list(e.sought.names),
+              "birth_date": e.sought.birth_date.iso() if e.sought.birth_date else None,
+              "last_seen_date": e.sought.last_seen_date.iso() if e.sought.last_seen_date else None}
+    conn.execute(enquiries.insert().values(
+        id=eid, channel=e.channel, reference=e.reference, enquirer=json.dumps(asdict(e.enquirer), ensure_ascii=False),
+        sought=json.dumps(sought, ensure_ascii=False), language=e.enquirer.language, source_ref=source_ref,
+        received_at=now, recorded_by=actor.name))
+    audit.append(conn, actor=actor.name, action="enquiry.intake", target=eid,
+                 detail={"channel": e.channel, "source": source_ref}, covers=[("enquiries", eid)])
+    em.index_enquiry(conn, eid, em.sought_keys(e.sought))
+    em.add_event(conn, eid, "open", actor.name, "enquiry received")
+    em.rematch(conn, eid, actor.name, "matched at intake")
+    return eid
+
+
+def register_enquiry(uow: UnitOfWork, actor: Actor, values: dict) -> dict:
+    """Take one enquiry (``values`` as ``domain.enquiry.new_enquiry`` reads them), match it at once; returns
+    ``show_enquiry``'s view. Raises ``ValidationFailed`` naming the field, ``PermissionDenied``
+    (``enquiry.write``). GC III Art. 122(7): every enquiry is registered and answered."""
+    require(actor, "enquiry.write")
+    e = new_enquiry(values)
+    with uow.transaction() as conn:
+        eid = _insert(conn, e, actor, "manual", datetime.now(UTC))
+    return show_enquiry(uow, actor, eid)
+
+
+def _row_values(r: ImportRow) -> dict:
+    out: dict = {"names": []}
+    for v in r.values:
+        if v.property in NAME_COLUMNS:
+            if v.property == "name_full" or v.alias:
+                out["names"].append(v.value)
+            else:
+                out[v.property] = v.value
+        elif v.property not in out:
+            out[v.property] = v.original.strip() if v.property in ("consent", "side", "channel") else v.value
+    return out
+
+
+def import_enquiries(uow: UnitOfWork, actor: Actor, path: Path | str, *, mapping: str | None = None,
+                     encoding: str | None = None, channel: str | None = None) -> dict:
+    """Import a hotline's CSV/XLSX/JSON of enquiries, all or nothing; returns ``{imported, enquiry_ids,
+    possible_hits}``. Columns: the sought person's properties (DESIGN §5) plus ``reference, channel,
+    enquirer_name, enquirer_relationship, enquirer_contact, enquirer_language, consent, last_seen_place,
+    last_seen_date, side``; ``channel`` (option) fills an empty channel cell. Raises ``ValidationFailed`` listing
+    every problem as ``row N, column C: …`` (as list imports do), ``DuplicateImport`` for a file already
+    imported, ``PermissionDenied`` (``enquiry.write``)."""
+    require(actor, "enquiry.write")
+    path = Path(path)
+    stream = open_list(path, mapping=parse_mapping(mapping) if mapping else None, encoding=encoding,
+                       kind="enquiries")
+    if stream.fatal:
+        raise ValidationFailed(_errors_message(path, stream.header_errors),
+                               details=[str(e) for e in stream.header_errors])
+    tag = f"file:{stream.content_sha256[:16]}:"
+    with uow.read() as conn:
+        prev = conn.execute(select(enquiries.c.received_at, enquiries.c.recorded_by)
+                            .where(enquiries.c.source_ref.startswith(tag)).limit(1)).first()
+    if prev is not None:
+        raise DuplicateImport(f"{path.name} was already imported on {prev[0]:%Y-%m-%d} by {prev[1]}; nothing was "
+                              "imported again")
+    errors: list[RowError] = []
+    good: list[tuple[int, Enquiry]] = []
+    for item in stream:
+        if isinstance(item, RowError):
+            if item.fatal or item.line is None:
+                raise ValidationFailed(_errors_message(path, [item]), details=[str(item)])
+            errors.append(item)
+            continue
+        vals = _row_values(item)
+        if channel and not vals.get("channel"):
+            vals["channel"] = channel
+        try:
+            good.append((item.line, new_enquiry(vals)))
+        except ValidationFailed as exc:
+            col, _, msg = exc.message.partition(": ")
+            errors.append(RowError(item.line, col if msg else None, msg or exc.message, item.file_line))
+    if errors:
+        raise ValidationFailed(_errors_message(path, errors), details=[str(e) for e in errors])
+    if not good:
+        raise ValidationFailed(f"{path.name}: no enquiry rows; nothing was imported")
+    now = datetime.now(UTC)
+    ids = []
+    with uow.transaction() as conn:
+        for line, e in good:
+            ids.append(_insert(conn, e, actor, f"{tag}{path.name[:100]}#{line}", now))
+        hits = sum(1 for i in ids if em.state_of(conn, i)[0] == "possible_hit")
+    return {"imported": len(ids), "enquiry_ids": ids, "possible_hits": hits}
+
+
+def _summary(conn: Connection, row) -> dict:  # noqa: ANN001
+    state, outcome = em.state_of(conn, row.id)
+    sought, enquirer = json.loads(row.sought), json.loads(row.enquirer)
+    return {"id": row.id, "channel": row.channel, "reference": row.reference, "state": state, "outcome": outcome,
+            "names": sought["names"], "enquirer": enquirer.get("name", ""),
+            "relationship": enquirer.get("relationship", ""), "language": row.language,
+            "received_at": row.received_at.isoformat()}
+
+
+def list_enquiries(uow: UnitOfWork, actor: Actor, *, state: str | None = None, limit: int = 100) -> list[dict]:
+    """Enquiries, newest first (``state`` filters: open, possible_hit, answered, closed). ``enquiry.read``."""
+    require(actor, "enquiry.read")
+    with uow.read() as conn:
+        rows = conn.execute(select(enquiries).order_by(enquiries.c.received_at.desc(), enquiries.c.id.desc()))
+        out = [_summary(conn, r) for r in rows]
+    return [r for r in out if state is None or r["state"] == state][:limit]
+
+
+def _get(conn: Connection, enquiry_id: str):  # noqa: ANN202
+    row = conn.execute(select(enquiries).where(enquiries.c.id == enquiry_id)).first()
+    if row is None:
+        raise NotFound(f"no enquiry {enquiry_id!r}; list them with `powbureau enquiry list`")
+    return row
+
+
+def show_enquiry(uow: UnitOfWork, actor: Actor, enquiry_id: str) -> dict:
+    """One enquiry: who asks, about whom, its state history, ranked candidates with their explanation and
+    latest judgement, and the answers sent. Raises ``NotFound``; ``enquiry.read``."""
+    require(actor, "enquiry.read")
+    with uow.read() as conn:
+        row = _get(conn, enquiry_id)
+        view = _summary(conn, row)
+        judged = em.rejected_targets(conn, enquiry_id)
+        view.update(
+            enquirer=json.loads(row.enquirer), sought=json.loads(row.sought),
+            history=[{"state": r.state, "outcome": r.outcome, "note": r.note, "actor": r.actor,
+                      "at": r.at.isoformat()} for r in conn.execute(
+                          select(enquiry_events).where(enquiry_events.c.enquiry_id == enquiry_id)
+                          .order_by(enquiry_events.c.id))],
+            candidates=[{"target": r.target, "score": r.score, "proposed": r.proposed,
+                         "judgement": judged.get(r.target), "explanation": json.loads(r.explanation)}
+                        for r in conn.execute(select(enquiry_candidates)
+                                              .where(enquiry_candidates.c.enquiry_id == enquiry_id)
+                                              .order_by(enquiry_candidates.c.score.desc(),
+                                                        enquiry_candidates.c.target))],
+            answers=[{"outcome": r.outcome, "content": json.loads(r.content), "letter": r.letter,
+                      "actor": r.actor, "answered_at": r.answered_at.isoformat()}
+                     for r in conn.execute(select(enquiry_answers).where(enquiry_answers.c.enquiry_id == enquiry_id)
+                                           .order_by(enquiry_answers.c.id))])
+    return view
+
+
+def match_enquiry(uow: UnitOfWork, actor: Actor, enquiry_id: str) -> dict:
+    """Match ``enquiry_id`` again now; returns ``show_enquiry``'s view. Raises ``NotFound``; ``enquiry.write``."""
+    require(actor, "enquiry.write")
+    with uow.transaction() as conn:
+        _get(conn, enquiry_id)
+        em.rematch(conn, enquiry_id, actor.name, "matched on request")
+        audit.append(conn, actor=actor.name, action="enquiry.match", target=enquiry_id)
+    return show_enquiry(uow, actor, enquiry_id)
+
+
+def judge_candidate(uow: UnitOfWork, actor: Actor, enquiry_id: str, target: str, judgement: str,
+                    reason: str) -> dict:
+    """Record a reviewer's ``judgement`` (confirmed | rejected) of candidate ``target`` with a ``reason``; the
+    latest judgement per candidate counts (revisable, never a merge). A confirmation makes the enquiry a
+    possible hit; rejecting the last live proposal sends it back to open. Raises ``ValidationFailed``,
+    ``NotFound``, ``PermissionDenied`` (``enquiry.judge``)."""
+    require(actor, "enquiry.judge")
+    if judgement not in JUDGEMENTS:
+        raise ValidationFailed(f"judgement {judgement!r} is not one of {', '.join(JUDGEMENTS)}")
+    if not reason.strip() or len(reason) > 500:
+        raise ValidationFailed("a judgement needs a reason (at most 500 characters): say why it is or is not him")
+    with uow.transaction() as conn:
+        _get(conn, enquiry_id)
+        cands = {r.target: r for r in conn.execute(select(enquiry_candidates)
+                                                   .where(enquiry_candidates.c.enquiry_id == enquiry_id))}
+        if target not in cands:
+            raise NotFound(f"{target!r} is not a candidate of enquiry {enquiry_id}; see `powbureau enquiry show "
+                           f"{enquiry_id}`")
+        jid = conn.execute(enquiry_judgements.insert().values(
+            enquiry_id=enquiry_id, target=target, judgement=judgement, reason=reason.strip(), actor=actor.name,
+            decided_at=datetime.now(UTC))).inserted_primary_key[0]
+        audit.append(conn, actor=actor.name, action="enquiry.judge", target=enquiry_id,
+                     detail={"candidate": target, "judgement": judgement}, covers=[("enquiry_judgements", jid)])
+        state, _ = em.state_of(conn, enquiry_id)
+        judged = em.rejected_targets(conn, enquiry_id)
+        live = [t for t, c in cands.items() if (c.proposed and judged.get(t) != "rejected")
+                or judged.get(t) == "confirmed"]
+        if judgement == "confirmed" and state in ("open", "answered", "closed"):
+            em.add_event(conn, enquiry_id, "possible_hit", actor.name, f"{target} confirmed")
+        elif not live and state == "possible_hit":
+            em.add_event(conn, enquiry_id, "open", actor.name, "every possible hit rejected")
+    return show_enquiry(uow, actor, enquiry_id)
+
+
+def _facts(conn: Connection, target: str) -> PersonFacts:
+    """What the bureau knows of a confirmed candidate, for ``domain.enquiry.disclose``."""
+    if target.startswith("row:"):
+        list_id, _, line = target[4:].partition("#")
+        row = conn.execute(select(list_rows.c.data).where(list_rows.c.list_id == list_id,
+                                                          list_rows.c.line == int(line))).first()
+        lst = repo.get_list(conn, list_id)
+        vals = {p: v for p, v, *_ in reversed(json.loads(row[0]))}
+        return PersonFacts(vals, "held_by_adverse_power",
+                           held_by=f"the adverse Power (named on its list {lst['label']!r} of "
+                                   f"{lst['imported_at']:%Y-%m-%d})")
+    from ..domain.resolve import resolve
+    from .registry import _counting
+
+    pid = target.removeprefix("person:")
+    p = repo.get_person(conn, pid)
+    ss = repo.statements_for(conn, [pid])[pid]
+    counting, settled, _ = _counting(conn, ss)
+    view = resolve(counting, repo.retracted_ids(conn, [s.id for s in ss]), settled_ids=settled)
+    vals = {k: rp.best.value for k, rp in view.properties.items()}
+    if "serving_power" in vals:
+        vals["serving_power"] = country_name(vals["serving_power"])
+    camps = [e for e in repo.status_history(conn, pid) if e.to_status in ("interned", "hospitalised")]
+    med = crepo.latest_medical(conn, [pid]).get(pid)
+    held_by = {"detainee": DETAINING_POWER, "own_personnel": "the adverse Power"}.get(p["kind"], "")
+    return PersonFacts(vals, p["status"], held_by=held_by, place=camps[-1].place if camps else "",
+                       health_box=frozenset(m for m in (med["health_box"].split(",") if med else []) if m))
+
+
+def answer_enquiry(uow: UnitOfWork, actor: Actor, enquiry_id: str) -> dict:
+    """Answer ``enquiry_id`` from its confirmed candidate (the latest confirmed; ``not_yet_found`` when none):
+    ``domain.enquiry.disclose`` decides what the enquirer's channel may be told, the reply sentence is in the
+    enquirer's language. Stores the answer as sent and moves the enquiry to answered; returns
+    ``{enquiry_id, outcome, answer, letter}``. Raises ``IllegalTransition`` (already answered: reopen first),
+    ``NotFound``, ``PermissionDenied`` (``enquiry.answer``). GC III Art. 122(7), 123."""
+    require(actor, "enquiry.answer")
+    with uow.transaction() as conn:
+        row = _get(conn, enquiry_id)
+        state, _ = em.state_of(conn, enquiry_id)
+        next_state(state, "answered")
+        confirmed = [t for t, j in em.rejected_targets(conn, enquiry_id).items() if j == "confirmed"]
+        target = confirmed[-1] if confirmed else None
+        ans = disclose(row.channel, _facts(conn, target) if target else None)
+        letter = letter_text(ans, row.language)
+        aid = conn.execute(enquiry_answers.insert().values(
+            enquiry_id=enquiry_id, target=target, outcome=ans.outcome,
+            content=json.dumps(ans.sent(), ensure_ascii=False), letter=letter, actor=actor.name,
+            answered_at=datetime.now(UTC))).inserted_primary_key[0]
+        audit.append(conn, actor=actor.name, action="enquiry.answer", target=enquiry_id,
+                     detail={"outcome": ans.outcome, "candidate": target, "withheld": list(ans.withheld)},
+                     covers=[("enquiry_answers", aid)])
+        em.add_event(conn, enquiry_id, "answered", actor.name, f"answered: {ans.outcome}", outcome=ans.outcome)
+    return {"enquiry_id": enquiry_id, "outcome": ans.outcome, "answer": ans.sent(), "letter": letter}
+
+
+def list_labels(uow: UnitOfWork) -> dict[str, str]:
+    """list_id -> label of every stored list (for showing row candidates)."""
+    with uow.read() as conn:
+        return dict(conn.execute(select(lists.c.id, lists.c.label)).all())
