@@ -131,3 +131,17 @@ def test_capture_card_downloads_as_pdf_for_roles_allowed(browser_for, world, use
     if status == 200:
         assert r.headers["content-type"] == "application/pdf" and r.content.startswith(b"%PDF")
         assert "attachment" in r.headers["content-disposition"]
+
+
+def test_notifications_due_for_him_alone_match_the_bureau_list(browser_for, world):
+    from powbureau.services import notify
+
+    registry.change_status(world.bureau.uow, OPERATOR, world.paek, "interned", place="Camp 3")
+    registry.change_status(world.bureau.uow, OPERATOR, world.ivanov, "registered", place="Camp 4")
+    registry.change_status(world.bureau.uow, OPERATOR, world.ivanov, "interned", place="Camp 4")
+    everyone = notify.due(world.bureau.uow, OPERATOR)
+    mine = notify.due(world.bureau.uow, OPERATOR, person_id=world.paek)
+    assert mine and mine == [d for d in everyone if d["person_id"] == world.paek] and len(everyone) > len(mine)
+    html = page(browser_for, world, "registrar")
+    section = html[html.index('id="h-notifications"'):]
+    assert mine[0]["due_on"] in section and "Nothing is due for him" not in section
