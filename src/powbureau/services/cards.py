@@ -16,7 +16,7 @@ from ..io.paths import writable_dir
 from ..domain.errors import NotFound, ValidationFailed
 from ..domain.statement import SOURCE_PRIORITY, Statement
 from ..domain.roles import Actor, require
-from ..io.cards import CaptureCard, TwoScripts, write_cards_pdf
+from ..io.cards import CaptureCard, TwoScripts, cards_pdf_bytes, write_cards_pdf
 from .. import names
 from ..names.cyrillic import to_latin as cyrillic_to_latin
 from ..names.korean import romanize
@@ -174,3 +174,16 @@ def export_cards(uow: UnitOfWork, actor: Actor, out_dir: Path | str, person_ids:
         audit.append(conn, actor=actor.name, action="cards.export", target=path.name,
                      detail={"cards": len(cards), "persons": [c.person_id for c in cards][:200]})
     return {"pdf": str(path), "cards": len(cards), "persons": [c.person_id for c in cards]}
+
+
+def card_pdf(uow: UnitOfWork, actor: Actor, person_id: str, *, languages: Sequence[str] = ("en", "fr")) -> bytes:
+    """The capture card of detainee ``person_id`` as PDF bytes (one page; labels in ``languages``), for a
+    download from his page. ``notify.read``; the download is audited. Raises ``NotFound``, ``ValidationFailed``
+    (no name yet), ``PermissionDenied``."""
+    require(actor, "notify.read")
+    with uow.read() as conn:
+        card = card_for(conn, person_id)
+    pdf = cards_pdf_bytes([card], languages=languages)
+    with uow.transaction() as conn:
+        audit.append(conn, actor=actor.name, action="cards.download", target=person_id, detail={"cards": 1})
+    return pdf

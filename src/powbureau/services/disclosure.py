@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 from ..domain import disclosure
 from ..domain.errors import ConsentChanged, RefoulementRefused
 from ..domain.exchange import Check, Eligibility
-from ..domain.roles import may_see_wishes
+from ..domain.roles import Actor, may_see_wishes
 from .paging import Page
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -29,6 +29,17 @@ def eligibility(row: dict) -> dict:
     safe = disclosure.for_negotiator(e)
     return {**row, "eligible": safe.eligible, "medical_priority": safe.medical_priority,
             "checks": [{"code": c.code, "passed": c.passed, "text": c.text, "rule": c.rule} for c in safe.checks]}
+
+
+def withdrawal_reason(actor: Actor | None, reason: str) -> str:
+    """A withdrawal ``reason`` as ``actor`` may read it: unchanged for a reader of wishes; for anyone else a
+    reason the bureau wrote about consent becomes ``disclosure.WITHDRAWN``, and one that names a wish kind is
+    never passed on (GC III Art. 109(3))."""
+    if may_see_wishes(actor):
+        return reason
+    if reason in _LEGACY_REASONS or "wish" in reason.casefold():
+        return disclosure.WITHDRAWN
+    return reason
 
 
 def _same_page(rows: Iterable[dict], out: list[dict]) -> list[dict]:

@@ -59,13 +59,18 @@ def _keys(url: str) -> tuple[Path, Path]:
 
 
 # ----- events and dues ------------------------------------------------------------------------------------------
-def notifiable_events(conn: Connection) -> list[rules.NotifiableEvent]:
-    """Events of detainees that create notification duties: arrival in a camp (interned), transfer (interned
-    after transferring), hospital admission, death, and recorded custody events (seriously ill, recovered,
-    enquiry)."""
-    detainees = set(conn.execute(select(persons.c.id).where(persons.c.kind == "detainee")).scalars())
+def notifiable_events(conn: Connection, person_id: str | None = None) -> list[rules.NotifiableEvent]:
+    """Events of detainees (every one, or only ``person_id``) that create notification duties: arrival in a camp
+    (interned), transfer (interned after transferring), hospital admission, death, and recorded custody events
+    (seriously ill, recovered, enquiry)."""
+    q = select(persons.c.id).where(persons.c.kind == "detainee")
+    se, ce = select(status_events).order_by(status_events.c.id), select(custody_events).order_by(custody_events.c.id)
+    if person_id is not None:
+        q = q.where(persons.c.id == person_id)
+        se, ce = se.where(status_events.c.person_id == person_id), ce.where(custody_events.c.person_id == person_id)
+    detainees = set(conn.execute(q).scalars())
     out: list[rules.NotifiableEvent] = []
-    for r in conn.execute(select(status_events).order_by(status_events.c.id)).mappings():
+    for r in conn.execute(se).mappings():
         if r["person_id"] not in detainees:
             continue
         kind = _BY_STATUS.get(r["to_status"])
@@ -74,26 +79,29 @@ def notifiable_events(conn: Connection) -> list[rules.NotifiableEvent]:
         if kind:
             out.append(rules.NotifiableEvent(kind, r["person_id"], crepo.utc(r["at"]).date(), r["place"],
                                              f"status:{r['id']}"))
-    for r in conn.execute(select(custody_events).order_by(custody_events.c.id)).mappings():
+    for r in conn.execute(ce).mappings():
         out.append(rules.NotifiableEvent(r["kind"], r["person_id"], r["occurred_on"], r["place"], f"event:{r['id']}"))
     return out
 
 
-def _sent(conn: Connection) -> list[rules.Sent]:
-    return [rules.Sent(r["person_id"], r["kind"], r["sent_on"], r["event_ref"])
-            for r in conn.execute(select(notifications_sent)).mappings()]
+def _sent(conn: Connection, person_id: str | None = None) -> list[rules.Sent]:
+    q = select(notifications_sent)
+    if person_id is not None:
+        q = q.where(notifications_sent.c.person_id == person_id)
+    return [rules.Sent(r["person_id"], r["kind"], r["sent_on"], r["event_ref"]) for r in conn.execute(q).mappings()]
 
 
-def _dues(conn: Connection, today: date) -> list[rules.Due]:
-    return rules.due_notifications(notifiable_events(conn), _sent(conn), today)
+def _dues(conn: Connection, today: date, person_id: str | None = None) -> list[rules.Due]:
+    return rules.due_notifications(notifiable_events(conn, person_id), _sent(conn, person_id), today)
 
 
-def due(uow: UnitOfWork, actor: Actor, today: date | None = None) -> list[dict]:
-    """What is owed on ``today`` (default: today, UTC), due date first: person, kind, due date, overdue, rule."""
+def due(uow: UnitOfWork, actor: Actor, today: date | None = None, *, person_id: str | None = None) -> list[dict]:
+    """What is owed on ``today`` (default: today, UTC), due date first: person, kind, due date, overdue, rule;
+    for every detainee, or only ``person_id`` (his events and sends alone are read)."""
     require(actor, "notify.read")
     today = today or datetime.now(UTC).date()
     with uow.read() as conn:
-        dues = _dues(conn, today)
+        dues = _dues(conn, today, person_id)
         nm = names_of(conn, {d.person_id for d in dues})
     return [{"person_id": d.person_id, "name": nm.get(d.person_id), "kind": d.kind, "event_ref": d.event_ref,
              "due_on": d.due_on.isoformat(), "overdue": d.overdue, "rule": d.rule} for d in dues]

@@ -14,7 +14,7 @@ from ..domain.errors import IllegalTransition, NotAuthenticated, TooManyAttempts
 from ..domain.lifecycle import transitions_for
 from ..domain.person import PERSON_KINDS
 from ..domain.roles import Actor
-from ..services import linkage, registry, sessions
+from ..services import cards, case, registry, sessions
 from ..services.users import OPERATOR
 from .auth import (
     SESSION_KEY,
@@ -122,22 +122,28 @@ def registry_page(
 
 @router.get("/persons/{person_id}", response_class=HTMLResponse)
 def person_page(request: Request, person_id: str, actor: ActorDep) -> Response:
-    """One person: resolved view, every statement with source and reference, conflicts, status history."""
-    view = registry.show(request.app.state.bureau.uow, actor, person_id)
+    """One person's whole case (``services.case.person_case``): identity with names grouped and readable
+    provenance, documents, custody and status history, and each further part only for roles that may see it."""
+    c = case.person_case(request.app.state.bureau.uow, actor, person_id)
+    view = c["person"]
     next_statuses = sorted(transitions_for(view.kind).get(view.status, ()))
-    names = [s["value"] for s in view.statements
-             if s["property"] in ("name_full", "alias") and not s["retracted"]]
+    names = [g.value for g in c["names"]]
     title = view.resolved.get("name_full") or " ".join(
         v for v in (view.resolved.get("surname"), view.resolved.get("given_name")) if v
     ) or (names[0] if names else view.id)
-    other_names = list(dict.fromkeys(n for n in names if n != title))
     return render(request, "person.html", {
-        "p": view, "title": title, "other_names": other_names, "next_statuses": next_statuses,
+        "p": view, "c": c, "title": title, "next_statuses": next_statuses,
         "may_change_status": actor.can("status.change"),
-        "conflict_props": {c.split(":", 1)[0] for c in view.conflicts},
-        "same_as": [p for p in linkage.same_person_as(request.app.state.bureau.uow, actor, person_id)
-                    if not p.startswith("list:")],
+        "conflict_props": {x.split(":", 1)[0] for x in view.conflicts},
     })
+
+
+@router.get("/persons/{person_id}/capture-card.pdf")
+def capture_card(request: Request, person_id: str, actor: ActorDep) -> Response:
+    """His capture card (GC III Art. 70, Annex IV B) as a PDF download (``services.cards.card_pdf``)."""
+    pdf = cards.card_pdf(request.app.state.bureau.uow, actor, person_id)
+    return Response(pdf, media_type="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="capture-card-{person_id}.pdf"'})
 
 
 @router.post("/persons/{person_id}/status")
