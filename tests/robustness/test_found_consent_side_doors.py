@@ -226,3 +226,21 @@ def test_absurd_offsets_and_times_are_refused_not_crashed(world):
     with pytest.raises(ValidationFailed, match="outside the calendar"):
         custody.record_interview(world.bureau.uow, INTERVIEWER, world.ri, purpose="wish", language="ko",
                                  where="Camp", when=datetime.fromisoformat("0001-01-01T00:00:00+14:00"))
+
+
+def test_deleting_a_same_person_link_behind_the_bureau_blocks_the_handover(world):
+    """Breaker F2: with sqlite3, delete the `match` judgement that links A to B (whose wish is to remain); A must
+    not then be handed over as if he had no other record."""
+    from powbureau.store.covered import TamperDetected
+    from powbureau.store.tables import judgements
+
+    uow = world.bureau.uow
+    dup = add_person(world.bureau, "detainee", [("name_full", "Paek Kwang Hyok", "counterpart_list")],
+                     ("registered", "interned"))
+    wish(world.bureau, world.paek, "return", at=NOW - timedelta(days=2))
+    wish(world.bureau, dup, "remain", at=NOW - timedelta(days=1))
+    linkage.judge(uow, REGISTRAR, _pair(world, world.paek, dup), "match", "same service number")
+    with uow.transaction() as conn:
+        conn.execute(judgements.delete())
+    with pytest.raises(TamperDetected, match="was deleted"):
+        registry.change_status(uow, ADMIN, world.paek, "repatriated", place="Panmunjom")

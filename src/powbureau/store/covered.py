@@ -309,6 +309,36 @@ def _missing_imported(conn: Connection, b: Mapping[str, Any]) -> list[str]:
     return out[:MAX_NAMED]
 
 
+def _check_links(conn: Connection) -> None:
+    """Before a handover: every same-person judgement an audit entry records is still there, unedited. A deleted
+    ``match`` row would silently split a man from the record that holds his wish to remain (consent belongs to
+    the person). Judgements are few (human decisions), so all of them are checked. Raises ``TamperDetected``.
+    Not detected here: a judgement row inserted behind the bureau's back (``powbureau audit verify`` names it)."""
+    from . import audit
+    from .tables import audit_log
+
+    targets = list(conn.execute(select(audit_log.c.target).where(audit_log.c.action == "review.judge").distinct())
+                   .scalars())
+    if not targets:
+        return
+    exp = audit.expected_for(conn, targets, ("review.judge",))
+    spec = TABLES["judgements"]
+    live = {str(r[spec.key]): r for r in conn.execute(select(spec.table)).mappings()}
+    problems = []
+    for (t, k), (_p, h, seq) in exp.rows.items():
+        if t != "judgements":
+            continue
+        if k not in live:
+            problems.append(f"same-person judgement {k}, recorded in audit entry {seq}, was deleted")
+        elif row_hash(t, live[k]) != h:
+            problems.append(f"same-person judgement {k} was edited after audit entry {seq}")
+    if problems:
+        raise TamperDetected(
+            "refused: the same-person links that decide whose wishes count fail their hash check ("
+            + "; ".join(problems[:MAX_NAMED]) + "); nothing was changed. Run `powbureau audit verify` and restore "
+            "the database from a backup before deciding on a handover")
+
+
 def check_rows(conn: Connection, table: str, person_ids: Iterable[str]) -> None:
     """Cheap per-person check before a decision that reads ``table`` (``"wishes"``: wishes and their
     verifications): each live row of ``person_ids`` must match the hash in an authentic audit entry about that
@@ -322,6 +352,7 @@ def check_rows(conn: Connection, table: str, person_ids: Iterable[str]) -> None:
     ids = sorted(set(person_ids))
     if not ids:
         return
+    _check_links(conn)
     exp = audit.expected_for(conn, ids, ("wish.record", "wish.verify", "audit.seal"))
     problems = []
     for t, col in (("wishes", "person_id"), ("wish_verifications", None)):
