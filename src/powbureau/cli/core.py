@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from ._common import State, console, print_json
@@ -120,7 +121,7 @@ def show(
     for s in v.statements:
         val = s["value"] + (" (alias)" if s["alias"] else "") + (" [retracted]" if s["retracted"] else "") + (
             " [another person's document]" if not s.get("counts", True) else "")
-        t.add_row(s["property"], val, s["source_kind"], s["source_ref"], s["recorded_at"][:19])
+        t.add_row(s["property"], escape(val), s["source_kind"], escape(s["source_ref"]), s["recorded_at"][:19])
     console.print(t)
     for c in v.conflicts:
         console.print(f"[yellow]conflict[/yellow] {c}")
