@@ -27,6 +27,19 @@ PASSWORD = "correct horse battery"  # test-only password for the generated test 
 ROLES = ("registrar", "medical", "auditor", "negotiator")
 
 
+@pytest.fixture(autouse=True)
+def english_pages(monkeypatch):
+    """Every TestClient of the web tests asks for English (``Accept-Language: en``), as the assertions on page
+    text are in English; a test that wants another language passes its own header or the switcher's cookie.
+    Without the header the pages would be in Ukrainian, the bureau's default (web/i18n.py)."""
+    original = TestClient.__init__
+
+    def init(self, *args, headers=None, **kwargs):
+        original(self, *args, headers={"accept-language": "en", **(headers or {})}, **kwargs)
+
+    monkeypatch.setattr(TestClient, "__init__", init)
+
+
 @dataclass
 class World:
     """The bureau, the initial admin's one-time password, and the ids of the seeded persons."""

@@ -22,7 +22,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from ..domain.errors import Busy, PowBureauError, TooManyAttempts
 from ..services.bootstrap import Bureau, bootstrap
-from . import api, docs, home_pages, pages
+from . import api, docs, home_pages, i18n, pages
 from .auth import (
     BasicCache,
     csrf_protect,
@@ -61,6 +61,7 @@ def templates() -> Jinja2Templates:
     t.env.globals["label"] = label
     t.env.globals["csrf_token"] = csrf_token
     t.env.globals["nav_bar"] = nav_bar
+    i18n.install(t.env)
     return t
 
 
@@ -80,11 +81,12 @@ def error_response(request: Request, status: int, code: str, message: str, detai
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         nxt = f"?next={quote(target, safe='/')}" if request.method == "GET" and target != "/" else ""
         return RedirectResponse(f"/login{nxt}", status_code=303)
-    return request.app.state.templates.TemplateResponse(
-        request, "error.html", {"status": status, "code": code, "message": message,
-                                "actor": getattr(request.state, "actor", None)},
-        status_code=status,
-    )
+    with i18n.use_locale(i18n.language_of(request)):
+        return request.app.state.templates.TemplateResponse(
+            request, "error.html", {"status": status, "code": code, "message": message,
+                                    "actor": getattr(request.state, "actor", None)},
+            status_code=status,
+        )
 
 
 async def _bureau_error(request: Request, exc: Exception) -> Response:

@@ -9,11 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..domain.roles import Actor
+from .i18n import N_
 
 
 @dataclass(frozen=True)
 class Section:
-    """One link of the bar: its ``key`` (the page's ``here``), label, path and the permission it needs."""
+    """One link of the bar: its ``key`` (the page's ``here``), English label (translated in ``base.html``), path and the permission it needs."""
 
     key: str
     label: str
@@ -22,15 +23,15 @@ class Section:
 
 
 SECTIONS: tuple[Section, ...] = (
-    Section("home", "Home", "/", "person.read"),
-    Section("search", "Registry", "/search", "person.read"),
-    Section("interviews", "Interviews", "/interviews", "interview.read"),
-    Section("wishes", "Wishes", "/wishes", "wish.read"),
-    Section("exchanges", "Exchanges", "/exchanges", "exchange.read"),
-    Section("review", "Review queue", "/review", "review.read"),
-    Section("notifications", "Notifications", "/notifications", "notify.read"),
-    Section("audit", "Audit", "/audit", "audit.read"),
-    Section("docs", "API docs", "/docs", "person.read"),
+    Section("home", N_("Home"), "/", "person.read"),
+    Section("search", N_("Registry"), "/search", "person.read"),
+    Section("interviews", N_("Interviews"), "/interviews", "interview.read"),
+    Section("wishes", N_("Wishes"), "/wishes", "wish.read"),
+    Section("exchanges", N_("Exchanges"), "/exchanges", "exchange.read"),
+    Section("review", N_("Review queue"), "/review", "review.read"),
+    Section("notifications", N_("Notifications"), "/notifications", "notify.read"),
+    Section("audit", N_("Audit"), "/audit", "audit.read"),
+    Section("docs", N_("API docs"), "/docs", "person.read"),
 )
 
 

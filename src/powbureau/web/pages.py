@@ -16,6 +16,7 @@ from ..domain.person import PERSON_KINDS
 from ..domain.roles import Actor
 from ..services import cards, case, registry, sessions
 from ..services.users import OPERATOR
+from .i18n import COOKIE, COOKIE_MAX_AGE, LANGUAGES, language_of, use_locale
 from .auth import (
     SESSION_KEY,
     client_address,
@@ -35,12 +36,22 @@ def render(request: Request, name: str, context: dict, status: int = 200) -> Res
     """Render template ``name`` with ``context`` plus the actor and pending flash messages."""
     ctx = {"actor": getattr(request.state, "actor", None), "flashes": request.session.pop("flash", [])}
     ctx.update(context)
-    return request.app.state.templates.TemplateResponse(request, name, ctx, status_code=status)
+    with use_locale(language_of(request)):
+        return request.app.state.templates.TemplateResponse(request, name, ctx, status_code=status)
 
 
 def flash(request: Request, kind: str, text: str) -> None:
     """Queue a message (``kind`` "ok" or "error") for the next page this session renders."""
     request.session["flash"] = [*request.session.get("flash", []), {"kind": kind, "text": text}]
+
+
+@router.get("/lang/{code}")
+def switch_language(request: Request, code: str, next: str = "/") -> Response:  # noqa: A002
+    """The language switcher: remember ``code`` in a cookie and go back to ``next`` (a local path)."""
+    response = RedirectResponse(safe_next(next), status_code=303)
+    if code in LANGUAGES:
+        response.set_cookie(COOKIE, code, max_age=COOKIE_MAX_AGE, samesite="lax", httponly=True)
+    return response
 
 
 @router.get("/login", response_class=HTMLResponse)

@@ -1,0 +1,145 @@
+"""The language of the web pages: Babel catalogues per locale, chosen per request, and locale-aware dates.
+
+The language of a request is the user's choice (the ``lang`` cookie set by the switcher in ``base.html``), else
+the best match of the browser's ``Accept-Language``, else Ukrainian, the bureau's staff language. Catalogues live
+in ``web/locale/<lang>/LC_MESSAGES/messages.po`` and are compiled to ``.mo`` files committed beside them (see the
+README, "Languages"). The English catalogue translates each message to itself: the msgids are the English text.
+
+Templates use ``{% trans %}`` and ``_()`` (``jinja2.ext.i18n``); the callables installed in the environment read
+the locale of the page being rendered from a context variable, which ``use_locale`` sets around one render.
+API error ``code``s never change with the language; API ``message``s and the CLI stay in English."""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+from collections.abc import Iterator
+from datetime import date, datetime
+from functools import cache
+from pathlib import Path
+
+from babel import Locale
+from babel.dates import format_date
+from babel.support import NullTranslations, Translations
+from jinja2 import Environment
+from starlette.requests import Request
+
+LOCALE_DIR = Path(__file__).parent / "locale"
+LANGUAGES: dict[str, str] = {  # code → the language's own name, in the switcher's order
+    "uk": "Українська",
+    "ko": "한국어",
+    "ru": "Русский",
+    "en": "English",
+}
+DEFAULT = "uk"  # the bureau's staff language
+COOKIE = "powbureau_lang"
+COOKIE_MAX_AGE = 365 * 24 * 3600
+
+_current: contextvars.ContextVar[str] = contextvars.ContextVar("powbureau_lang", default=DEFAULT)
+
+
+def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark for extraction, translate later"
+    """Mark ``message`` for extraction without translating it now (nav labels, flash templates)."""
+    return message
+
+
+@cache
+def translations(lang: str) -> NullTranslations:
+    """The compiled catalogue of ``lang`` (a NullTranslations, i.e. the msgids, if there is none)."""
+    return Translations.load(str(LOCALE_DIR), [lang], domain="messages")
+
+
+def current() -> str:
+    """The language of the page being rendered."""
+    return _current.get()
+
+
+@contextlib.contextmanager
+def use_locale(lang: str) -> Iterator[None]:
+    """Render in ``lang`` inside the block."""
+    token = _current.set(lang if lang in LANGUAGES else DEFAULT)
+    try:
+        yield
+    finally:
+        _current.reset(token)
+
+
+def gettext(message: str) -> str:
+    return translations(current()).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return translations(current()).ngettext(singular, plural, n)
+
+
+def _parse_accept(header: str) -> list[tuple[float, str]]:
+    prefs = []
+    for i, part in enumerate(header.split(",")):
+        tag, _, params = part.strip().partition(";")
+        tag = tag.strip().lower()
+        if not tag:
+            continue
+        q = 1.0
+        for p in params.split(";"):
+            k, _, v = p.strip().partition("=")
+            if k.strip() == "q":
+                try:
+                    q = float(v)
+                except ValueError:
+                    q = 0.0
+        prefs.append((-q, i, tag))
+    return [(-q, tag) for q, _, tag in sorted(prefs)]
+
+
+def from_accept_language(header: str | None) -> str | None:
+    """The first supported language of an ``Accept-Language`` header (``en-GB`` → ``en``), or None."""
+    for q, tag in _parse_accept(header or ""):
+        primary = tag.split("-")[0]
+        if q > 0 and primary in LANGUAGES:
+            return primary
+    return None
+
+
+def language_of(request: Request) -> str:
+    """The language of ``request``: the switcher's cookie, else Accept-Language, else Ukrainian."""
+    chosen = request.cookies.get(COOKIE)
+    if chosen in LANGUAGES:
+        return chosen
+    return from_accept_language(request.headers.get("accept-language")) or DEFAULT
+
+
+def _as_datetime(value: object) -> datetime | date | None:
+    if isinstance(value, (datetime, date)):
+        return value
+    if isinstance(value, str) and len(value) >= 10:
+        try:
+            return datetime.fromisoformat(value) if len(value) > 10 else date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def ldate(value: object, with_time: bool = False) -> str:
+    """A date (or ISO date string) in the current language's medium format; English pages keep the ISO form
+    they always showed (``2026-12-02``, ``2026-12-02 14:05``); what cannot be read as a date is shown as is."""
+    text = "" if value is None else str(value)
+    lang = current()
+    parsed = _as_datetime(value)
+    if lang == "en" or parsed is None:
+        return text[:16].replace("T", " ") if with_time else text[:10] if parsed is not None else text
+    locale = Locale.parse(lang)
+    if with_time and isinstance(parsed, datetime):
+        return f"{format_date(parsed, 'medium', locale=locale)} {parsed:%H:%M}"
+    return format_date(parsed, "medium", locale=locale)
+
+
+def install(env: Environment) -> None:
+    """Add the i18n extension, the gettext callables and the helpers to ``env``."""
+    env.add_extension("jinja2.ext.i18n")
+    env.install_gettext_callables(gettext, ngettext, newstyle=False)  # type: ignore[attr-defined]
+    env.globals["languages"] = LANGUAGES
+    env.globals["current_language"] = current
+    env.filters["ldate"] = ldate
+
+
+__all__ = ["COOKIE", "DEFAULT", "LANGUAGES", "N_", "install", "language_of", "ldate", "use_locale"]
