@@ -220,7 +220,7 @@ def run_ours(ds: Dataset) -> dict[str, Any]:
     recs, settings = ds.ours()
     t0 = time.perf_counter()
     pairs = dedupe(recs, settings)
-    own = dedupe_clusters(recs, pairs, {})
+    own = dedupe_clusters(recs, pairs, {}, settings.cluster_threshold)
     cl = {}
     for t in THRESHOLDS:
         edges = [p for p in pairs if p.score >= t and not p.birth_contradicts]

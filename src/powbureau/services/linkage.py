@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -97,17 +97,19 @@ def _latest_judgements(conn: Connection) -> dict[tuple[str, str], dict]:
     return {(r["left_id"], r["right_id"]): dict(r) for r in rows}
 
 
-def dedupe_clusters(recs: list[LinkRecord], pairs: list[CandidatePair],
-                    latest: dict[tuple[str, str], str]) -> dict[str, str]:
-    """Cluster id per person: persons joined by the engine's ``match`` pairs that no human has judged, and by
-    pairs whose latest human judgement is ``match`` (these join first, even across birth dates: a human saw
-    them). A pair judged ``no_match`` or ``unsure`` never joins by itself. The engine pairs obey the
-    birth-contradiction guard of ``linkage.cluster``. A cluster's id is its smallest person id, so a person
-    alone is his own cluster."""
+def dedupe_clusters(recs: list[LinkRecord], pairs: list[CandidatePair], latest: dict[tuple[str, str], str],
+                    threshold: float = LinkSettings.cluster_threshold) -> dict[str, str]:
+    """Cluster id per person: persons joined by the engine's high-confidence pairs (score ≥ ``threshold``, no
+    initial-only name, births not contradicting) that no human has judged, and by pairs whose latest human
+    judgement is ``match`` (these join first, even across birth dates: a human saw them). A pair judged
+    ``no_match`` or ``unsure`` never joins by itself; the band below ``threshold`` is for the review queue.
+    Engine pairs obey the birth-contradiction guard of ``linkage.cluster`` (a cluster never holds births more
+    than two years apart). A cluster's id is its smallest person id, so a person alone is his own cluster."""
     edges: list[CandidatePair] = []
     for p in pairs:
-        if p.decision == "match" and tuple(sorted((p.left, p.right))) not in latest:
-            edges.append(p)
+        if p.score >= threshold and not p.initial_only and not p.birth_contradicts \
+                and tuple(sorted((p.left, p.right))) not in latest:
+            edges.append(replace(p, decision="match"))
     for (left, right), j in latest.items():
         if j == "match":
             edges.append(CandidatePair(left, right, 1.0, 0.0, "accepted", "accepted by a reviewer", ()))
@@ -159,7 +161,7 @@ def run_dedupe(uow, actor: Actor, *, kind: str = "detainee", engine: str = "duck
         for left, right, j in conn.execute(select(judgements.c.left_id, judgements.c.right_id,
                                                   judgements.c.judgement).order_by(judgements.c.id)):
             latest[(left, right) if left <= right else (right, left)] = j
-    clusters = dedupe_clusters(recs, pairs, latest)
+    clusters = dedupe_clusters(recs, pairs, latest, settings.cluster_threshold)
     for pid in ext:  # a person without a name is not linked: he is a cluster of his own
         clusters.setdefault(pid, pid)
     if out is not None:
