@@ -142,3 +142,76 @@ def test_interrupted_dedupe_leaves_queue_as_it_was(bureau, operator, tmp_path, m
         linkage.run_dedupe(bureau.uow, operator, kind="detainee")
     with bureau.uow.read() as conn:
         assert conn.execute(select(func.count()).select_from(candidate_pairs)).scalar_one() == 0
+
+
+_POW_MONTHS = {m: i for i, m in enumerate("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(), 1)}
+
+
+def pow_list_as_import(shared_data, path):
+    """The Australian WW2 POW list (5,000 rows) as an import file; returns the true pairs of external ids
+    (the 16 DVA ids listed twice, under two names)."""
+    rows = list(csv.DictReader(open(shared_data / "pow_australia_ww2" / "australia_ww2_pows.csv", encoding="utf-8")))
+    by_dva: dict[str, list[str]] = {}
+    with path.open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["external_id", "name_full", "birth_date", "birth_place", "service_number", "unit"])
+        for n, r in enumerate(rows):
+            d = r["date_of_birth"].split()
+            dob = f"{d[2]}-{_POW_MONTHS[d[1]]:02d}-{int(d[0]):02d}" if len(d) == 3 and d[1] in _POW_MONTHS else ""
+            sn = r["service_number"] if r["service_number"].strip().lower() not in ("not applicable", "unknown") else ""
+            w.writerow([f"row{n}", " ".join(r["name"].split()), dob, r["place_of_birth"], sn, r["service"]])
+            by_dva.setdefault(r["dva_id"], []).append(f"row{n}")
+    return {tuple(sorted(v)) for v in by_dva.values() if len(v) == 2}
+
+
+def _cluster_pairs(out_csv):
+    rows = list(csv.DictReader(out_csv.open(encoding="utf-8")))
+    groups: dict[str, list[str]] = {}
+    for r in rows:
+        groups.setdefault(r["cluster_id"], []).append(r["external_id"])
+    pairs = {tuple(sorted((a, b))) for g in groups.values() for k, a in enumerate(g) for b in g[k + 1:]}
+    return rows, pairs
+
+
+def test_dedupe_out_writes_scorable_clusters_of_the_pow_list(bureau, operator, tmp_path, shared_data):
+    """`dedupe --out` on the real POW list: one row per person; the persons listed twice end in one cluster,
+    nobody else is joined (twins and namesakes stay apart), and the review queue is filled as before."""
+    truth = pow_list_as_import(shared_data, tmp_path / "pows.csv")
+    assert len(truth) == 16
+    import_list(bureau.uow, operator, ImportOptions(path=tmp_path / "pows.csv", kind="detainees"))
+    out = tmp_path / "clusters.csv"
+    s = linkage.run_dedupe(bureau.uow, operator, out=out)
+    rows, pairs = _cluster_pairs(out)
+    assert list(rows[0]) == ["external_id", "person_id", "cluster_id"]
+    assert len(rows) == s["persons"] == 5000 and len({r["person_id"] for r in rows}) == 5000
+    assert s["clusters"] == len({r["cluster_id"] for r in rows})
+    assert all(r["cluster_id"] for r in rows)  # persons alone have their own cluster id
+    assert sum(r["cluster_id"] == r["person_id"] for r in rows) == s["clusters"]
+    assert len(pairs & truth) >= 16 and len(pairs - truth) == 0, (len(pairs & truth), sorted(pairs - truth)[:5])
+    queued = {tuple(sorted((i.left_id, i.right_id))) for i in linkage.review_queue(bureau.uow, operator, limit=10_000)}
+    assert s["added"] == len(queued) >= 16
+
+
+def test_dedupe_out_follows_human_judgements(bureau, operator, tmp_path):
+    """A rejected pair splits its cluster on the next run; an accepted review pair joins one; nothing is merged."""
+    src = tmp_path / "people.csv"
+    src.write_text("external_id,name_full,birth_date,service_number\n"
+                   "A1,Melnyk Ivan,1990-02-03,UA1234567\nA2,MELNYK IVAN,1990-02-03,UA1234567\n"
+                   "B1,Savchuk Dmytro,1985,\nB2,Savchuk Dmytro,1985-07-14,\nC1,Bondar Oleh,1970-01-01,UA7654321\n",
+                   encoding="utf-8")
+    import_list(bureau.uow, operator, ImportOptions(path=src, kind="detainees"))
+    out = tmp_path / "c.csv"
+    linkage.run_dedupe(bureau.uow, operator, out=out)
+    rows = {r["external_id"]: r for r in csv.DictReader(out.open(encoding="utf-8"))}
+    assert rows["A1"]["cluster_id"] == rows["A2"]["cluster_id"]
+    assert rows["C1"]["cluster_id"] == rows["C1"]["person_id"]
+    items = {(i.left_id, i.right_id): i for i in linkage.review_queue(bureau.uow, operator, include_judged=True)}
+    a = next(i for i in items.values() if {i.left_id, i.right_id} == {rows["A1"]["person_id"], rows["A2"]["person_id"]})
+    linkage.judge(bureau.uow, operator, a.id, "no_match", "two brothers")
+    linkage.run_dedupe(bureau.uow, operator, out=out)
+    rows = {r["external_id"]: r for r in csv.DictReader(out.open(encoding="utf-8"))}
+    assert rows["A1"]["cluster_id"] != rows["A2"]["cluster_id"]
+    linkage.judge(bureau.uow, operator, a.id, "match", "same man after all")
+    linkage.run_dedupe(bureau.uow, operator, out=out)
+    rows = {r["external_id"]: r for r in csv.DictReader(out.open(encoding="utf-8"))}
+    assert rows["A1"]["cluster_id"] == rows["A2"]["cluster_id"]

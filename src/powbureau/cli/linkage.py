@@ -27,19 +27,22 @@ def dedupe(
     ctx: typer.Context,
     kind: str = typer.Option("detainee", help="detainee or own_personnel"),
     engine: str = typer.Option("duckdb", help="duckdb (one machine) or spark"),
+    out: Path = typer.Option(None, help="Write one CSV row per person here: external_id,person_id,cluster_id."),
     json_out: bool = typer.Option(False, "--json"),
 ) -> None:
-    """Find candidate duplicate persons and fill the review queue (nothing is merged)."""
+    """Find candidate duplicate persons and fill the review queue (nothing is merged); ``--out`` writes the
+    clusters (auto-accepted and human-accepted pairs, never across contradictory births)."""
     from ..services.linkage import run_dedupe
 
     st: State = ctx.obj
     with _spinner("scoring candidate pairs…"):
-        s = run_dedupe(st.bureau().uow, st.actor(), kind=kind, engine=engine)
+        s = run_dedupe(st.bureau().uow, st.actor(), kind=kind, engine=engine, out=out)
     if json_out:
         print_json(s)
     else:
         console.print(f"{s['persons']} persons, {s['pairs']} candidate pairs ({s['matches']} above the match "
-                      f"threshold); {s['added']} new in the review queue")
+                      f"threshold); {s['added']} new in the review queue; {s['clusters']} clusters"
+                      + (f"; written to {out}" if out else ""))
 
 
 def reconcile(

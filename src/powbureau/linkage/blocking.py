@@ -14,6 +14,7 @@ from powbureau.linkage.settings import LinkSettings
 from powbureau.linkage.vectors import _years
 
 SN_BLOCK_CAP = 100  # a service number (or its one-deletion variant) shared by more rows is junk, not evidence
+NOT_BLOCKED = ("rank", "unit", "father")  # text fields too common to block on alone (place and extras are used)
 
 
 def _key_table(p: Prepared) -> pa.Table:
@@ -44,6 +45,8 @@ def _key_table(p: Prepared) -> pa.Table:
 
 
 def _sn_table(p: Prepared) -> pa.Table:
+    """Exploded (idx, key) rows of the non-name blocking keys: service numbers and their one-deletion variants,
+    then ``F|`` field keys: the exact birth day, the birth place and every extra field (e-mail, postcode...)."""
     idx: list[int] = []
     key: list[str] = []
     for n, s in enumerate(p.sn):
@@ -55,6 +58,16 @@ def _sn_table(p: Prepared) -> pa.Table:
         for v in variants:
             idx.append(n)
             key.append(v)
+    for n in np.flatnonzero(p.birth_prec == P_DAY).tolist():
+        idx.append(n)
+        key.append(f"F|day|{int(p.birth_lo[n])}")
+    for f, texts in p.texts.items():
+        if f in NOT_BLOCKED:
+            continue
+        for n, v in enumerate(texts):
+            if v:
+                idx.append(n)
+                key.append(f"F|{f}|{v}")
     return pa.table({"idx": pa.array(idx, pa.int64()), "key": pa.array(key, pa.string())})
 
 
@@ -72,7 +85,8 @@ def blocking_sql(order: str, settings: LinkSettings) -> str:
     apart, where the key's records born within ``w`` years of this one number at most ``max_key_block`` on the
     right side (so common surnames drop out by themselves in large registries); (2) a shared name key and the
     same birth day (cap ×5); (3) a shared name key where a birth is missing (cap ÷2); (4) service numbers
-    equal or one edit apart (one-deletion variants); (5) a shared surname where one name is initial-only
+    equal or one edit apart (one-deletion variants), or the same birth day, birth place or extra field (e-mail,
+    postcode) where at most ``max_key_block`` records of the right side share the value; (5) a shared surname where one name is initial-only
     (case 14; cap ×20). Same SQL for DuckDB and Spark."""
     w = int(settings.birth_window_years)
     cap = int(settings.max_key_block)
@@ -86,7 +100,8 @@ def blocking_sql(order: str, settings: LinkSettings) -> str:
     okcell AS (SELECT key, y FROM win WHERE n <= {cap}),
     freq AS (SELECT key, count(*) AS n FROM kb GROUP BY key),
     dayf AS (SELECT key, day, count(*) AS n FROM kbw WHERE day IS NOT NULL GROUP BY key, day),
-    snf AS (SELECT key FROM sb GROUP BY key HAVING count(*) <= {SN_BLOCK_CAP}),
+    snf AS (SELECT key FROM sb GROUP BY key
+            HAVING count(*) <= CASE WHEN key LIKE 'F|%' THEN {cap} ELSE {SN_BLOCK_CAP} END),
     p1 AS (SELECT l.idx AS i, r.idx AS j FROM ka l JOIN okcell c ON l.key = c.key AND l.ylo = c.y
            JOIN kb r ON l.key = r.key
            WHERE {order} AND r.ylo IS NOT NULL AND l.ylo - {w} <= r.yhi AND r.ylo - {w} <= l.yhi),

@@ -25,9 +25,12 @@ def _years(birth: object) -> tuple[int, int] | None:
 
 
 def cluster(records: Sequence[LinkRecord], pairs: Iterable[CandidatePair], *,
-            decisions: tuple[str, ...] = ("match",), max_year_gap: int = 2) -> list[tuple[str, ...]]:
+            decisions: tuple[str, ...] = ("match",), max_year_gap: int = 2,
+            trusted: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
     """Group record ids by the pairs whose decision is in ``decisions`` (accepted review edges can be passed
-    in the same shape). Returns clusters as sorted id tuples (singletons included), largest first, then by id."""
+    in the same shape). Pairs whose decision is in ``trusted`` (a human's ``accepted``) join first and regardless
+    of birth dates; the others never join contradictory births. Returns clusters as sorted id tuples
+    (singletons included), largest first, then by id."""
     years = {r.id: _years(r.birth) for r in records}
     parent = {r.id: r.id for r in records}
     spans: dict[str, list[tuple[int, int]]] = {r.id: ([years[r.id]] if years[r.id] else []) for r in records}
@@ -38,13 +41,15 @@ def cluster(records: Sequence[LinkRecord], pairs: Iterable[CandidatePair], *,
             x = parent[x]
         return x
 
-    for p in sorted((p for p in pairs if p.decision in decisions), key=lambda p: (-p.score, p.left, p.right)):
+    wanted = set(decisions) | set(trusted)
+    for p in sorted((p for p in pairs if p.decision in wanted),
+                    key=lambda p: (p.decision not in trusted, -p.score, p.left, p.right)):
         if p.left not in parent or p.right not in parent:
             continue
         ra, rb = find(p.left), find(p.right)
         if ra == rb:
             continue
-        if any(_ydiff(x, y) > max_year_gap for x in spans[ra] for y in spans[rb]):
+        if p.decision not in trusted and any(_ydiff(x, y) > max_year_gap for x in spans[ra] for y in spans[rb]):
             continue  # joining would put contradictory birth dates in one cluster
         small, big = (ra, rb) if len(spans[ra]) <= len(spans[rb]) else (rb, ra)
         parent[small] = big

@@ -26,7 +26,8 @@ class CandidatePair:
     ``left``/``right``: record ids (left sorts first in input order); ``score``: match probability 0..1;
     ``weight``: match weight in bits; ``decision``: ``match`` (score ≥ match threshold, name not initial-only)
     or ``review``; ``explanation``: one readable line per field joined by ``; ``; ``evidence``: the same,
-    structured; ``birth_contradicts``: the birth dates are more than two years apart."""
+    structured; ``birth_contradicts``: the birth dates are more than two years apart; ``initial_only``: one
+    name is only an initial (such a pair is for a human, never clustered automatically)."""
 
     left: str
     right: str
@@ -36,6 +37,7 @@ class CandidatePair:
     explanation: str
     evidence: tuple[FieldEvidence, ...]
     birth_contradicts: bool = False
+    initial_only: bool = False
 
 
 def pairs_from_scored(sc: Scored, settings: LinkSettings, *, keep: np.ndarray | None = None) -> list[CandidatePair]:
@@ -51,7 +53,8 @@ def pairs_from_scored(sc: Scored, settings: LinkSettings, *, keep: np.ndarray | 
         score = float(sc.prob[k])
         decision = "match" if score >= settings.match_threshold and not init[k] else "review"
         out.append(CandidatePair(sc.a.ids[i], sc.b.ids[j], round(score, 6), round(float(sc.weight[k]), 4),
-                                 decision, summary(ev), ev, bool(sc.gamma[k, 1] == BIRTH_FAR)))
+                                 decision, summary(ev), ev, bool(sc.gamma[k, 1] == BIRTH_FAR),
+                                 bool(init[k])))
     out.sort(key=lambda p: (-p.score, p.left, p.right))
     return _no_contradictory_matches(sc, out)
 

@@ -19,6 +19,8 @@ class LinkSettings:
     """How to link.
 
     match_threshold: probability (0..1) from which a dedupe pair is a ``match`` (a clustering may join it);
+    cluster_threshold: probability from which a pair nobody has judged joins a cluster by itself (``dedupe
+      --out``): only high-confidence pairs chain records together; the band below it goes to the review queue.
     reconcile_threshold: probability from which a list row's best, unrivalled candidate is ``matched`` (each
       row and each person at most once; the cross-script bench chose 0.5); review_threshold: lowest probability
       a pair is reported at all.
@@ -36,6 +38,7 @@ class LinkSettings:
       depend on it. duckdb_memory_gib: memory DuckDB may use for blocking before it spills to a temp folder."""
 
     match_threshold: float = 0.9
+    cluster_threshold: float = 0.95
     reconcile_threshold: float = 0.5
     review_threshold: float = 0.3
     ambiguity_margin: float = 1.0
@@ -60,6 +63,8 @@ class LinkSettings:
             raise ValidationFailed(
                 f"thresholds must satisfy 0 < review_threshold ({self.review_threshold}) <= match_threshold "
                 f"({self.match_threshold}) and reconcile_threshold ({self.reconcile_threshold}) < 1 — adjust the settings")
+        if not 0.0 < self.cluster_threshold < 1.0:
+            raise ValidationFailed(f"cluster_threshold ({self.cluster_threshold}) must lie between 0 and 1")
         if self.engine not in ("duckdb", "spark"):
             raise ValidationFailed(f"engine '{self.engine}' is unknown — use duckdb or spark")
         if self.birth_window_years < 0 or self.max_key_block < 2 or self.u_sample_pairs < 100:

@@ -103,6 +103,12 @@ def _text_levels(ta: list[str], tb: list[str], i: np.ndarray, j: np.ndarray, key
     return out
 
 
+def _one_part(names: tuple[str, ...]) -> bool:
+    """Every spelling is a single word (a lone given name or surname); Hangul, written without spaces, is not."""
+    return all(len(n.replace(",", " ").split()) == 1 and not any("\uac00" <= ch <= "\ud7a3" for ch in n)
+               for n in names)
+
+
 def name_level(a: Prepared, b: Prepared, i: int, j: int) -> tuple[int, float, str]:
     """Name level, best comparator score and its reason for one pair (best over all spellings)."""
     if a.initial_only[i] or b.initial_only[j]:
@@ -112,7 +118,12 @@ def name_level(a: Prepared, b: Prepared, i: int, j: int) -> tuple[int, float, st
         else:
             ok = any(initials_compatible(x, y) for x in init for y in other)
         return (NAME_INITIAL, 0.5, "one name has only an initial") if ok else (6, 0.0, "initials differ")
-    if a.name_norm[i] & b.name_norm[j]:
+    same = bool(a.name_norm[i] & b.name_norm[j])
+    if (same or (a.keys[i] and b.keys[j] and a.tokens[i] & b.tokens[j])) and (
+            _one_part(a.names[i]) or _one_part(b.names[j])):
+        # a lone given name or surname agreeing is weak evidence: many people share it
+        return 5, 0.5, "only one name part given"
+    if same:
         return 1, 1.0, "identical spelling"
     if not a.keys[i] or not b.keys[j]:
         return 0, 0.0, "a name gave no comparable key (no evidence)"  # known case 1

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -19,7 +19,8 @@ from ..domain.person import new_id
 from ..domain.roles import Actor, require
 from ..io.csv_safe import write_csv
 from ..io.paths import writable_file
-from ..linkage import LinkRecord, LinkSettings
+from ..linkage import CandidatePair, LinkRecord, LinkSettings
+from ..linkage import cluster as engine_cluster
 from ..linkage import dedupe as engine_dedupe
 from ..linkage import reconcile as engine_reconcile
 from ..store import audit, repositories as repo
@@ -27,6 +28,7 @@ from ..store.tables import candidate_pairs, judgements, list_rows, persons, retr
 
 JUDGEMENTS = ("match", "no_match", "unsure")
 AGAINST = {"detainees": "detainee", "own_personnel": "own_personnel"}
+DEDUPE_COLUMNS = ["external_id", "person_id", "cluster_id"]
 RECONCILE_COLUMNS = ["row_external_id", "status", "person_id", "person_external_id", "score", "explanation"]
 _LINK_PROPS = ("name_full", "surname", "given_name", "patronymic", "birth_date", "service_number", "rank", "unit",
                "father_given_name", "birth_place")
@@ -95,15 +97,44 @@ def _latest_judgements(conn: Connection) -> dict[tuple[str, str], dict]:
     return {(r["left_id"], r["right_id"]): dict(r) for r in rows}
 
 
-def run_dedupe(uow, actor: Actor, *, kind: str = "detainee", engine: str = "duckdb") -> dict:  # noqa: ANN001
+def dedupe_clusters(recs: list[LinkRecord], pairs: list[CandidatePair], latest: dict[tuple[str, str], str],
+                    threshold: float = LinkSettings.cluster_threshold) -> dict[str, str]:
+    """Cluster id per person: persons joined by the engine's high-confidence pairs (score ≥ ``threshold``, no
+    initial-only name, births not contradicting) that no human has judged, and by pairs whose latest human
+    judgement is ``match`` (these join first, even across birth dates: a human saw them). A pair judged
+    ``no_match`` or ``unsure`` never joins by itself; the band below ``threshold`` is for the review queue.
+    Engine pairs obey the birth-contradiction guard of ``linkage.cluster`` (a cluster never holds births more
+    than two years apart). A cluster's id is its smallest person id, so a person alone is his own cluster."""
+    edges: list[CandidatePair] = []
+    for p in pairs:
+        if p.score >= threshold and not p.initial_only and not p.birth_contradicts \
+                and tuple(sorted((p.left, p.right))) not in latest:
+            edges.append(replace(p, decision="match"))
+    for (left, right), j in latest.items():
+        if j == "match":
+            edges.append(CandidatePair(left, right, 1.0, 0.0, "accepted", "accepted by a reviewer", ()))
+    out: dict[str, str] = {}
+    for members in engine_cluster(recs, edges, decisions=("match",), trusted=("accepted",)):
+        for m in members:
+            out[m] = members[0]
+    return out
+
+
+def run_dedupe(uow, actor: Actor, *, kind: str = "detainee", engine: str = "duckdb",  # noqa: ANN001
+               out: Path | None = None) -> dict:
     """Score duplicate candidates among persons of ``kind`` and put those above the review threshold in the
-    review queue (one transaction: an interrupted run leaves the queue as it was). Returns counts."""
+    review queue (one transaction: an interrupted run leaves the queue as it was). Returns counts.
+
+    With ``out``, also writes one CSV row per person (``external_id, person_id, cluster_id``, formula-safe)
+    with the clusters of ``dedupe_clusters``, so anyone can score them."""
     require(actor, "linkage.run")
+    if out is not None:
+        writable_file(out, what="--out")
     if kind not in AGAINST.values():
         raise ValidationFailed(f"kind {kind!r} is not one of: {', '.join(AGAINST.values())}")
     settings = LinkSettings(engine=engine)
     with uow.read() as conn:
-        recs, _ = registry_records(conn, kind)
+        recs, ext = registry_records(conn, kind)
     pairs = engine_dedupe(recs, settings) if len(recs) >= 2 else []
     run_id = new_id()
     now = datetime.now(UTC)
@@ -126,8 +157,18 @@ def run_dedupe(uow, actor: Actor, *, kind: str = "detainee", engine: str = "duck
         audit.append(conn, actor=actor.name, action="linkage.dedupe", target=kind,
                      detail={"run": run_id, "persons": len(recs), "pairs": len(pairs), "added": added,
                              "settings": json.loads(settings.to_json())})
+        latest = {}
+        for left, right, j in conn.execute(select(judgements.c.left_id, judgements.c.right_id,
+                                                  judgements.c.judgement).order_by(judgements.c.id)):
+            latest[(left, right) if left <= right else (right, left)] = j
+    clusters = dedupe_clusters(recs, pairs, latest, settings.cluster_threshold)
+    for pid in ext:  # a person without a name is not linked: he is a cluster of his own
+        clusters.setdefault(pid, pid)
+    if out is not None:
+        write_csv(Path(out), DEDUPE_COLUMNS,
+                  [[ext.get(pid) or "", pid, cid] for pid, cid in sorted(clusters.items(), key=lambda x: (x[1], x[0]))])
     return {"run_id": run_id, "persons": len(recs), "pairs": len(pairs), "added": added, "updated": updated,
-            "matches": sum(p.decision == "match" for p in pairs)}
+            "matches": sum(p.decision == "match" for p in pairs), "clusters": len(set(clusters.values()))}
 
 
 def reconcile_list(uow, actor: Actor, list_id: str, *, against: str, out: Path | None = None,  # noqa: ANN001
