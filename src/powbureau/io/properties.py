@@ -116,6 +116,18 @@ def parse_mapping(text: str | None) -> dict[str, str]:
         if source in mapping:
             raise ValidationFailed(f"--map: the header '{source}' is mapped twice — keep one pair for it")
         mapping[source] = target
+    return check_mapping(mapping)
+
+
+def check_mapping(mapping: dict[str, str]) -> dict[str, str]:
+    """Check a ``{their_header: property}`` mapping (from ``--map`` or the web import's mapping form) and return
+    it: every target a canonical property or ``ignore``, no two headers sent to the same property. Raises
+    ``ValidationFailed``."""
+    for target in mapping.values():
+        if target != IGNORE and target not in CANONICAL_PROPERTIES and target not in ENQUIRY_PROPERTIES:
+            raise ValidationFailed(
+                f"--map: '{target}' is not a property — use one of: {known_properties_text()} (or 'ignore')"
+            )
     targets = [t for t in mapping.values() if t != IGNORE]
     for target in set(targets):
         if targets.count(target) > 1:

@@ -17,7 +17,7 @@ from powbureau.io.formats import ListSource, ReadContext, open_csv, open_json, o
 from powbureau.io.properties import IGNORE
 from powbureau.io.rows import IMPORT_KINDS, Column, ImportRow, RowError
 
-__all__ = ["ListStream", "ParsedList", "open_list", "read_list", "sniff_delimiter"]
+__all__ = ["ListStream", "ParsedList", "open_list", "read_head", "read_list", "sniff_delimiter"]
 
 
 @dataclass(frozen=True)
@@ -165,6 +165,60 @@ def read_list(
     Raises ``ValidationFailed`` when nothing can be read (missing or empty file, invalid JSON, damaged XLSX,
     unknown kind, date order or encoding); every other problem is returned in ``errors``."""
     return open_list(path, mapping=mapping, encoding=encoding, date_order=date_order, kind=kind).collect()
+
+
+def read_head(path: Path, *, encoding: str | None = None, limit: int = 10) -> list[list[str]]:
+    """The first non-empty rows of the list at ``path`` as its cells are written (the header row first, then up to
+    ``limit`` data rows), for a preview before the import: CSV with the sniffed delimiter (lenient quoting),
+    the first sheet of an XLSX workbook, or a JSON list's keys and values. Raises ``ValidationFailed`` as
+    :func:`open_list` does for an unreadable file."""
+    import csv
+    import io
+    import json
+
+    from powbureau.io.formats import cell_text
+
+    path = Path(path)
+    data = path.read_bytes()
+    fmt = _format_of(path, data)
+    out: list[list[str]] = []
+    if fmt == "xlsx":
+        import openpyxl
+
+        try:
+            wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        except Exception:  # openpyxl raises several unrelated types for damaged files
+            raise ValidationFailed(f"{path.name}: not a readable XLSX workbook — save it again as .xlsx") from None
+        try:
+            for values in wb.worksheets[0].iter_rows(values_only=True):
+                cells = [cell_text(v, False)[0] for v in values]
+                if any(c.strip() for c in cells):
+                    out.append(cells)
+                if len(out) > limit:
+                    break
+        finally:
+            wb.close()
+        return out
+    text = decode_bytes(data, encoding).text
+    if fmt == "json":
+        try:
+            doc = json.loads(text)
+        except json.JSONDecodeError:
+            raise ValidationFailed(f"{path.name}: not valid JSON — fix the file or export it again") from None
+        records = doc.get("rows") if isinstance(doc, dict) else doc
+        records = [r for r in records if isinstance(r, dict)] if isinstance(records, list) else []
+        keys = list(dict.fromkeys(k for r in records for k in r))
+        out.append(keys)
+        for rec in records[:limit]:
+            out.append([cell_text(rec.get(k), False)[0] if not isinstance(rec.get(k), (dict, list)) else "…"
+                        for k in keys])
+        return out
+    for cells in csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text)):
+        if any(c.strip() for c in cells):
+            out.append([c.replace("\ufeff", "") for c in cells])
+        if len(out) > limit:
+            break
+    return out
 
 
 def write_rejects(path: Path, headers: tuple[str, ...], errors: list[RowError]) -> int:

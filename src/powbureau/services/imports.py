@@ -20,8 +20,8 @@ from ..domain.person import new_id
 from ..domain.roles import Actor, require
 from ..domain.statement import SOURCE_KINDS, statement_id_of
 from ..io.paths import writable_file
-from ..io.properties import parse_mapping
-from ..io.readers import open_list, write_rejects
+from ..io.properties import CANONICAL_PROPERTIES, IGNORE, canonical_property, check_mapping, parse_mapping
+from ..io.readers import open_list, read_head, write_rejects
 from ..io.rows import ImportRow, RowError
 from ..store import audit, covered, repositories as repo
 from ..store.tables import list_rows, lists, name_keys, persons, statements
@@ -41,13 +41,13 @@ LIST_ROW_COLS = ("list_id", "line", "external_id", "person_id", "data")
 @dataclass(frozen=True)
 class ImportOptions:
     """What to import: ``path``, ``kind`` (detainees | own_personnel | counterpart_list), an optional ``label``,
-    ``mapping`` ('THEIR=prop,…'), ``encoding``, ``date_order`` (DMY/MDY/YMD), ``source_kind`` of every value,
+    ``mapping`` ('THEIR=prop,…', or a ``{their_header: property}`` dict from the web's mapping form), ``encoding``, ``date_order`` (DMY/MDY/YMD), ``source_kind`` of every value,
     ``skip_invalid`` and the ``rejects_path``."""
 
     path: Path
     kind: str
     label: str | None = None
-    mapping: str | None = None
+    mapping: str | dict[str, str] | None = None
     encoding: str | None = None
     date_order: str | None = None
     source_kind: str | None = None
@@ -142,7 +142,7 @@ def import_list(uow: UnitOfWork, actor: Actor, opts: ImportOptions, *, progress:
     rejects_path = opts.rejects_path or path.with_name(path.name + ".rejects.csv")
     if opts.skip_invalid:
         writable_file(rejects_path, what="rejects file")
-    mapping = parse_mapping(opts.mapping) if opts.mapping else None
+    mapping = _mapping_of(opts.mapping)
     stream = open_list(path, mapping=mapping, encoding=opts.encoding, date_order=opts.date_order, kind=opts.kind)
     if stream.fatal:
         raise ValidationFailed(_errors_message(path, stream.header_errors),
@@ -227,3 +227,43 @@ def _merged_note(same: list[ImportRow]) -> list[str]:
     more = f" and {len(same) - 10} more" if len(same) > 10 else ""
     return [f"{len(same)} row(s) repeat the external_id of an earlier row and were stored as that person under "
             f"a second name ({shown}{more}); `powbureau show` lists both names"]
+
+
+def _mapping_of(mapping: str | dict[str, str] | None) -> dict[str, str] | None:
+    """``--map`` text or a web form's dict, checked; None when there is nothing to map."""
+    if not mapping:
+        return None
+    return parse_mapping(mapping) if isinstance(mapping, str) else check_mapping(dict(mapping))
+
+
+def import_choices(actor: Actor) -> dict:
+    """What the web import form offers ``actor`` (``list.import``): the kinds, the properties a column may feed
+    (and ``ignore``) and the source kinds. Raises ``PermissionDenied``."""
+    require(actor, "list.import")
+    return {"kinds": tuple(KINDS), "properties": CANONICAL_PROPERTIES + (IGNORE,), "source_kinds": SOURCE_KINDS}
+
+
+def preview_import(uow: UnitOfWork, actor: Actor, path: Path, kind: str, *, mapping: dict[str, str] | None = None,
+                   encoding: str | None = None, rows: int = 10) -> dict:
+    """Look at the list at ``path`` before importing it (``list.import``): ``format``, ``encoding`` (and whether
+    it was ``encoding_detected``), ``delimiter``, ``columns`` (each ``header``, the ``property`` it feeds with
+    ``mapping`` applied and the ``detected`` one without), ``head`` (the header row and the first ``rows`` rows
+    as written), ``header_errors`` (file-wide problems that refuse the import until the mapping fixes them) and
+    ``already`` (the earlier import of the same content, or None). Writes nothing. Raises ``ValidationFailed``
+    for an unreadable file or an unknown kind, ``PermissionDenied``."""
+    require(actor, "list.import")
+    if kind not in KINDS:
+        raise ValidationFailed(f"--kind {kind!r} is not one of: {', '.join(KINDS)}")
+    path = Path(path)
+    stream = open_list(path, mapping=_mapping_of(mapping), encoding=encoding, kind=kind)
+    with uow.read() as conn:
+        prev = repo.list_by_sha(conn, stream.content_sha256)
+    return {
+        "format": stream.format, "encoding": stream.encoding, "encoding_detected": stream.encoding_detected,
+        "delimiter": stream.delimiter, "filename": path.name,
+        "columns": [{"header": c.header, "property": c.property, "detected": canonical_property(c.header, kind)}
+                    for c in stream.columns],
+        "head": read_head(path, encoding=encoding, limit=rows),
+        "header_errors": [str(e) for e in stream.header_errors],
+        "already": None if prev is None else {k: prev[k] for k in ("id", "label", "imported_at", "imported_by")},
+    }

@@ -34,7 +34,7 @@ from .auth import (
     session_policy,
     signin_limits,
 )
-from .limits import BodyLimit
+from .limits import BodyLimit, max_upload
 from .nav import bar as nav_bar
 from .present import label, lang_of
 
@@ -187,7 +187,8 @@ def create_app(bureau: Bureau | None = None, *, secret: str | None = None) -> Fa
             response.headers.setdefault("Cache-Control", "no-store")
         return response
 
-    app.add_middleware(BodyLimit)  # outermost of ours: an oversized body is refused before anything reads it
+    # outermost of ours: an oversized body is refused before anything reads it; a list upload may be larger
+    app.add_middleware(BodyLimit, larger={"/imports": max_upload()})
     app.add_exception_handler(PowBureauError, _bureau_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
@@ -209,6 +210,9 @@ def create_app(bureau: Bureau | None = None, *, secret: str | None = None) -> Fa
     from . import enquiries_api  # enquiries and their answers (issue 11)
 
     app.include_router(enquiries_api.api)
+    from . import imports_web  # a list imported on the web (issue 9, Build 3)
+
+    app.include_router(imports_web.router)
     docs.mount(app)  # before /static: its assets live under /static/api-docs
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     return app

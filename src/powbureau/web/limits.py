@@ -1,7 +1,9 @@
 """Request-body size limit: a pure ASGI middleware that refuses an oversized body with 413 before it is read.
 
 The limit is ``POWBUREAU_MAX_BODY`` bytes (default 1 MiB: every JSON and form post of the bureau is far smaller);
-a declared ``Content-Length`` over it is refused at once, and a streamed body is counted and cut off."""
+a declared ``Content-Length`` over it is refused at once, and a streamed body is counted and cut off. A route
+that takes files larger than that (the list upload of /imports) gets its own limit through ``larger``:
+``POWBUREAU_MAX_UPLOAD`` bytes, default 50 MiB."""
 
 from __future__ import annotations
 
@@ -13,17 +15,27 @@ from fastapi import HTTPException
 from ..domain.errors import ValidationFailed
 
 DEFAULT_MAX_BODY = 1024 * 1024  # bytes
+DEFAULT_MAX_UPLOAD = 50 * 1024 * 1024  # bytes: a list file (CSV, XLSX, JSON) uploaded to /imports
+
+
+def _bytes_setting(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) <= 0:
+        raise ValidationFailed(f"{name}={raw!r} is not a positive number of bytes; set e.g. {default}")
+    return int(raw)
 
 
 def max_body() -> int:
     """The body limit in bytes: ``POWBUREAU_MAX_BODY`` or 1 MiB. Raises ``ValidationFailed`` naming the variable
     when it is not a positive whole number."""
-    raw = os.environ.get("POWBUREAU_MAX_BODY", "").strip()
-    if not raw:
-        return DEFAULT_MAX_BODY
-    if not raw.isdigit() or int(raw) <= 0:
-        raise ValidationFailed(f"POWBUREAU_MAX_BODY={raw!r} is not a positive number of bytes; set e.g. 1048576")
-    return int(raw)
+    return _bytes_setting("POWBUREAU_MAX_BODY", DEFAULT_MAX_BODY)
+
+
+def max_upload() -> int:
+    """The body limit of a list upload (POST /imports) in bytes: ``POWBUREAU_MAX_UPLOAD`` or 50 MiB."""
+    return _bytes_setting("POWBUREAU_MAX_UPLOAD", DEFAULT_MAX_UPLOAD)
 
 
 class BodyTooLarge(HTTPException):
@@ -36,18 +48,25 @@ class BodyTooLarge(HTTPException):
 
 class BodyLimit:
     """ASGI middleware: HTTP requests whose body exceeds ``limit`` bytes get 413 (JSON on /api, text elsewhere)
-    and never reach the routes; nothing is written."""
+    and never reach the routes; nothing is written. ``larger`` maps an exact path (a POST route taking files) to
+    its own limit."""
 
-    def __init__(self, app, limit: int | None = None) -> None:  # noqa: ANN001
+    def __init__(self, app, limit: int | None = None, larger: dict[str, int] | None = None) -> None:  # noqa: ANN001
         self.app = app
         self.limit = max_body() if limit is None else limit
+        self.larger = dict(larger or {})
 
-    def _message(self) -> str:
-        return (f"the request body is larger than the bureau accepts ({self.limit:,} bytes); nothing was written; "
-                "send less (split a long text or a list), or raise POWBUREAU_MAX_BODY on the server")
+    def _limit_of(self, scope) -> int:  # noqa: ANN001
+        return self.larger.get(scope.get("path", ""), self.limit)
+
+    def _message(self, limit: int) -> str:
+        setting = "POWBUREAU_MAX_BODY" if limit == self.limit else "POWBUREAU_MAX_UPLOAD"
+        return (f"the request body is larger than the bureau accepts ({limit:,} bytes); nothing was written; "
+                f"send less (split a long text or a list), or raise {setting} on the server")
 
     async def _refuse(self, scope, send) -> None:  # noqa: ANN001
-        msg = self._message()
+        limit = self._limit_of(scope)
+        msg = self._message(limit)
         if scope.get("path", "").startswith("/api"):
             body = json.dumps({"error": {"code": "body_too_large", "message": msg}}).encode()
             ctype = b"application/json"
@@ -63,13 +82,14 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self._limit_of(scope)
         for name, value in scope.get("headers", ()):
             if name == b"content-length":
                 try:
                     declared = int(value)
                 except ValueError:
-                    declared = self.limit + 1
-                if declared > self.limit:
+                    declared = limit + 1
+                if declared > limit:
                     await self._refuse(scope, send)
                     return
         seen = 0
@@ -81,9 +101,9 @@ class BodyLimit:
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > self.limit:
+                if seen > limit:
                     over = True
-                    raise BodyTooLarge(self._message())
+                    raise BodyTooLarge(self._message(limit))
             return message
 
         async def guarded_send(message) -> None:  # noqa: ANN001
