@@ -157,6 +157,7 @@ def main() -> None:
     ap.add_argument("--keep", action="store_true", help="keep the temporary folder")
     a = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="powbureau-storm-"))
+    os.environ["XDG_CONFIG_HOME"] = str(tmp / "config")  # the throwaway audit key stays with the throwaway database
     url = fresh_pg(a.pg) if a.pg else f"sqlite:///{tmp / 'bureau.db'}"
     backend = "PostgreSQL" if a.pg else "SQLite"
     env = {**os.environ, "POWBUREAU_DB": url, "POWBUREAU_SECRET": secrets.token_urlsafe(32)}
