@@ -244,3 +244,21 @@ def test_deleting_a_same_person_link_behind_the_bureau_blocks_the_handover(world
         conn.execute(judgements.delete())
     with pytest.raises(TamperDetected, match="was deleted"):
         registry.change_status(uow, ADMIN, world.paek, "repatriated", place="Panmunjom")
+
+
+def test_a_status_written_behind_the_bureau_is_named_and_not_built_upon(world):
+    """Breaker F3: `persons.status` set with sqlite3 (to `repatriated`, or to `hospitalised` to forge a history)
+    was shown on pages and the life cycle moved on from it, and `audit verify` said nothing. The status is derived
+    from the covered status history: verify names the row and a status change refuses to build on it."""
+    from powbureau.domain.errors import AuditChainBroken
+    from powbureau.store.covered import TamperDetected
+    from powbureau.store.tables import persons
+
+    uow = world.bureau.uow
+    registry.verify_audit(uow, ADMIN)  # intact before
+    with uow.transaction() as conn:
+        conn.execute(persons.update().where(persons.c.id == world.ri).values(status="hospitalised"))
+    with pytest.raises(AuditChainBroken, match=f"persons row {world.ri}: status 'hospitalised'"):
+        registry.verify_audit(uow, ADMIN)
+    with pytest.raises(TamperDetected, match="status history"):
+        registry.change_status(uow, ADMIN, world.ri, "interned", place="Camp 7")

@@ -32,6 +32,8 @@ def _old_bureau(url: str, *, break_chain: bool = False):
     with engine.begin() as conn:
         conn.execute(text("insert into persons (id, kind, status, created_at, created_by) values "
                           "('P1', 'detainee', 'interned', :t, 'operator')"), {"t": T})
+        conn.execute(text("insert into status_events (person_id, from_status, to_status, at, place, actor, note) "
+                          "values ('P1', 'captured', 'interned', :t, 'Camp', 'operator', '')"), {"t": T})
         conn.execute(text("insert into interviews (id, person_id, at, place, purpose, language, conducted_by, "
                           "conducted_role, present, recorded_at) values ('I1', 'P1', :t, 'Camp', 'wish', 'ko', "
                           "'kim', 'interviewer', '[]', :t)"), {"t": T})

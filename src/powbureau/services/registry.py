@@ -397,6 +397,7 @@ def change_status(
         p = repo.get_person(conn, person_id)
         if p is None:
             raise NotFound(f"no person with id {person_id!r}")
+        covered.check_status(conn, person_id)  # move on from the recorded status, never a forged one
         rule = check_transition(p["kind"], p["status"], to_status)
         if p["kind"] == "detainee":
             from ..store.custody_repo import same_person, wishes_by_person

@@ -162,7 +162,7 @@ def _verify(conn: Connection, against: Mapping[str, Any] | None) -> AuditReport:
             f"the audit log ends at entry {count} but its head records entry {head[0] if head else 'none'}: "
             "entries were removed"
         )
-    problems = covered.verify_rows(conn, exp, key)
+    problems = covered.verify_rows(conn, exp, key) + covered.status_problems(conn)
     if against is not None:
         if count < against["seq"]:
             problems.insert(0, f"the audit log ends at entry {count}, but the checkpoint of {against['at']} was "

@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Boolean, Connection, Date, DateTime, Integer, Table, select
+from sqlalchemy import Boolean, Connection, Date, DateTime, Integer, Table, func, select
 
 from ..domain.errors import AuditChainBroken
+from ..domain.lifecycle import INITIAL_STATUS
 from ..domain.statement import statement_id_of
 from .auditkey import AuditKey
-from .tables import judgements, retractions, statements, status_events
+from .tables import judgements, persons, retractions, statements, status_events
 from .tables_custody import interpreters, interviews, medical_decisions, wish_verifications, wishes
 from .tables_enquiries import enquiries, enquiry_answers, enquiry_events, enquiry_judgements
 
@@ -375,3 +376,37 @@ def check_rows(conn: Connection, table: str, person_ids: Iterable[str]) -> None:
             f"refused: the recorded wishes of person(s) {', '.join(ids)} fail their hash check ("
             + "; ".join(problems[:MAX_NAMED]) + "); nothing was changed. Run `powbureau audit verify` and "
             "restore the database from a backup before deciding on a handover")
+
+
+def status_problems(conn: Connection, person_ids: Iterable[str] | None = None) -> list[str]:
+    """Persons whose current ``status`` is not what their (covered) status history says: the ``to_status`` of
+    their latest status event, or the initial status of their kind when they have none. ``persons.status`` is
+    derived from the history, so a status written into the table behind the bureau's back (e.g. ``repatriated``
+    with sqlite3) is named here. ``person_ids``: only those persons (None: everyone, one grouped query)."""
+    latest = (select(status_events.c.person_id, func.max(status_events.c.id).label("mx"))
+              .group_by(status_events.c.person_id))
+    ids = None if person_ids is None else sorted(set(person_ids))
+    if ids is not None:
+        latest = latest.where(status_events.c.person_id.in_(ids))
+    latest = latest.subquery()
+    q = (select(persons.c.id, persons.c.kind, persons.c.status, status_events.c.to_status)
+         .outerjoin(latest, latest.c.person_id == persons.c.id)
+         .outerjoin(status_events, status_events.c.id == latest.c.mx))
+    if ids is not None:
+        q = q.where(persons.c.id.in_(ids))
+    out = []
+    for pid, kind, status, last in conn.execute(q):
+        expected = last if last is not None else INITIAL_STATUS.get(kind)
+        if expected is not None and status != expected:
+            out.append(f"persons row {pid}: status {status!r} is not what its status history says ({expected!r}); "
+                       "it was written behind the bureau's back")
+    return out
+
+
+def check_status(conn: Connection, person_id: str) -> None:
+    """Refuse a status change with ``TamperDetected`` when the person's current status disagrees with his status
+    history (``status_problems``): the life cycle must move on from the recorded status, not a forged one."""
+    problems = status_problems(conn, [person_id])
+    if problems:
+        raise TamperDetected(f"refused: {problems[0]}; nothing was changed. Run `powbureau audit verify` and restore "
+                             "the database from a backup")
