@@ -141,6 +141,9 @@ def add_document(
         audit.append(conn, actor=actor.name, action="document.add", target=person_id,
                      detail={"document": doc.id, "type": doc.doc_type, "issuing_state": doc.issuing_state,
                              "claims": [p for p, _ in doc.claims], "scan_sha256": sha}, covers=covers)
+        from .enquiry_hooks import after_persons_changed  # enquiries this document could answer (issue 11)
+
+        after_persons_changed(conn, actor.name, [person_id], f"document {doc.doc_type} added")
     return document_dict(doc, [])
 
 
@@ -184,6 +187,10 @@ def judge_document(uow: UnitOfWork, actor: Actor, document_id: str, judgement: s
                      detail={"document": document_id, "judgement": judgement, "holder": holder,
                              "reason": reason.strip(),
                              "previous": history[-1].judgement if history else None})
+        from .enquiry_hooks import after_persons_changed  # the named holder may be the man an enquiry seeks
+
+        after_persons_changed(conn, actor.name, [doc.bearer_id, *([holder] if holder else [])],
+                              f"document judged {judgement}")
         return document_dict(doc, [*history, j], holder_kind="third_party" if holder else None)
 
 

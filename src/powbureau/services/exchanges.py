@@ -380,6 +380,10 @@ def execute(uow: UnitOfWork, actor: Actor, exchange_id: str, *, crossed: Iterabl
         crepo.save_execution(conn, ex)
         crepo.add_state_event(conn, ex.id, old, ex.state, actor, now, "execution recorded")
         audit.append(conn, actor=actor.name, action="exchange.execute", target=ex.id, detail=result.counts())
+        from .enquiry_hooks import after_persons_changed  # families asking about them hear of it (issue 11)
+
+        after_persons_changed(conn, actor.name, [pid for _, pid in result.status_changes],
+                              f"exchange {ex.id} executed")
         return exchange_view(conn, ex)
 
 

@@ -412,6 +412,9 @@ def change_status(
                      covers=[("status_events", eid)])
         if p["kind"] == "detainee" and to_status == "registered":
             assign_prisoner_number(conn, person_id, actor.name, e.at)
+        from .enquiry_hooks import after_persons_changed  # enquiries this news could answer (issue 11)
+
+        after_persons_changed(conn, actor.name, [person_id], f"status {to_status} at {e.place}")
     return e
 
 

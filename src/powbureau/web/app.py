@@ -188,7 +188,7 @@ def create_app(bureau: Bureau | None = None, *, secret: str | None = None) -> Fa
         return response
 
     # outermost of ours: an oversized body is refused before anything reads it; a list upload may be larger
-    app.add_middleware(BodyLimit, larger={"/imports": max_upload()})
+    app.add_middleware(BodyLimit, larger={"/imports": max_upload(), "/enquiries/import": max_upload()})
     app.add_exception_handler(PowBureauError, _bureau_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
@@ -209,7 +209,10 @@ def create_app(bureau: Bureau | None = None, *, secret: str | None = None) -> Fa
     app.state.templates.env.globals.update(documents_web.template_globals())
     from . import enquiries_api  # enquiries and their answers (issue 11)
 
+    from . import enquiries_pages
+
     app.include_router(enquiries_api.api)
+    app.include_router(enquiries_pages.router)
     from . import imports_web  # a list imported on the web (issue 9, Build 3)
 
     app.include_router(imports_web.router)

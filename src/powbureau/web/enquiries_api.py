@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 
 from ..domain.roles import Actor
-from ..services import enquiries
+from ..services import enquiries, enquiry_replies, tracing
 from .api import ERRORS
 from .auth import current_actor
 
@@ -83,3 +83,16 @@ def judge(request: Request, enquiry_id: str, body: CandidateJudgementIn, actor: 
 def answer(request: Request, enquiry_id: str, actor: ActorDep) -> dict:
     """Answer from the confirmed candidate: only what the enquirer's channel may be told; never a wish."""
     return enquiries.answer_enquiry(request.app.state.bureau.uow, actor, enquiry_id)
+
+
+@api.get("/enquiries/{enquiry_id}/reply")
+def reply(request: Request, enquiry_id: str, actor: ActorDep) -> dict:
+    """The latest reply as structured data: the answer as sent and the letter in the enquirer's language (409
+    until the enquiry is answered)."""
+    return enquiry_replies.reply(request.app.state.bureau.uow, actor, enquiry_id)
+
+
+@api.get("/enquiries/{enquiry_id}/case")
+def case(request: Request, enquiry_id: str, actor: ActorDep) -> dict:
+    """The tracing case of the enquiry: every enquiry about the same person, earliest first."""
+    return tracing.tracing_case(request.app.state.bureau.uow, actor, enquiry_id)

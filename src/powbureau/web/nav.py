@@ -29,6 +29,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("wishes", N_("Wishes"), "/wishes", "wish.read"),
     Section("exchanges", N_("Exchanges"), "/exchanges", "exchange.read"),
     Section("review", N_("Review queue"), "/review", "review.read"),
+    Section("enquiries", N_("Enquiries"), "/enquiries", "enquiry.read"),
     Section("imports", N_("Import"), "/imports", "list.import"),
     Section("notifications", N_("Notifications"), "/notifications", "notify.read"),
     Section("audit", N_("Audit"), "/audit", "audit.read"),
