@@ -19,13 +19,13 @@ from .conftest import OPERATOR, PASSWORD, add_person
 
 NAV = re.compile(r'<nav aria-label="Main"[^>]*>(.*?)</nav>', re.S)
 EXPECTED = {
-    "registrar": {"/", "/search", "/interviews", "/wishes", "/exchanges", "/review", "/imports", "/notifications",
-                  "/docs"},
+    "registrar": {"/", "/search", "/interviews", "/wishes", "/exchanges", "/review", "/enquiries", "/imports",
+                  "/notifications", "/docs"},
     "medical": {"/", "/search", "/interviews", "/docs"},
-    "auditor": {"/", "/search", "/interviews", "/wishes", "/exchanges", "/review", "/notifications", "/audit",
-                "/docs"},
+    "auditor": {"/", "/search", "/interviews", "/wishes", "/exchanges", "/review", "/enquiries", "/notifications",
+                "/audit", "/docs"},
     "negotiator": {"/", "/search", "/exchanges", "/review", "/docs"},
-    "icrc_delegate": {"/", "/search", "/interviews", "/wishes", "/exchanges", "/docs"},
+    "icrc_delegate": {"/", "/search", "/interviews", "/wishes", "/exchanges", "/enquiries", "/docs"},
 }
 
 
