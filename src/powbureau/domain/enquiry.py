@@ -228,29 +228,39 @@ def disclose(channel: str, facts: PersonFacts | None) -> Answer:
                   facts.place, tuple(health), tuple(sorted(set(facts.values) - set(allowed))))
 
 
-#: Reply letter wording per language (at least uk, ru, ko, en): outcome -> sentence; {name}, {held_by}, {place}.
+#: Statuses after which a found person is no longer held by anyone: his letter says so instead of "held by".
+FREED = frozenset({"repatriated", "returned", "released"})
+#: Reply letter wording per language (at least uk, ru, ko, en): outcome -> sentence; {name}, {held_by}, {place};
+#: ``free`` for a found person whose status is in FREED.
 LETTER: dict[str, dict[str, str]] = {
     "en": {"found": "{name} is held by {held_by}{place}.", "deceased": "We have to inform you that {name} has died.",
            "not_yet_found": "We have not yet found the person you asked about; your enquiry stays open.",
-           "withheld": "We cannot pass on information about this person at present."},
+           "withheld": "We cannot pass on information about this person at present.",
+           "free": "{name} is no longer in captivity."},
     "uk": {"found": "{name} перебуває під вартою: {held_by}{place}.", "deceased": "З жалем повідомляємо, що {name} помер.",
            "not_yet_found": "Ми ще не знайшли особу, про яку ви питали; ваш запит залишається відкритим.",
-           "withheld": "Наразі ми не можемо передати інформацію про цю особу."},
+           "withheld": "Наразі ми не можемо передати інформацію про цю особу.",
+           "free": "{name} більше не перебуває в полоні."},
     "ru": {"found": "{name} содержится под стражей: {held_by}{place}.", "deceased": "С сожалением сообщаем, что {name} умер.",
            "not_yet_found": "Мы ещё не нашли человека, о котором вы спрашивали; ваш запрос остаётся открытым.",
-           "withheld": "Сейчас мы не можем передать сведения об этом человеке."},
+           "withheld": "Сейчас мы не можем передать сведения об этом человеке.",
+           "free": "{name} больше не находится в плену."},
     "ko": {"found": "{name} 님은 {held_by}에 수용되어 있습니다{place}.", "deceased": "{name} 님이 사망하였음을 알려드립니다.",
            "not_yet_found": "문의하신 분을 아직 찾지 못했습니다. 문의는 계속 열려 있습니다.",
-           "withheld": "현재 이 분에 관한 정보를 전달할 수 없습니다."},
+           "withheld": "현재 이 분에 관한 정보를 전달할 수 없습니다.",
+           "free": "{name} 님은 더 이상 억류되어 있지 않습니다."},
 }
 
 
 def letter_text(answer: Answer, language: str) -> str:
-    """The reply's main sentence in ``language`` (English when not in LETTER), built from the sent fields only."""
+    """The reply's main sentence in ``language`` (English when not in LETTER), built from the sent fields only; a
+    found person whose status is in FREED is no longer in captivity, not "held by"."""
     t = LETTER.get(language, LETTER["en"])
     ident = dict(answer.identity)
     name = ident.get("name_full") or " ".join(v for v in (ident.get("surname"), ident.get("given_name")) if v)
     place = f" ({answer.place})" if answer.place else ""
+    if answer.outcome == "found" and answer.fate in FREED:
+        return t["free"].format(name=name or "?")
     return t.get(answer.outcome, t["not_yet_found"]).format(name=name or "?", held_by=answer.held_by or "?",
                                                             place=place)
 

@@ -17,7 +17,7 @@ TEMPLATES = Path(__file__).with_name("templates")
 LANGUAGES: tuple[str, ...] = ("uk", "ru", "ko", "en")
 #: Statuses in which a person is held (by us or by the adverse Power): the letter says who holds him and where.
 HELD = frozenset({"captured", "registered", "interned", "hospitalised", "transferring", "status_in_doubt",
-                  "held_by_adverse_power", "escaped"})
+                  "held_by_adverse_power"})
 
 TEXT: dict[str, dict[str, str]] = {
     "en": {

@@ -67,7 +67,9 @@ def after_persons_changed(conn: Connection, actor: str, person_ids: Iterable[str
     pids = sorted(set(person_ids))
     if not pids:
         return {"rematched": 0, "reopened": []}
-    linked = set().union(*same_person(conn, pids).values())
+    anyone = conn.execute(select(enquiry_judgements.c.id).where(enquiry_judgements.c.judgement == "confirmed")
+                          .limit(1)).first()
+    linked = set().union(*same_person(conn, pids).values()) if anyone else set(pids)
     reopened: list[str] = []
     for eid in sorted(confirmed_about(conn, [f"person:{p}" for p in linked])):
         state, _ = em.state_of(conn, eid)
