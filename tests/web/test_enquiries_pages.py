@@ -190,3 +190,25 @@ def test_enquiry_pages_speak_ukrainian_by_default(world, browser_for, path):
     c = browser_for("registrar")
     page = c.get(path, headers={"accept-language": "uk"}).text
     assert "Запити" in page
+
+
+def test_a_hotline_file_is_imported_on_the_web_all_or_nothing(world, browser_for):
+    c = browser_for("registrar")
+    head = "reference,channel,enquirer_name,enquirer_relationship,enquirer_language,consent,name_full,birth_date\n"
+    bad = head + "H-1,hotline,Олена,мати,uk,так,Шевченко Андрій,1998-04\nH-2,pigeon,Ірина,дружина,uk,ні,Коваленко Ігор,1975\n"
+    token = csrf_of(c.get("/enquiries/new").text)
+    r = c.post("/enquiries/import", data={"csrf_token": token},
+               files={"file": ("hotline.csv", bad.encode(), "text/csv")})
+    assert r.status_code == 303 and r.headers["location"] == "/enquiries/new#bulk"
+    assert "row 3, column channel" in c.get("/enquiries/new").text
+    assert "No enquiry in this state." in c.get("/enquiries").text
+    good = bad.replace("pigeon", "letter")
+    r = c.post("/enquiries/import", data={"csrf_token": token},
+               files={"file": ("hotline.csv", good.encode(), "text/csv")})
+    assert r.status_code == 303 and r.headers["location"] == "/enquiries"
+    listing = c.get("/enquiries").text
+    assert "2 enquiries imported" in listing and "Коваленко Ігор" in listing and "Шевченко Андрій" in listing
+    neg = browser_for("negotiator")
+    r = neg.post("/enquiries/import", data={"csrf_token": csrf_of(neg.get("/").text)},
+                 files={"file": ("hotline.csv", good.encode(), "text/csv")})
+    assert r.status_code == 403
