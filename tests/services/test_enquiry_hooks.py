@@ -85,7 +85,7 @@ def test_an_executed_exchange_reopens_the_answered_enquiry_about_a_man_who_came_
     assert reopen and f"exchange {x['id']} executed" in reopen[-1]["note"]
     assert "enquiry.reopen" in _actions(world.bureau, e["id"])
     again = enq.answer_enquiry(uow, ADMIN, e["id"])
-    assert again["answer"]["fate"] == "returned" and again["letter"] == "Шевченко Тарас більше не перебуває в полоні."
+    assert again["answer"]["fate"] == "returned" and again["letter"] == "Шевченко Тарас: повернувся додому."
     assert registry.verify_audit(uow, ADMIN)  # the chain holds every step
 
 

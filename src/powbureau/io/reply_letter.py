@@ -199,11 +199,9 @@ class ReplyLetter:
                 "facts": [{"label": a, "value": b} for a, b in self.facts], "closing": list(self.closing)}
 
 
-def build_letter(sent: dict, *, language: str, enquirer_name: str, sought: str, reference: str, ours: str,
-                 received: str, dated: str) -> ReplyLetter:
-    """The letter for an answer ``sent`` (``Answer.sent()``: audience, outcome, identity, fate, held_by, place,
-    health) in ``language`` (uk, ru, ko, en; others get English). Only ``sent`` fills it: nothing withheld can
-    appear. ``received`` and ``dated`` are ISO dates."""
+def main_sentence(sent: dict, language: str, sought: str = "?") -> str:
+    """The answer's one sentence in ``language`` (the letter's heart, also stored with the answer): where he is
+    held and by whom, that he is free, has died, is not yet found, or that nothing can be passed on."""
     lang = language_of(language)
     t = TEXT[lang]
     ident = sent.get("identity") or {}
@@ -213,13 +211,25 @@ def build_letter(sent: dict, *, language: str, enquirer_name: str, sought: str, 
     fate = sent.get("fate", "")
     place = f" ({sent['place']})" if sent.get("place") else ""
     if outcome == "found" and (fate in HELD or not fate):
-        main = t["held"].format(name=name, held_by=held_by_text(sent.get("held_by", ""), lang), place=place)
-    elif outcome == "found":
-        main = t["not_held"].format(name=name, fate=FATES.get(fate, {}).get(lang, fate.replace("_", " ")))
-    elif outcome in ("deceased", "not_yet_found", "withheld"):
-        main = t[outcome].format(name=name)
-    else:
-        main = t["not_yet_found"]
+        return t["held"].format(name=name, held_by=held_by_text(sent.get("held_by", ""), lang), place=place)
+    if outcome == "found":
+        return t["not_held"].format(name=name, fate=FATES.get(fate, {}).get(lang, fate.replace("_", " ")))
+    if outcome in ("deceased", "withheld"):
+        return t[outcome].format(name=name)
+    return t["not_yet_found"]
+
+
+def build_letter(sent: dict, *, language: str, enquirer_name: str, sought: str, reference: str, ours: str,
+                 received: str, dated: str) -> ReplyLetter:
+    """The letter for an answer ``sent`` (``Answer.sent()``: audience, outcome, identity, fate, held_by, place,
+    health) in ``language`` (uk, ru, ko, en; others get English). Only ``sent`` fills it: nothing withheld can
+    appear. ``received`` and ``dated`` are ISO dates."""
+    lang = language_of(language)
+    t = TEXT[lang]
+    ident = sent.get("identity") or {}
+    outcome = sent.get("outcome", "not_yet_found")
+    fate = sent.get("fate", "")
+    main = main_sentence(sent, lang, sought)
     paragraphs = [t["asked"].format(sought=sought),
                   t["ref"].format(ref=reference or "—", ours=ours, received=received), main]
     identity = tuple((ITEMS[p][lang] if p in ITEMS else p.replace("_", " "), v) for p, v in ident.items())
@@ -234,8 +244,8 @@ def build_letter(sent: dict, *, language: str, enquirer_name: str, sought: str, 
         if sent.get("health"):
             facts.append((t["health"], ", ".join(HEALTH.get(h, {}).get(lang, h) for h in sent["health"])))
     return ReplyLetter(lang, t["title"], t["bureau"], t["dear"].format(name=enquirer_name) if enquirer_name
-                       else t["dear_none"], tuple(paragraphs), t["identity"], identity if outcome in ("found", "deceased") else (),
-                       tuple(facts), (t["rule"], f"{t['date']}: {dated}", t["sign"]))
+                       else t["dear_none"], tuple(paragraphs), t["identity"],
+                       identity if outcome in ("found", "deceased") else (), tuple(facts), (t["rule"], f"{t['date']}: {dated}", t["sign"]))
 
 
 def render_html(letter: ReplyLetter) -> str:

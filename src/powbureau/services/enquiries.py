@@ -13,12 +13,13 @@ from pathlib import Path
 from sqlalchemy import Connection, select
 
 from ..domain.countries import country_name
-from ..domain.enquiry import JUDGEMENTS, Enquiry, PersonFacts, disclose, letter_text, new_enquiry, next_state
+from ..domain.enquiry import JUDGEMENTS, Enquiry, PersonFacts, disclose, new_enquiry, next_state
 from ..domain.errors import DuplicateImport, NotFound, ValidationFailed
 from ..domain.person import new_id
 from ..domain.roles import Actor, require
 from ..io.properties import parse_mapping
 from ..io.readers import open_list
+from ..io.reply_letter import main_sentence
 from ..io.rows import ImportRow, RowError
 from ..store import audit, custody_repo as crepo, repositories as repo
 from ..store.tables import list_rows, lists
@@ -252,8 +253,8 @@ def _facts(conn: Connection, target: str) -> PersonFacts:
 
 def answer_enquiry(uow: UnitOfWork, actor: Actor, enquiry_id: str) -> dict:
     """Answer ``enquiry_id`` from its confirmed candidate (the latest confirmed; ``not_yet_found`` when none):
-    ``domain.enquiry.disclose`` decides what the enquirer's channel may be told, the reply sentence is in the
-    enquirer's language. Stores the answer as sent and moves the enquiry to answered; returns
+    ``domain.enquiry.disclose`` decides what the enquirer's channel may be told, the reply sentence
+    (``io.reply_letter.main_sentence``, from the sent fields only) is in the enquirer's language. Stores the answer as sent and moves the enquiry to answered; returns
     ``{enquiry_id, outcome, answer, letter}``. Raises ``IllegalTransition`` (already answered: reopen first),
     ``NotFound``, ``PermissionDenied`` (``enquiry.answer``). GC III Art. 122(7), 123."""
     require(actor, "enquiry.answer")
@@ -264,7 +265,7 @@ def answer_enquiry(uow: UnitOfWork, actor: Actor, enquiry_id: str) -> dict:
         confirmed = [t for t, j in em.rejected_targets(conn, enquiry_id).items() if j == "confirmed"]
         target = confirmed[-1] if confirmed else None
         ans = disclose(row.channel, _facts(conn, target) if target else None)
-        letter = letter_text(ans, row.language)
+        letter = main_sentence(ans.sent(), row.language, json.loads(row.sought)["names"][0])
         aid = conn.execute(enquiry_answers.insert().values(
             enquiry_id=enquiry_id, target=target, outcome=ans.outcome,
             content=json.dumps(ans.sent(), ensure_ascii=False), letter=letter, actor=actor.name,

@@ -11,10 +11,10 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from ..domain.enquiry import audience_of, disclose, letter_text
+from ..domain.enquiry import audience_of, disclose
 from ..domain.errors import Conflict
 from ..domain.roles import Actor, require
-from ..io.reply_letter import ReplyLetter, build_letter, letter_pdf
+from ..io.reply_letter import ReplyLetter, build_letter, letter_pdf, main_sentence
 from ..store import audit
 from ..store.tables_enquiries import enquiry_answers
 from ..store.uow import UnitOfWork
@@ -32,7 +32,8 @@ def preview_answer(uow: UnitOfWork, actor: Actor, enquiry_id: str) -> dict:
         target = confirmed[-1] if confirmed else None
         ans = disclose(row.channel, _facts(conn, target) if target else None)
     return {"target": target, "audience": audience_of(row.channel), "answer": ans.sent(),
-            "letter": letter_text(ans, row.language), "withheld": list(ans.withheld)}
+            "letter": main_sentence(ans.sent(), row.language, json.loads(row.sought)["names"][0]),
+            "withheld": list(ans.withheld)}
 
 
 def _letter(conn, row, ans_row) -> ReplyLetter:  # noqa: ANN001
