@@ -16,7 +16,7 @@ from powbureau.domain.roles import Actor
 from powbureau.services import custody, enquiries as enq_service
 from powbureau.services.imports import ImportOptions, import_list
 
-from .conftest import csrf_of
+from .conftest import PASSWORD, csrf_of
 
 REGISTRAR = Actor("registrar", "registrar")
 WISH_WORDS = ("wish", "remain", "return", "third country", "undecided", "stay", "잔류", "송환", "귀환", "희망",
@@ -212,3 +212,18 @@ def test_a_hotline_file_is_imported_on_the_web_all_or_nothing(world, browser_for
     r = neg.post("/enquiries/import", data={"csrf_token": csrf_of(neg.get("/").text)},
                  files={"file": ("hotline.csv", good.encode(), "text/csv")})
     assert r.status_code == 403
+
+
+def test_the_api_answer_names_the_other_enquiries_of_the_case(world, client):
+    uow = world.bureau.uow
+    ids = []
+    for who in ("대한적십자사", "Пак Ён Хи"):
+        e = enq_service.register_enquiry(uow, REGISTRAR, {"channel": "national_society", "names": ["백광혁"],
+                                                          "enquirer_name": who})
+        enq_service.judge_candidate(uow, REGISTRAR, e["id"], f"person:{world.paek}", "confirmed", "Hangul name")
+        ids.append(e["id"])
+    r = client.post(f"/api/enquiries/{ids[1]}/answer", auth=("registrar", PASSWORD))
+    assert r.status_code == 201 and [x["id"] for x in r.json()["same_person"]] == [ids[0]]
+    case = client.get(f"/api/enquiries/{ids[1]}/case", auth=("auditor", PASSWORD)).json()
+    assert case["case_id"] == ids[0] and [x["id"] for x in case["enquiries"]] == ids
+    assert client.get(f"/api/enquiries/{ids[0]}/reply", auth=("registrar", PASSWORD)).status_code == 409

@@ -144,10 +144,16 @@ def answer(ctx: typer.Context, enquiry_id: str = typer.Argument(...), json_out: 
     """Answer an enquiry from its confirmed candidate (not yet found when none): only what its channel may be
     told, in the enquirer's language; never a wish."""
     from ..services.enquiries import answer_enquiry
+    from ..services.tracing import tracing_case
 
     st: State = ctx.obj
     out = answer_enquiry(st.bureau().uow, st.actor(), enquiry_id)
+    case = tracing_case(st.bureau().uow, st.actor(), enquiry_id)
+    out["same_person"] = [x for x in case["enquiries"] if x["id"] != enquiry_id]
     if json_out:
         print_json(out)
     else:
         console.print(f"{out['outcome']}: {out['letter']}")
+        for x in out["same_person"]:
+            console.print(f"  the same person is sought by enquiry {x['id']} ({x['enquirer'] or x['channel']}, "
+                          f"{x['state']}): answer it too")

@@ -81,8 +81,12 @@ def judge(request: Request, enquiry_id: str, body: CandidateJudgementIn, actor: 
 
 @api.post("/enquiries/{enquiry_id}/answer", status_code=201)
 def answer(request: Request, enquiry_id: str, actor: ActorDep) -> dict:
-    """Answer from the confirmed candidate: only what the enquirer's channel may be told; never a wish."""
-    return enquiries.answer_enquiry(request.app.state.bureau.uow, actor, enquiry_id)
+    """Answer from the confirmed candidate: only what the enquirer's channel may be told; never a wish.
+    ``same_person`` lists the other enquiries of its tracing case, to answer them too."""
+    uow = request.app.state.bureau.uow
+    out = enquiries.answer_enquiry(uow, actor, enquiry_id)
+    case = tracing.tracing_case(uow, actor, enquiry_id)
+    return {**out, "same_person": [x for x in case["enquiries"] if x["id"] != enquiry_id]}
 
 
 @api.get("/enquiries/{enquiry_id}/reply")
