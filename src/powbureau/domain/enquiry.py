@@ -154,7 +154,15 @@ def next_state(current: str, target: str) -> str:
 
 def audience_of(channel: str) -> str:
     """Whom an answer addresses: ``power`` for the Power on which the prisoner depends and the CTA (which
-    forwards to it, Art. 123), ``family`` for families, letters and National Societies."""
+    forwards to it, Art. 123), ``family`` for families, letters and National Societies.
+
+    A third State is neither. The Republic of Korea asking about a DPRK soldier we hold is not the Power on which
+    he depends (the DPRK is: only it receives the Art. 122(4) particulars, through the Protecting Power and the
+    Agency, Art. 122(3), 123) and not his family. It asks through its National Red Cross Society
+    (``national_society``) and is answered as a family is: his fate and whereabouts, the identity needed to
+    recognise him and his capture card's health box (Art. 122(7): every enquiry is answered), subject to his own
+    choice about informing his family, and never his wish about repatriation, which could reach the DPRK and
+    endanger him and his relatives (never-rule b)."""
     return "power" if channel in ("serving_power", "cta") else "family"
 
 
