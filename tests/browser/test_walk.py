@@ -207,7 +207,7 @@ def test_walk(case, walk, tmp_path):
         neg.select_option("select[name=arrived]", arrived)
     neg.fill("input[name=place]", "Checkpoint Sumy")
     walk.look(neg, "exchange-agreed", "negotiator")
-    neg.click(f"form[action$='/execute'] button")
+    neg.click("form[action$='/execute'] button")
     neg.wait_for_url(x_url)
     assert neg.locator(".flash.error").count() == 0, neg.inner_text(".flash.error")
     assert neg.inner_text("#state") == word(lang, "executed")
@@ -260,6 +260,7 @@ def test_walk_registration_and_cta_export(case, walk):
     """Contracts (a) and (b): two Korean-speaking detainees registered on /persons/new, their capture cards in
     one PDF (POST /cards), the CTA export made on /notifications and shown on /notifications/sent."""
     base, lang = case["base"], walk.lang
+    walk.step = 30  # its screenshots sort after the walk's
     reg = walk.sign_in("registrar")
     people = [("백", "광혁", "백광혁", "2001-04-15", "KP-2001-0415"),
               ("김", "철민", "김철민", "1999-09-30", f"KP-1999-0930-{lang}")]
