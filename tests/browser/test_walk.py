@@ -182,6 +182,7 @@ def test_walk(case, walk, tmp_path):
     remain = word(lang, "remain")
     neg = walk.sign_in("negotiator")
     assert neg.locator("nav.main a[href='/wishes']").count() == 0
+    assert remain not in neg.inner_text("body") and "remain" not in neg.content().casefold()  # his home page
     neg.goto(f"{base}/exchanges")
     neg.fill("input[name=counterpart]", "RU")
     neg.click("form[action='/exchanges'] button")
@@ -236,6 +237,9 @@ def test_walk(case, walk, tmp_path):
     trail = aud.locator("section[aria-labelledby=h-audit]")
     assert trail.count() == 1 and "document" in trail.inner_text() and "delegate" in trail.inner_text()
     walk.look(aud, "person-audit-trail", "auditor")
+    aud.goto(f"{base}/persons/{wounded}")
+    assert aud.locator("#h-health").count() == 0 and "Art. 110(1)(1)" not in aud.content()
+    walk.look(aud, "person-no-health", "auditor")
 
     # 8. Registrar: a is repatriated; his capture card downloads as a PDF; no health box for him; what is due.
     reg.goto(f"{base}/persons/{a['person_id']}")
