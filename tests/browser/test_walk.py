@@ -14,7 +14,8 @@ from powbureau.domain.roles import Actor
 from powbureau.services import custody
 from powbureau.services.users import add_user
 
-from .walk_support import Walk, fill_field, row_of, word
+from .conftest import CHROMIUM
+from .walk_support import Walk, axe_script, blocking_violations, fill_field, row_of, word
 
 pytestmark = pytest.mark.browser
 OPERATOR = Actor("operator", "admin")
@@ -320,3 +321,19 @@ def test_walk_registration_and_cta_export(case, walk):
     walk.look(reg, "person-card-sent", "registrar")
 
     assert not walk.findings, "axe-core, serious or critical:\n" + "\n".join(walk.findings)
+
+
+def test_axe_check_catches_what_it_must(chromium):
+    """The check itself: on a page with an unlabelled field, an image without text and a nameless button, the
+    bundled axe-core reports serious or critical violations naming the rule and the element."""
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's Chromium is not installed at /usr/bin/chromium")
+    ctx = chromium.new_context()
+    try:
+        page = ctx.new_page()
+        page.set_content('<html lang="en"><head><title>t</title></head><body><main><img src="data:,">'
+                         '<input id="q"><button></button></main></body></html>')
+        found = {(rule, target[0]) for _, rule, target, _ in blocking_violations(page, axe_script())}
+        assert {("image-alt", "img"), ("label", "#q"), ("button-name", "button")} <= found, found
+    finally:
+        ctx.close()

@@ -30,6 +30,15 @@ def axe_script() -> str:
     return AXE_SCRIPT
 
 
+def blocking_violations(page, script: str) -> list[tuple[str, str, list, str]]:  # noqa: ANN001
+    """Inject axe-core (``script``) into ``page`` and run it; each node of a serious or critical violation as
+    ``(impact, rule id, target selectors, help text)``."""
+    page.evaluate(script)
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [(v["impact"], v["id"], node["target"], v["help"])
+            for v in result["violations"] if v.get("impact") in BLOCKING for node in v["nodes"]]
+
+
 def tr(lang: str, message: str) -> str:
     """``message`` (an English msgid) as the pages show it in ``lang``."""
     with use_locale(lang):
@@ -74,13 +83,8 @@ class Walk:
         """Screenshot the page (full page) as ``<lang>-<nn>-<name>-<role>.png`` and check it with axe-core."""
         self.step += 1
         shot(page, f"{self.lang}-{self.step:02d}-{name}-{role}")
-        page.evaluate(self.axe)
-        result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-        for v in result["violations"]:
-            if v.get("impact") in BLOCKING:
-                for node in v["nodes"]:
-                    self.findings.append(f"{v['impact']} {v['id']} at {node['target']} on {page.url} "
-                                         f"({self.lang}, {role}): {v['help']}")
+        for impact, rule, target, help_ in blocking_violations(page, self.axe):
+            self.findings.append(f"{impact} {rule} at {target} on {page.url} ({self.lang}, {role}): {help_}")
 
     def language_shown(self, page) -> None:  # noqa: ANN001
         """The page is in the walk's language: its nav labels are the catalogue's and in the right script."""
