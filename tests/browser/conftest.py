@@ -24,10 +24,10 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory):
-    """The demo bureau (``seed_demo``) on a temp SQLite database, served on 127.0.0.1:<free port>.
-    Yields ``(base_url, bureau, summary)``; the summary holds the demo users' one-time passwords."""
+def serve_demo(tmp: Path):
+    """Seed the demo bureau (``seed_demo``) on a SQLite database in ``tmp`` and serve it on 127.0.0.1:<free port>;
+    a generator yielding ``(base_url, bureau, summary)`` (the summary holds the demo users' one-time passwords)
+    and stopping the server when closed. Skips, saying why, without Chromium or Playwright."""
     if not CHROMIUM.exists():
         pytest.skip("Debian's Chromium is not installed at /usr/bin/chromium (apt-get install -y chromium)")
     pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed")
@@ -39,7 +39,6 @@ def served(tmp_path_factory):
     from powbureau.services.users import ensure_operator
     from powbureau.web.app import create_app
 
-    tmp = tmp_path_factory.mktemp("browser")
     bureau = bootstrap(f"sqlite:///{tmp / 'bureau.db'}")
     ensure_operator(bureau.uow)
     summary = seed_demo(bureau.uow, Actor("operator", "admin"))
@@ -56,6 +55,13 @@ def served(tmp_path_factory):
     server.should_exit = True
     thread.join(timeout=10)
     bureau.uow.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """The demo bureau on a temp SQLite database, served on 127.0.0.1:<free port> (``serve_demo``).
+    Yields ``(base_url, bureau, summary)``; the summary holds the demo users' one-time passwords."""
+    yield from serve_demo(tmp_path_factory.mktemp("browser"))
 
 
 @pytest.fixture(scope="module")
