@@ -195,6 +195,11 @@ def create_app(bureau: Bureau | None = None, *, secret: str | None = None) -> Fa
     app.add_exception_handler(Exception, _unexpected)
     app.include_router(api.router)
     app.include_router(home_pages.router)
+    from . import registry_web  # register a person, add and retract statements (issue 9); /persons/new before
+    # pages' /persons/{person_id}
+
+    app.include_router(registry_web.router)
+    app.state.templates.env.globals.update(registry_web.template_globals())
     app.include_router(pages.router)
     from . import custody_api, custody_pages, review_pages  # custody (issue 5) and the review queue (issue 4)
 
