@@ -20,8 +20,7 @@ from .conftest import OPERATOR, PASSWORD, add_person
 NAV = re.compile(r'<nav aria-label="Main"[^>]*>(.*?)</nav>', re.S)
 EXPECTED = {
     "registrar": {"/", "/search", "/persons/new", "/interviews", "/wishes", "/exchanges", "/review", "/imports",
-                  "/notifications",
-                  "/docs"},
+                  "/lists", "/notifications", "/docs"},
     "medical": {"/", "/search", "/interviews", "/docs"},
     "auditor": {"/", "/search", "/interviews", "/wishes", "/exchanges", "/review", "/notifications", "/audit",
                 "/docs"},

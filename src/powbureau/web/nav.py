@@ -31,6 +31,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("exchanges", N_("Exchanges"), "/exchanges", "exchange.read"),
     Section("review", N_("Review queue"), "/review", "review.read"),
     Section("imports", N_("Import"), "/imports", "list.import"),
+    Section("lists", N_("Counterpart lists"), "/lists", "linkage.run"),
     Section("notifications", N_("Notifications"), "/notifications", "notify.read"),
     Section("audit", N_("Audit"), "/audit", "audit.read"),
     Section("docs", N_("API docs"), "/docs", "person.read"),
