@@ -205,6 +205,9 @@ def create_app(bureau: Bureau | None = None, *, secret: str | None = None) -> Fa
 
     app.include_router(custody_api.router)
     app.include_router(custody_pages.router)
+    from . import arrivals_web  # unannounced arrivals of an executed exchange (issue 9)
+
+    app.include_router(arrivals_web.router)
     app.include_router(review_pages.api)
     app.include_router(review_pages.router)
     from . import documents_web  # documents found on a person and their judgements (issue 10)
