@@ -133,3 +133,12 @@ def test_a_draft_offers_listing_only_to_the_eligible(browser_for, world):
     assert page.count("Add to outgoing list") == 1  # Paek only; Ivanov has no verified consent to return
     row = page[page.index(f'data-person="{world.ivanov}"'):]
     assert "cannot be listed" in row[:row.index("</tr>")]
+
+
+@pytest.mark.parametrize("lang, heading", [("uk", "Прибули без попередження (2)"), ("ru", "Прибыли без предупреждения (2)"),
+                                           ("ko", "예고 없이 도착 (2)")])
+def test_the_arrivals_speak_the_users_language(browser_for, world, executed, lang, heading):
+    b = browser_for("registrar")
+    b.cookies.set("powbureau_lang", lang)
+    page = b.get(f"/exchanges/{executed.exchange}")
+    assert page.status_code == 200 and heading in page.text

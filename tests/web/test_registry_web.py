@@ -222,3 +222,22 @@ def test_cli_show_gives_who_when_and_why_of_a_retraction(world, tmp_path, monkey
     st = next(s for s in json.loads(out.output)["statements"] if s["id"] == sid)
     assert st["retracted"] and st["retraction"]["by"] == "kim"
     assert st["retraction"]["reason"] == "rank insignia say private" and st["retraction"]["at"][:4] >= "2026"
+
+
+@pytest.mark.parametrize("lang, heading, done", [
+    ("uk", "Зареєструвати особу", "зареєстровано як затриманого"),
+    ("ru", "Зарегистрировать лицо", "зарегистрирован как задержанный"),
+    ("ko", "인원 등록", "억류자(포획됨)로 등록했습니다"),
+])
+def test_the_form_and_its_message_speak_the_users_language(browser_for, world, lang, heading, done):
+    b = browser_for("registrar")
+    b.cookies.set("powbureau_lang", lang)
+    form = b.get("/persons/new")
+    assert form.status_code == 200 and f"<h1>{heading}</h1>" in form.text
+    r = b.post("/persons", data={"kind": "detainee", "surname": "Ким", "birth_date": "1999-13",
+                                 "csrf_token": csrf_of(form.text)})
+    assert r.status_code == 422 and 'aria-invalid="true"' in r.text
+    r = b.post("/persons", data={"kind": "detainee", "surname": "Ким", "csrf_token": csrf_of(form.text)})
+    page = b.get(r.headers["location"]).text
+    assert done in page and f"Ким (…{r.headers['location'][-6:]})" in page
+    assert b.get(f"/persons/{world.paek}").status_code == 200 and b.get("/lists").status_code == 200
