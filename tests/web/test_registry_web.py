@@ -146,10 +146,12 @@ def test_a_wrong_value_is_refused_naming_the_person(browser_for, world):
     b = browser_for("registrar")
     html = person_page(b, world)
     r = b.post(f"/persons/{world.paek}/statements", data={
-        "property": "birth_date", "value": "2999", "csrf_token": csrf_of(html)})
-    assert r.status_code == 303
-    html = b.get(f"/persons/{world.paek}").text
+        "property": "birth_date", "value": "2999", "note": "his own words", "csrf_token": csrf_of(html)})
+    assert r.status_code == 422  # his page again, the form as sent
+    html = r.text
     assert f"Nothing was recorded for 백광혁 (…{world.paek[-6:]})" in html and "in the future" in html
+    assert '<option value="birth_date" selected>' in html and re.search(r'id="st-value"[^>]*value="2999"', html)
+    assert 'value="his own words"' in html
     assert all(s["value"] != "2999" for s in registry.show(world.bureau.uow, OPERATOR, world.paek).statements)
 
 

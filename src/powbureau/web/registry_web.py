@@ -113,9 +113,16 @@ def add_statement(
     try:
         registry.add_statement(uow, actor, person_id, prop, value, source_kind=source_kind, source_ref=ref)
     except ValidationFailed as exc:
+        from .pages import person_page
+
         flash(request, "error", _t(request, N_("Nothing was recorded for %(who)s: %(reason)s. Correct the value and "
-                                            "send it again."), who=_name(request, actor, person_id),
+                                               "send it again."), who=_name(request, actor, person_id),
                                    reason=exc.message))
+        # his page again (422), the form filled in as sent
+        request.state.statement_draft = {"property": prop, "value": value, "note": note, "source_kind": source_kind}
+        page = person_page(request, person_id, actor)
+        page.status_code = 422
+        return page
     else:
         flash(request, "ok", _t(request, N_("Recorded for %(who)s: %(property)s = %(value)s. A wrong statement is "
                                          "never edited: retract it with a reason and add the right one."),
