@@ -243,3 +243,27 @@ def test_the_form_and_its_message_speak_the_users_language(browser_for, world, l
     page = b.get(r.headers["location"]).text
     assert done in page and f"Ким (…{r.headers['location'][-6:]})" in page
     assert b.get(f"/persons/{world.paek}").status_code == 200 and b.get("/lists").status_code == 200
+
+
+def test_the_api_registers_and_retracts_for_the_same_roles(browser_for, world):
+    reg = browser_for("registrar")
+    token = reg.get("/api/me").json()["csrf_token"]
+    h = {"X-CSRF-Token": token}
+    r = reg.post("/api/persons", headers=h, json={"kind": "own_personnel",
+                                                 "values": {"surname": "Мельник", "birth_date": "1993-02"}})
+    assert r.status_code == 201, r.text
+    pid = r.json()["id"]
+    v = registry.show(world.bureau.uow, OPERATOR, pid)
+    assert v.kind == "own_personnel" and v.resolved["birth_date"] == "1993-02"
+    r = reg.post("/api/persons", headers=h, json={"kind": "detainee", "values": {"surname": "X", "birth_date": "1993-13"}})
+    assert r.status_code == 422 and r.json()["error"]["details"][0]["property"] == "birth_date"
+    sid = v.statements[0]["id"]
+    r = reg.post(f"/api/persons/{pid}/statements/{sid}/retract", headers=h, json={"reason": "typed in error"})
+    assert r.status_code == 200 and r.json()["retraction"]["reason"] == "typed in error"
+    neg = browser_for("negotiator")
+    nh = {"X-CSRF-Token": neg.get("/api/me").json()["csrf_token"]}
+    assert neg.post("/api/persons", headers=nh, json={"kind": "detainee", "values": {"surname": "Y"}}).status_code == 403
+    sid2 = v.statements[1]["id"] if len(v.statements) > 1 else sid
+    r = neg.post(f"/api/persons/{pid}/statements/{sid2}/retract", headers=nh, json={"reason": "no"})
+    assert r.status_code == 403
+    assert persons_count(world) == 3

@@ -198,6 +198,7 @@ def create_app(bureau: Bureau | None = None, *, secret: str | None = None) -> Fa
     from . import registry_web  # register a person, add and retract statements (issue 9); /persons/new before
     # pages' /persons/{person_id}
 
+    app.include_router(registry_web.api)
     app.include_router(registry_web.router)
     app.state.templates.env.globals.update(registry_web.template_globals())
     app.include_router(pages.router)

@@ -6,15 +6,17 @@ contract the browser tests code against: see ``FIELDS``."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BaseModel, Field
 
 from ..domain.countries import COUNTRY_NAMES
 from ..domain.errors import ValidationFailed
 from ..domain.roles import Actor
 from ..services import registration, registry
+from .api import ERRORS
 from .auth import current_actor
 from .i18n import N_, gettext, language_of, use_locale
 from .pages import flash, render
@@ -148,3 +150,49 @@ def retract(request: Request, person_id: str, statement_id: str, actor: ActorDep
                                          "page struck through; add the right value if you know it."), who=who,
                                 reason=reason.strip()))
     return RedirectResponse(f"/persons/{person_id}#h-statements", status_code=303)
+
+
+# ----- the same duties in the REST API ----------------------------------------------------------------------------
+api = APIRouter(prefix="/api", tags=["api"], responses=ERRORS)
+
+
+class PersonIn(BaseModel):
+    """A person to register: ``kind`` and his values by property (``services.registration.PROPERTIES``; partial
+    birth dates ``YYYY`` or ``YYYY-MM`` allowed), and how we know them."""
+
+    kind: Literal["detainee", "own_personnel"]
+    values: dict[str, Annotated[str, Field(max_length=500)]] = Field(
+        ..., examples=[{"surname": "Paek", "given_name": "Kwang Hyok", "name_full": "백광혁", "birth_date": "1999"}])
+    source_kind: str = Field("self_declared", max_length=32)
+
+
+class PersonCreated(BaseModel):
+    """The new person's id."""
+
+    id: str
+
+
+class RetractIn(BaseModel):
+    """Why the statement is withdrawn (kept in the record)."""
+
+    reason: str = Field(..., min_length=1, max_length=500)
+
+
+@api.post("/persons", response_model=PersonCreated, status_code=201)
+def api_register(request: Request, body: PersonIn, actor: ActorDep) -> PersonCreated:
+    """Register one person (registrar, admin); wrong values are error ``validation_failed`` whose ``details``
+    name each property and what is wrong."""
+    pid = registration.register_person(request.app.state.bureau.uow, actor, body.kind, body.values,
+                                       source_kind=body.source_kind,
+                                       source_ref=f"registered through the API by {actor.name}")
+    return PersonCreated(id=pid)
+
+
+@api.post("/persons/{person_id}/statements/{statement_id}/retract")
+def api_retract(request: Request, person_id: str, statement_id: str, body: RetractIn, actor: ActorDep) -> dict:
+    """Retract one of his statements with a reason (registrar, admin; medical ones by medical staff); returns the
+    statement with its ``retraction`` (who, when, why)."""
+    uow = request.app.state.bureau.uow
+    registry.retract_statement(uow, actor, statement_id, body.reason.strip(), person_id=person_id)
+    view = registry.show(uow, actor, person_id)
+    return next(s for s in view.statements if s["id"] == statement_id)
