@@ -19,8 +19,8 @@ from .conftest import OPERATOR, PASSWORD, add_person
 
 NAV = re.compile(r'<nav aria-label="Main"[^>]*>(.*?)</nav>', re.S)
 EXPECTED = {
-    "registrar": {"/", "/search", "/interviews", "/wishes", "/exchanges", "/review", "/enquiries", "/imports",
-                  "/notifications", "/docs"},
+    "registrar": {"/", "/search", "/persons/new", "/interviews", "/wishes", "/exchanges", "/review", "/enquiries",
+                  "/imports", "/lists", "/notifications", "/docs"},
     "medical": {"/", "/search", "/interviews", "/docs"},
     "auditor": {"/", "/search", "/interviews", "/wishes", "/exchanges", "/review", "/enquiries", "/notifications",
                 "/audit", "/docs"},

@@ -119,7 +119,10 @@ def show(
         console.print(f"{prop.replace('_', ' ')}: {'; '.join(names)}")
     t = Table("property", "value", "source", "reference", "recorded")
     for s in v.statements:
-        val = s["value"] + (" (alias)" if s["alias"] else "") + (" [retracted]" if s["retracted"] else "") + (
+        gone = s.get("retraction") or {}
+        withdrawn = (f" [retracted by {gone.get('by')} on {str(gone.get('at'))[:10]}: {gone.get('reason')}]"
+                     if gone else " [retracted]")
+        val = s["value"] + (" (alias)" if s["alias"] else "") + (withdrawn if s["retracted"] else "") + (
             " [another person's document]" if not s.get("counts", True) else "")
         t.add_row(s["property"], escape(val), s["source_kind"], escape(s["source_ref"]), s["recorded_at"][:19])
     console.print(t)

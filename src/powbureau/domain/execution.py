@@ -143,3 +143,33 @@ def reconcile(
         if arrival.person_id:
             changes.append(("returned", arrival.person_id))
     return Reconciliation(exchange_id, tuple(lines), tuple(changes))
+
+
+def identify_arrival(record: ExecutionRecord, rc: Reconciliation, index: int, person_id: str,
+                     registered_by: str) -> tuple[ExecutionRecord, Reconciliation]:
+    """The record and reconciliation once unknown arrival number ``index`` (0-based, in the record's order) is
+    identified as our own personnel ``person_id``: the arrival names him, its reconciliation line too (with who
+    registered him), and his return joins the status changes (GC III Art. 119). Raises ``NotOnList`` for an
+    index that names no unknown arrival, ``Conflict`` when that arrival was already identified."""
+    from dataclasses import replace
+
+    from .errors import Conflict
+
+    arrivals = list(record.unknown_arrivals)
+    if not 0 <= index < len(arrivals):
+        raise NotOnList(f"exchange {rc.exchange_id} has no unannounced arrival number {index + 1}; "
+                        f"it recorded {len(arrivals)}")
+    if arrivals[index].person_id:
+        raise Conflict(f"unannounced arrival number {index + 1} ({arrivals[index].description}) is already "
+                       f"registered as person {arrivals[index].person_id}")
+    arrivals[index] = UnknownArrival(arrivals[index].description, person_id)
+    lines, seen = [], -1
+    for line in rc.lines:
+        if line.outcome == "unknown_arrival":
+            seen += 1
+            if seen == index:
+                line = replace(line, person_id=person_id, note=f"arrived unannounced: "
+                               f"{arrivals[index].description}; registered by {registered_by}")
+        lines.append(line)
+    return (replace(record, unknown_arrivals=tuple(arrivals)),
+            Reconciliation(rc.exchange_id, tuple(lines), (*rc.status_changes, ("returned", person_id))))

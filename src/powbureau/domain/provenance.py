@@ -87,14 +87,18 @@ def group_names(statements: Iterable[Mapping], provenance: Mapping[str, str]) ->
 def group_statements(statements: Iterable[Mapping], provenance: Mapping[str, str]) -> list[dict]:
     """The statement rows of a person page: statements of the same property, value, source kind and retraction
     state become one row (first recorded first) whose ``sources`` list each statement's readable provenance with
-    who recorded it and when; ``ids`` keeps every statement id (a retraction names one)."""
+    who recorded it and when; ``ids`` keeps every statement id (a retraction names one), ``members`` each id with
+    its provenance text, and ``retractions`` who retracted them, when and why (``{reason, by, at}``)."""
     rows: dict[tuple, dict] = {}
     for s in statements:
         key = (s["property"], " ".join(s["value"].casefold().split()), s["source_kind"], bool(s.get("retracted")))
         row = rows.get(key)
         if row is None:
-            row = rows[key] = {**s, "ids": [], "sources": []}
+            row = rows[key] = {**s, "ids": [], "sources": [], "members": [], "retractions": []}
         row["ids"].append(s["id"])
+        row["members"].append({"id": s["id"], "text": provenance.get(s["id"]) or s["source_ref"]})
+        if s.get("retraction") and s["retraction"] not in row["retractions"]:
+            row["retractions"].append(s["retraction"])
         src = {"text": provenance.get(s["id"]) or s["source_ref"], "recorded_by": s["recorded_by"],
                "recorded_at": s["recorded_at"]}
         if src["text"] not in {x["text"] for x in row["sources"]}:

@@ -351,3 +351,49 @@ def queue_size(uow) -> int:  # noqa: ANN001
     """Number of pairs in the queue (judged or not)."""
     with uow.read() as conn:
         return conn.execute(select(func.count()).select_from(candidate_pairs)).scalar_one()
+
+
+def counterpart_lists(uow, actor: Actor) -> list[dict]:  # noqa: ANN001
+    """The imported counterpart lists a reconciler may reconcile (``linkage.run``), newest first: ``id``,
+    ``label``, ``filename``, ``rows``, ``imported_by``, ``imported_at`` (ISO UTC). Raises ``PermissionDenied``."""
+    from ..store.custody_repo import utc
+    from ..store.tables import lists
+
+    require(actor, "linkage.run")
+    with uow.read() as conn:
+        rows = conn.execute(select(lists).where(lists.c.kind == "counterpart_list")
+                            .order_by(lists.c.imported_at.desc())).mappings().all()
+    return [{"id": r["id"], "label": r["label"], "filename": r["filename"], "rows": r["row_count"],
+             "imported_by": r["imported_by"], "imported_at": utc(r["imported_at"]).isoformat()} for r in rows]
+
+
+def reconcile_report(uow, actor: Actor, list_id: str, *, against: str) -> dict:  # noqa: ANN001
+    """Run ``reconcile_list`` (the CLI's ``powbureau reconcile``) and return its result for a reader: ``list``
+    (label, file, rows), ``summary`` (rows per status), and ``rows``, each with the matched person's ``name``,
+    his candidates' names and the review-queue ``pairs`` of an ambiguous row ({id, person_id, name, score}).
+    Raises as ``reconcile_list`` does."""
+    from .custody import names_of
+
+    result = reconcile_list(uow, actor, list_id, against=against)
+    with uow.read() as conn:
+        lst = repo.get_list(conn, list_id)
+        lines = {(r[1] or f"row {r[0]}"): r[0] for r in conn.execute(
+            select(list_rows.c.line, list_rows.c.external_id).where(list_rows.c.list_id == list_id))}
+        queued: dict[str, list[tuple[int, str, float]]] = defaultdict(list)
+        for pid_, left, right, score in conn.execute(
+                select(candidate_pairs.c.id, candidate_pairs.c.left_id, candidate_pairs.c.right_id,
+                       candidate_pairs.c.score).where(candidate_pairs.c.left_id.like(f"list:{list_id}#%"))):
+            queued[left].append((pid_, right, score))
+        ids = {r["person_id"] for r in result["rows"] if r["person_id"]}
+        ids |= {c["person_id"] for r in result["rows"] for c in r["candidates"]}
+        nm = names_of(conn, sorted(ids))
+    rows = []
+    for r in result["rows"]:
+        left = f"list:{list_id}#{lines.get(r['row_external_id'], '')}"
+        rows.append({**r, "name": nm.get(r["person_id"]) if r["person_id"] else None,
+                     "candidates": [{**c, "name": nm.get(c["person_id"])} for c in r["candidates"]],
+                     "pairs": [{"id": i, "person_id": p, "name": nm.get(p), "score": s}
+                               for i, p, s in sorted(queued.get(left, []), key=lambda x: -x[2])]
+                     if r["status"] == "ambiguous" else []})
+    return {"list": {"id": list_id, "label": lst["label"], "filename": lst["filename"], "rows": lst["row_count"]},
+            "against": against, "summary": result["summary"], "rows": rows}

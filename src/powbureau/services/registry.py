@@ -254,7 +254,8 @@ def show(uow: UnitOfWork, actor: Actor, person_id: str) -> PersonView:
         if p is None:
             raise NotFound(f"no person with id {person_id!r}; find the full id with `powbureau search NAME --json`")
         ss = repo.statements_for(conn, [person_id])[person_id]
-        gone = repo.retracted_ids(conn, [s.id for s in ss])
+        withdrawn = repo.retractions_of(conn, [s.id for s in ss])
+        gone = set(withdrawn)
         history = repo.status_history(conn, person_id)
         counting, settled, excluded = _counting(conn, ss)
         docs = documents_for(conn, person_id)
@@ -276,7 +277,8 @@ def show(uow: UnitOfWork, actor: Actor, person_id: str) -> PersonView:
                 "id": s.id, "property": s.prop, "value": s.value, "original": s.original, "script": s.script,
                 "alias": s.alias, "source_kind": s.source_kind, "source_ref": s.source_ref,
                 "recorded_by": s.recorded_by, "recorded_at": s.recorded_at.isoformat(),
-                "retracted": s.id in gone, "interview_id": s.interview_id, "counts": s.id not in excluded,
+                "retracted": s.id in gone, "retraction": withdrawn.get(s.id), "interview_id": s.interview_id,
+                "counts": s.id not in excluded,
             }
             for s in sorted(visible, key=lambda s: (s.prop, s.recorded_at))
         ],
@@ -369,12 +371,16 @@ def check_value(prop: str, value: str) -> str:
     return value
 
 
-def retract_statement(uow: UnitOfWork, actor: Actor, statement_id: str, reason: str) -> None:
-    """Retract a statement (never delete it), with a reason. Raises ``NotFound`` or ``ValidationFailed``."""
+def retract_statement(uow: UnitOfWork, actor: Actor, statement_id: str, reason: str, *,
+                      person_id: str | None = None) -> None:
+    """Retract a statement (never delete it), with a reason; with ``person_id``, only one of his. Raises
+    ``NotFound``, ``ValidationFailed`` (no reason, already retracted), ``PermissionDenied`` (medical statements:
+    ``medical.write``; others: ``person.write``)."""
     with uow.transaction() as conn:
         row = conn.execute(select(statements).where(statements.c.id == statement_id)).mappings().first()
-        if row is None:
-            raise NotFound(f"no statement {statement_id!r}")
+        if row is None or (person_id is not None and row["person_id"] != person_id):
+            raise NotFound(f"no statement {statement_id!r}" + (f" about person {person_id}" if person_id else "")
+                           + "; `powbureau show PERSON_ID --json` lists his statement ids")
         require(actor, "medical.write" if row["prop"] in RESTRICTED_PROPERTIES else "person.write")
         if repo.retracted_ids(conn, [statement_id]):
             raise ValidationFailed(f"statement {statement_id} is already retracted")

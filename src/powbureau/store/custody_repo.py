@@ -347,6 +347,14 @@ def save_execution(conn: Connection, ex: Exchange) -> None:
         record=_record_json(ex.execution), reconciliation=_reconciliation_json(ex.reconciliation)))
 
 
+def update_execution(conn: Connection, ex: Exchange) -> None:
+    """Write back the execution record and reconciliation of an executed exchange after an unannounced arrival
+    was identified (``domain.execution.identify_arrival``)."""
+    assert ex.execution is not None and ex.reconciliation is not None
+    conn.execute(update(exchange_executions).where(exchange_executions.c.exchange_id == ex.id).values(
+        record=_record_json(ex.execution), reconciliation=_reconciliation_json(ex.reconciliation)))
+
+
 def set_cancel_reason(conn: Connection, exchange_id: str, reason: str) -> None:
     """Keep why an exchange was cancelled."""
     conn.execute(update(exchanges).where(exchanges.c.id == exchange_id).values(cancel_reason=reason[:500]))

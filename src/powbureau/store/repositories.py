@@ -116,6 +116,17 @@ def retracted_ids(conn: Connection, statement_ids: Iterable[str]) -> set[str]:
     return found
 
 
+def retractions_of(conn: Connection, statement_ids: Iterable[str]) -> dict[str, dict]:
+    """statement id → ``{reason, by, at}`` (``at`` ISO UTC) for those of ``statement_ids`` that were retracted."""
+    ids = list(statement_ids)
+    out: dict[str, dict] = {}
+    for i in range(0, len(ids), 500):
+        for r in conn.execute(select(retractions).where(retractions.c.statement_id.in_(ids[i : i + 500]))).mappings():
+            out[r["statement_id"]] = {"reason": r["reason"], "by": r["retracted_by"],
+                                      "at": _utc(r["retracted_at"]).isoformat()}
+    return out
+
+
 def add_retraction(conn: Connection, r: Retraction) -> None:
     """Store a retraction."""
     conn.execute(

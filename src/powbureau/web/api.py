@@ -71,6 +71,7 @@ class StatementOut(BaseModel):
     recorded_by: str
     recorded_at: str
     retracted: bool
+    retraction: dict | None = Field(None, description="who retracted it, when and why: {reason, by, at}")
     interview_id: str | None
 
 

@@ -195,11 +195,20 @@ def create_app(bureau: Bureau | None = None, *, secret: str | None = None) -> Fa
     app.add_exception_handler(Exception, _unexpected)
     app.include_router(api.router)
     app.include_router(home_pages.router)
+    from . import registry_web  # register a person, add and retract statements (issue 9); /persons/new before
+    # pages' /persons/{person_id}
+
+    app.include_router(registry_web.api)
+    app.include_router(registry_web.router)
+    app.state.templates.env.globals.update(registry_web.template_globals())
     app.include_router(pages.router)
     from . import custody_api, custody_pages, review_pages  # custody (issue 5) and the review queue (issue 4)
 
     app.include_router(custody_api.router)
     app.include_router(custody_pages.router)
+    from . import arrivals_web  # unannounced arrivals of an executed exchange (issue 9)
+
+    app.include_router(arrivals_web.router)
     app.include_router(review_pages.api)
     app.include_router(review_pages.router)
     from . import documents_web  # documents found on a person and their judgements (issue 10)
@@ -216,6 +225,9 @@ def create_app(bureau: Bureau | None = None, *, secret: str | None = None) -> Fa
     from . import imports_web  # a list imported on the web (issue 9, Build 3)
 
     app.include_router(imports_web.router)
+    from . import lists_web  # reconcile a counterpart list on the web (issue 9, Build 3)
+
+    app.include_router(lists_web.router)
     docs.mount(app)  # before /static: its assets live under /static/api-docs
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     return app

@@ -180,9 +180,12 @@ def exchange_page(request: Request, exchange_id: str, actor: ActorDep, offset: O
     page = exchanges.eligibility(uow, actor, limit=DEFAULT_LIMIT, offset=offset)
     candidates = [c for c in page if c["person_id"] not in listed]
     verbs = [(VERB_OF[s], s) for s in sorted(TRANSITIONS[x["state"]]) if s in VERB_OF]
+    from ..services import arrivals  # unannounced arrivals to register (issue 9)
+
     return render(request, "custody/exchange.html", {
         "x": x, "candidates": candidates, "nav": nav(request, page), "verbs": verbs, "lists": exchanges.counterpart_lists(uow, actor),
-        "may_write": actor.can("exchange.write"),
+        "may_write": actor.can("exchange.write"), "arrivals": arrivals.unannounced(uow, actor, exchange_id),
+        "may_register": actor.can("person.write"),
     })
 
 

@@ -25,12 +25,14 @@ class Section:
 SECTIONS: tuple[Section, ...] = (
     Section("home", N_("Home"), "/", "person.read"),
     Section("search", N_("Registry"), "/search", "person.read"),
+    Section("register", N_("Register a person"), "/persons/new", "person.write"),
     Section("interviews", N_("Interviews"), "/interviews", "interview.read"),
     Section("wishes", N_("Wishes"), "/wishes", "wish.read"),
     Section("exchanges", N_("Exchanges"), "/exchanges", "exchange.read"),
     Section("review", N_("Review queue"), "/review", "review.read"),
     Section("enquiries", N_("Enquiries"), "/enquiries", "enquiry.read"),
     Section("imports", N_("Import"), "/imports", "list.import"),
+    Section("lists", N_("Counterpart lists"), "/lists", "linkage.run"),
     Section("notifications", N_("Notifications"), "/notifications", "notify.read"),
     Section("audit", N_("Audit"), "/audit", "audit.read"),
     Section("docs", N_("API docs"), "/docs", "person.read"),
@@ -48,5 +50,5 @@ def bar(actor: Actor | None, path: str) -> list[tuple[Section, bool]]:
     """The bar for a page at ``path``: each allowed section with True where it is the current one."""
     def here(s: Section) -> bool:
         return path == s.href or (s.href != "/" and path.startswith(s.href + "/")) or (
-            s.key == "search" and path.startswith("/persons/"))
+            s.key == "search" and path.startswith("/persons/") and path != "/persons/new")
     return [(s, here(s)) for s in sections_for(actor)]

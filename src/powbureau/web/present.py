@@ -40,6 +40,11 @@ def label(word: str | None) -> str:
     return SOURCE_LABELS.get(word, word.replace("_", " "))
 
 
+def person_label(name: str | None, person_id: str) -> str:
+    """How a message names a person: ``백광혁 (…7Q2K9M)`` (his name and the last six characters of his id)."""
+    return f"{name or '?'} (…{person_id[-6:]})"
+
+
 # What ``label`` returns for the domain's codes (statuses, kinds, roles, properties, sources, exchange states and
 # actions, wish kinds, interview purposes, notification kinds, outcomes, judgements): listed here so that
 # ``pybabel extract`` puts them in the catalogues; the templates translate them with ``_(label(code))``.
