@@ -85,6 +85,15 @@ class Due:
     due_on: date
     overdue: bool
     rule: str
+    enquiry_id: str | None = None
+
+
+#: The notification each event kind calls for (``recovered`` calls for none; a ``seriously_ill`` event also opens
+#: the weekly health reports, whose refs are ``<event_ref>#week<N>``). The store uses it to read only the events
+#: whose obligation has no matching ``Sent``; the rule itself stays in ``due_notifications``.
+NOTIFICATION_OF: dict[str, str] = {
+    **{k: "capture_card" for k in CARD_EVENTS}, "death": "death_notice", "enquiry": "enquiry_reply",
+}
 
 
 @dataclass(frozen=True)
@@ -178,6 +187,34 @@ def due_notifications(
         if i not in met
     ]
     return sorted(dues, key=lambda d: (d.due_on, d.person_id, d.kind, d.event_ref))
+
+
+@dataclass(frozen=True)
+class OpenEnquiry:
+    """An enquiry not yet answered (state open or possible_hit): ``enquiry_id``, ``since`` — the day it was
+    received, or reopened after its last answer — and ``about`` (the names the enquirer gave, for display)."""
+
+    enquiry_id: str
+    since: date
+    about: str = ""
+
+
+def enquiry_reply_dues(
+    open_enquiries: Iterable[OpenEnquiry], today: date, policy: DeadlinePolicy = DeadlinePolicy(),
+) -> list[Due]:
+    """A reply is owed for every enquiry not yet answered, ``policy.enquiry_days`` (14) after ``since``: GC III
+    Art. 122(7) obliges the bureau to reply to every enquiry and sets no number of days; 14 is the bureau's
+    deadline, the same as for a custody ``enquiry`` event. ``person_id`` is empty (the enquiry may not yet name a
+    person of the registry), ``event_ref`` is ``enquiry:<id>``; enquiries received after ``today`` are ignored.
+    Sorted like ``due_notifications``."""
+    out = []
+    for e in open_enquiries:
+        if e.since > today:
+            continue
+        due = e.since + timedelta(policy.enquiry_days)
+        out.append(Due("", "enquiry_reply", f"enquiry:{e.enquiry_id}", due, today > due, RULES["enquiry_reply"],
+                       e.enquiry_id))
+    return sorted(out, key=lambda d: (d.due_on, d.person_id, d.kind, d.event_ref))
 
 
 # ----- never-rule (b): what may be sent to the Power on which the person depends -------------------------------
