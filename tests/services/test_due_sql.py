@@ -90,9 +90,13 @@ def test_store_filtered_due_list_equals_the_rule_over_every_event(bureau):
         with bureau.uow.read() as conn:
             old = rules.due_notifications(nrepo.notifiable_events(conn), nrepo.sent_records(conn), today)
             new = notify._dues(conn, today)
+            overdue, due_n, head = notify._summary(conn, today, 5)
+            head50 = notify._summary(conn, today, 50)[2]
             candidates = set(conn.execute(nrepo.candidate_persons(conn)).scalars())
             everyone = set(conn.execute(persons.select().with_only_columns(persons.c.id)).scalars())
         assert new == old, today
+        assert (overdue, due_n) == (sum(d.overdue for d in old), sum(not d.overdue for d in old)), today
+        assert head == old[:5] and head50 == old[:50], today
         kinds_seen |= {d.kind for d in old}
         assert len(candidates) < len(everyone)  # the store did filter
     assert kinds_seen == {"capture_card", "health_report", "death_notice", "enquiry_reply"}

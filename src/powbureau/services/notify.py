@@ -75,10 +75,10 @@ def _dues(conn: Connection, today: date, person_id: str | None = None) -> list[r
     an event no sent record names, or a weekly duty), the domain rule decides for them alone. The same result as
     the rule over every event and every sent record (tests/services/test_due_sql.py)."""
     if person_id is not None:
-        ids: list[str] = [person_id]
+        events, sent = nrepo.notifiable_events(conn, [person_id]), nrepo.sent_records(conn, [person_id])
     else:
-        ids = list(conn.execute(nrepo.candidate_persons(conn)).scalars())
-    return rules.due_notifications(nrepo.notifiable_events(conn, ids), nrepo.sent_records(conn, ids), today)
+        events, sent = nrepo.due_inputs(conn)
+    return rules.due_notifications(events, sent, today)
 
 
 def _item(d: rules.Due, name: str | None) -> dict:
@@ -116,11 +116,26 @@ def due_summary(uow: UnitOfWork, actor: Actor, today: date | None = None, *, fir
     require(actor, "notify.read")
     today = today or datetime.now(UTC).date()
     with uow.read() as conn:
-        dues = _dues(conn, today)
-        head = dues[:first]
+        overdue, due_n, head = _summary(conn, today, first)
         nm = names_of(conn, {d.person_id for d in head})
-    overdue = sum(1 for d in dues if d.overdue)
-    return {"overdue": overdue, "due": len(dues) - overdue, "next": [_item(d, nm.get(d.person_id)) for d in head]}
+    return {"overdue": overdue, "due": due_n, "next": [_item(d, nm.get(d.person_id)) for d in head]}
+
+
+def _summary(conn: Connection, today: date, first: int) -> tuple[int, int, list[rules.Due]]:
+    """(overdue, due, the first ``first`` items) of the due list without building all of it: one-off obligations
+    of persons with no weekly duty and no loose sent record are counted by the store in groups (kind, day) and
+    dated by ``domain.notifications.count_one_off``; everyone else goes through ``due_notifications``. Equal to
+    counting ``_dues`` (tests/services/test_due_sql.py)."""
+    groups = nrepo.one_off_groups(conn, today)
+    overdue, due_n = rules.count_one_off(groups, today)
+    events, sent = nrepo.complex_inputs(conn, today)
+    others = rules.due_notifications(events, sent, today)
+    overdue += sum(1 for d in others if d.overdue)
+    due_n += sum(1 for d in others if not d.overdue)
+    simple = rules.due_notifications(
+        nrepo.one_off_events(conn, rules.earliest_groups(groups, today, first), today, first), [], today)
+    head = sorted(simple + others, key=lambda d: (d.due_on, d.person_id, d.kind, d.event_ref))[:first]
+    return overdue, due_n, head
 
 
 def enquiry_summary(uow: UnitOfWork, actor: Actor, today: date | None = None, *, first: int = 5) -> dict:

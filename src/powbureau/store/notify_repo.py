@@ -9,7 +9,7 @@ import json
 from collections.abc import Iterable
 from datetime import date, datetime
 
-from sqlalchemy import Connection, String, case, cast, exists, func, literal, select, union
+from sqlalchemy import Connection, Date, String, case, cast, exists, func, literal, or_, select, union
 from sqlalchemy.sql import Select
 
 from ..domain import notifications as rules
@@ -23,6 +23,7 @@ STATUS_KIND = {"hospitalised": "hospital_admission", "deceased": "death"}
 NOTIFIABLE_STATUSES = ("interned", "hospitalised", "deceased")
 OPEN_ENQUIRY_STATES = ("open", "possible_hit")
 _CHUNK = 500
+_MANY = 4000  # more candidates than this: read their rows in one statement rather than by chunks of ids
 
 
 def _status_ref():  # noqa: ANN202
@@ -62,28 +63,123 @@ def candidate_persons(conn: Connection) -> Select:
     return union(s1, s2, s3)
 
 
+# ----- the home page's counts: one-off obligations counted in SQL, the rest through the domain rule ------------
+def _day(conn: Connection, col):  # noqa: ANN001, ANN202
+    """SQL for the UTC calendar day of the timestamp ``col``."""
+    if conn.dialect.name == "sqlite":
+        return func.date(col, type_=Date)
+    return func.date(func.timezone("UTC", col), type_=Date)
+
+
+def _loose_send(conn: Connection, person_col, today: date):  # noqa: ANN001, ANN202
+    """EXISTS a sent record of the person that does not name, by kind and event_ref, an obligation of one of his
+    own events up to ``today``: the domain would treat it as a loose send (meeting another obligation)."""
+    ns, se, ce, p = notifications_sent.alias(), status_events.alias(), custody_events.alias(), persons.alias()
+    status_match = exists(select(se.c.id).join(p, p.c.id == se.c.person_id).where(
+        se.c.person_id == ns.c.person_id, literal("status:") + cast(se.c.id, String) == ns.c.event_ref,
+        se.c.to_status.in_(NOTIFIABLE_STATUSES), p.c.kind == "detainee", _day(conn, se.c.at) <= today,
+        case((se.c.to_status == "deceased", "death_notice"), else_="capture_card") == ns.c.kind))
+    custody_match = exists(select(ce.c.id).where(
+        ce.c.person_id == ns.c.person_id, literal("event:") + cast(ce.c.id, String) == ns.c.event_ref,
+        ce.c.occurred_on <= today,
+        case(*[(ce.c.kind == k, v) for k, v in rules.NOTIFICATION_OF.items()], else_="") == ns.c.kind))
+    return exists(select(ns.c.id).where(ns.c.person_id == person_col,
+                                        or_(ns.c.event_ref.is_(None), ~or_(status_match, custody_match))))
+
+
+def _weekly_duty(person_col):  # noqa: ANN001, ANN202
+    ce = custody_events.alias()
+    return exists(select(ce.c.id).where(ce.c.person_id == person_col, ce.c.kind == "seriously_ill"))
+
+
+def _unsent_rows(conn: Connection) -> tuple[Select, Select]:
+    """Unsent one-off obligations: (notification kind, event day, person, ref, event kind, id, place), from status
+    changes and from custody events."""
+    st = (select(_status_kind().label("nkind"), _day(conn, status_events.c.at).label("day"),
+                 status_events.c.person_id, _status_ref().label("ref"), status_events.c.from_status,
+                 status_events.c.to_status, status_events.c.place)
+          .join(persons, persons.c.id == status_events.c.person_id)
+          .where(status_events.c.to_status.in_(NOTIFIABLE_STATUSES), persons.c.kind == "detainee",
+                 _unsent(status_events.c.person_id, _status_kind(), _status_ref())))
+    cu = (select(_custody_kind().label("nkind"), custody_events.c.occurred_on.label("day"),
+                 custody_events.c.person_id, _event_ref().label("ref"), custody_events.c.kind,
+                 custody_events.c.kind, custody_events.c.place)
+          .where(custody_events.c.kind.in_(list(rules.NOTIFICATION_OF)),
+                 _unsent(custody_events.c.person_id, _custody_kind(), _event_ref())))
+    return st, cu
+
+
+def _as_date(value) -> date:  # noqa: ANN001
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+def one_off_groups(conn: Connection, today: date) -> list[tuple[str, date, int]]:
+    """(notification kind, event day, how many) of the unsent one-off obligations of persons with neither a weekly
+    duty nor a loose sent record (``domain.notifications.count_one_off`` counts them)."""
+    out: dict[tuple[str, date], int] = {}
+    for q, person in zip(_unsent_rows(conn), (status_events.c.person_id, custody_events.c.person_id), strict=True):
+        q = q.where(~_weekly_duty(person), ~_loose_send(conn, person, today))
+        sub = q.subquery()
+        for kind, day, n in conn.execute(select(sub.c.nkind, sub.c.day, func.count()).group_by(sub.c.nkind, sub.c.day)):
+            key = (kind, _as_date(day))
+            out[key] = out.get(key, 0) + n
+    return [(k, d, n) for (k, d), n in out.items()]
+
+
+def one_off_events(conn: Connection, groups: Iterable[tuple[str, date]], today: date,
+                   first: int) -> list[rules.NotifiableEvent]:
+    """The events behind the first ``first`` obligations (by person, then ref) of each (kind, day) group of
+    ``one_off_groups``."""
+    out: list[rules.NotifiableEvent] = []
+    for kind, day in groups:
+        for q, person in zip(_unsent_rows(conn), (status_events.c.person_id, custody_events.c.person_id),
+                             strict=True):
+            sub = q.where(~_weekly_duty(person), ~_loose_send(conn, person, today)).subquery()
+            rows = conn.execute(select(sub).where(sub.c.nkind == kind, sub.c.day == day)
+                                .order_by(sub.c.person_id, sub.c.ref).limit(first))
+            for nkind, d, pid, ref, a, b, place in rows:
+                if ref.startswith("status:"):
+                    ev = STATUS_KIND.get(b) or ("transfer" if a == "transferring" else "arrival_at_camp")
+                else:
+                    ev = a
+                out.append(rules.NotifiableEvent(ev, pid, _as_date(d), place, ref))
+    return out
+
+
+def complex_inputs(conn: Connection, today: date) -> tuple[list[rules.NotifiableEvent], list[rules.Sent]]:
+    """(events, sent records) of the persons ``one_off_groups`` leaves out: those with an unsent obligation and a
+    loose sent record, and everyone with a weekly duty."""
+    ids: set[str] = set(conn.execute(select(custody_events.c.person_id).where(custody_events.c.kind == "seriously_ill")
+                                     .distinct()).scalars())
+    for q, person in zip(_unsent_rows(conn), (status_events.c.person_id, custody_events.c.person_id), strict=True):
+        sub = q.where(_loose_send(conn, person, today)).subquery()
+        ids |= set(conn.execute(select(sub.c.person_id).distinct()).scalars())
+    return notifiable_events(conn, ids), sent_records(conn, ids)
+
+
 def _events_query(person_ids: Iterable[str] | None) -> tuple[Select, Select]:
     se = (select(status_events.c.id, status_events.c.person_id, status_events.c.from_status,
-                 status_events.c.to_status, status_events.c.at, status_events.c.place)
-          .join(persons, persons.c.id == status_events.c.person_id)
-          .where(persons.c.kind == "detainee", status_events.c.to_status.in_(NOTIFIABLE_STATUSES))
-          .order_by(status_events.c.id))
-    ce = select(custody_events).order_by(custody_events.c.id)
-    if person_ids is not None:
+                 status_events.c.to_status, status_events.c.at, status_events.c.place, persons.c.kind)
+          .join(persons, persons.c.id == status_events.c.person_id).order_by(status_events.c.id))
+    ce = (select(custody_events.c.id, custody_events.c.person_id, custody_events.c.kind, custody_events.c.occurred_on,
+                 custody_events.c.place).order_by(custody_events.c.id))
+    if person_ids is not None:  # by person (their index); statuses not notifiable and non-detainees skipped below
         ids = list(person_ids)
-        se, ce = se.where(status_events.c.person_id.in_(ids)), ce.where(custody_events.c.person_id.in_(ids))
-    return se, ce
+        return se.where(status_events.c.person_id.in_(ids)), ce.where(custody_events.c.person_id.in_(ids))
+    return se.where(status_events.c.to_status.in_(NOTIFIABLE_STATUSES), persons.c.kind == "detainee"), ce
 
 
 def _to_events(conn: Connection, se: Select, ce: Select) -> list[rules.NotifiableEvent]:
     out: list[rules.NotifiableEvent] = []
-    for r in conn.execute(se).mappings():
-        kind = STATUS_KIND.get(r["to_status"])
-        if r["to_status"] == "interned":
-            kind = "transfer" if r["from_status"] == "transferring" else "arrival_at_camp"
-        out.append(rules.NotifiableEvent(kind, r["person_id"], utc(r["at"]).date(), r["place"], f"status:{r['id']}"))
-    for r in conn.execute(ce).mappings():
-        out.append(rules.NotifiableEvent(r["kind"], r["person_id"], r["occurred_on"], r["place"], f"event:{r['id']}"))
+    for sid, pid, from_status, to_status, at, place, person_kind in conn.execute(se):
+        if to_status not in NOTIFIABLE_STATUSES or person_kind != "detainee":
+            continue
+        kind = STATUS_KIND.get(to_status)
+        if to_status == "interned":
+            kind = "transfer" if from_status == "transferring" else "arrival_at_camp"
+        out.append(rules.NotifiableEvent(kind, pid, utc(at).date(), place, f"status:{sid}"))
+    for eid, pid, kind, on, place in conn.execute(ce):
+        out.append(rules.NotifiableEvent(kind, pid, on, place, f"event:{eid}"))
     return out
 
 
@@ -98,6 +194,22 @@ def notifiable_events(conn: Connection, person_ids: Iterable[str] | None = None)
     for k in range(0, len(ids), _CHUNK):
         out += _to_events(conn, *_events_query(ids[k:k + _CHUNK]))
     return out
+
+
+def due_inputs(conn: Connection) -> tuple[list[rules.NotifiableEvent], list[rules.Sent]]:
+    """(events, sent records) of the persons who may owe a notification (``candidate_persons``) and of nobody
+    else: what ``domain.notifications.due_notifications`` needs for the bureau's due list. Few persons are read by
+    id; many, in one statement each over the candidate query."""
+    ids = list(conn.execute(candidate_persons(conn)).scalars())
+    if len(ids) <= _MANY:
+        return notifiable_events(conn, ids), sent_records(conn, ids)
+    sub = select(candidate_persons(conn).subquery().c.person_id)
+    se, ce = _events_query(None)
+    events = _to_events(conn, se.where(status_events.c.person_id.in_(sub)),
+                        ce.where(custody_events.c.person_id.in_(sub)))
+    q = select(notifications_sent.c.person_id, notifications_sent.c.kind, notifications_sent.c.sent_on,
+               notifications_sent.c.event_ref).where(notifications_sent.c.person_id.in_(sub))
+    return events, [rules.Sent(*r) for r in conn.execute(q)]
 
 
 def sent_records(conn: Connection, person_ids: Iterable[str] | None = None) -> list[rules.Sent]:
