@@ -126,9 +126,9 @@ def _summary(conn: Connection, today: date, first: int) -> tuple[int, int, list[
     of persons with no weekly duty and no loose sent record are counted by the store in groups (kind, day) and
     dated by ``domain.notifications.count_one_off``; everyone else goes through ``due_notifications``. Equal to
     counting ``_dues`` (tests/services/test_due_sql.py)."""
-    groups = nrepo.one_off_groups(conn, today)
+    groups, other = nrepo.one_off_groups(conn, today)
     overdue, due_n = rules.count_one_off(groups, today)
-    events, sent = nrepo.complex_inputs(conn, today)
+    events, sent = nrepo.complex_inputs(conn, today, any_loose=other)
     others = rules.due_notifications(events, sent, today)
     overdue += sum(1 for d in others if d.overdue)
     due_n += sum(1 for d in others if not d.overdue)

@@ -113,17 +113,25 @@ def _as_date(value) -> date:  # noqa: ANN001
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
-def one_off_groups(conn: Connection, today: date) -> list[tuple[str, date, int]]:
+def one_off_groups(conn: Connection, today: date) -> tuple[list[tuple[str, date, int]], bool]:
     """(notification kind, event day, how many) of the unsent one-off obligations of persons with neither a weekly
-    duty nor a loose sent record (``domain.notifications.count_one_off`` counts them)."""
+    duty nor a loose sent record (``domain.notifications.count_one_off`` counts them), and whether any unsent
+    obligation belongs to a person who has one (then ``complex_inputs`` must look for him). One pass each over
+    status changes and custody events."""
     out: dict[tuple[str, date], int] = {}
+    other = False
     for q, person in zip(_unsent_rows(conn), (status_events.c.person_id, custody_events.c.person_id), strict=True):
-        q = q.where(~_weekly_duty(person), ~_loose_send(conn, person, today))
-        sub = q.subquery()
-        for kind, day, n in conn.execute(select(sub.c.nkind, sub.c.day, func.count()).group_by(sub.c.nkind, sub.c.day)):
+        flag = case((or_(_weekly_duty(person), _loose_send(conn, person, today)), 1), else_=0)
+        sub = q.add_columns(flag.label("other")).subquery()
+        rows = conn.execute(select(sub.c.nkind, sub.c.day, sub.c.other, func.count())
+                            .group_by(sub.c.nkind, sub.c.day, sub.c.other))
+        for kind, day, flagged, n in rows:
+            if flagged:
+                other = True
+                continue
             key = (kind, _as_date(day))
             out[key] = out.get(key, 0) + n
-    return [(k, d, n) for (k, d), n in out.items()]
+    return [(k, d, n) for (k, d), n in out.items()], other
 
 
 def one_off_events(conn: Connection, groups: Iterable[tuple[str, date]], today: date,
@@ -146,12 +154,15 @@ def one_off_events(conn: Connection, groups: Iterable[tuple[str, date]], today: 
     return out
 
 
-def complex_inputs(conn: Connection, today: date) -> tuple[list[rules.NotifiableEvent], list[rules.Sent]]:
-    """(events, sent records) of the persons ``one_off_groups`` leaves out: those with an unsent obligation and a
-    loose sent record, and everyone with a weekly duty."""
+def complex_inputs(conn: Connection, today: date, *, any_loose: bool = True,
+                   ) -> tuple[list[rules.NotifiableEvent], list[rules.Sent]]:
+    """(events, sent records) of the persons ``one_off_groups`` leaves out: everyone with a weekly duty and, when
+    ``any_loose`` (``one_off_groups`` saw one), those with an unsent obligation and a loose sent record."""
     ids: set[str] = set(conn.execute(select(custody_events.c.person_id).where(custody_events.c.kind == "seriously_ill")
                                      .distinct()).scalars())
     for q, person in zip(_unsent_rows(conn), (status_events.c.person_id, custody_events.c.person_id), strict=True):
+        if not any_loose:
+            break
         sub = q.where(_loose_send(conn, person, today)).subquery()
         ids |= set(conn.execute(select(sub.c.person_id).distinct()).scalars())
     return notifiable_events(conn, ids), sent_records(conn, ids)
