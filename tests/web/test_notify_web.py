@@ -137,6 +137,9 @@ def test_enquiry_replies_are_due_and_link_to_the_enquiry(browser_for, interned):
     [item] = [i for i in b.get(f"/api/notifications/due?today={later}").json() if i["kind"] == "enquiry_reply"]
     assert item["enquiry_id"] == e["id"] and item["overdue"] and item["person_id"] is None
     assert item["due_on"] == (datetime.now(UTC).date() + timedelta(days=14)).isoformat()
+    first = b.get("/api/notifications/due?limit=1")  # Paek's capture card, then the enquiry's reply
+    assert first.headers["x-total-count"] == "2" and [i["kind"] for i in first.json()] == ["capture_card"]
+    assert first.json()[0]["name"] and "rel=\"next\"" in first.headers["link"]
     enquiries.answer_enquiry(uow, OPERATOR, e["id"])
     assert not [i for i in notify.due(uow, OPERATOR) if i["kind"] == "enquiry_reply"]
     assert 'id="count-enquiries-due">0 due, not yet late<' in b.get("/").text

@@ -92,21 +92,32 @@ def _enquiry_dues(conn: Connection, today: date) -> list[dict]:
     return [_item(d, about.get(d.enquiry_id or "")) for d in rules.enquiry_reply_dues(opened, today)]
 
 
-def due(uow: UnitOfWork, actor: Actor, today: date | None = None, *, person_id: str | None = None) -> list[dict]:
+def due(uow: UnitOfWork, actor: Actor, today: date | None = None, *, person_id: str | None = None,
+        limit: int | None = None, offset: int = 0) -> list[dict]:
     """What is owed on ``today`` (default: today, UTC), due date first: person, kind, due date, overdue, rule;
     for every detainee, or only ``person_id`` (his events and sends alone are read). For the whole bureau and an
     actor who may read enquiries, replies owed to enquiries not yet answered come too (``kind`` enquiry_reply,
-    ``enquiry_id`` set, ``person_id`` None, ``name`` the names asked about; GC III Art. 122(7))."""
+    ``enquiry_id`` set, ``person_id`` None, ``name`` the names asked about; GC III Art. 122(7)). With ``limit``,
+    a ``Page`` of that many from ``offset`` (the total, ``overdue`` and ``persons`` — how many items name a
+    person — counted over the whole list), only its own persons named."""
     require(actor, "notify.read")
     today = today or datetime.now(UTC).date()
     with uow.read() as conn:
-        dues = _dues(conn, today, person_id)
-        nm = names_of(conn, {d.person_id for d in dues})
-        items = [_item(d, nm.get(d.person_id)) for d in dues]
+        items = [_item(d, None) for d in _dues(conn, today, person_id)]
         if person_id is None and actor.can("enquiry.read"):
             items = sorted(items + _enquiry_dues(conn, today),
                            key=lambda i: (i["due_on"], i["person_id"] or "", i["kind"], i["event_ref"]))
-    return items
+        shown = items if limit is None else items[offset:offset + limit]
+        nm = names_of(conn, {i["person_id"] for i in shown if i["person_id"]})
+    for i in shown:
+        if i["person_id"]:
+            i["name"] = nm.get(i["person_id"])
+    if limit is None:
+        return items
+    page = Page(shown, total=len(items), offset=offset, limit=limit)
+    page.overdue = sum(1 for i in items if i["overdue"])  # type: ignore[attr-defined]
+    page.persons = sum(1 for i in items if i["person_id"])  # type: ignore[attr-defined]
+    return page
 
 
 def due_summary(uow: UnitOfWork, actor: Actor, today: date | None = None, *, first: int = 5) -> dict:
