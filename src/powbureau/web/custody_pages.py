@@ -242,4 +242,4 @@ def notifications_page(request: Request, actor: ActorDep, offset: Offset = 0) ->
     return render(request, "custody/notifications.html", {
         "items": items, "nav": nav(request, items), "due_total": items.total,
         "overdue": items.overdue, "health_box": HEALTH_BOX,
-        "may_export": actor.can("notify.export"), "notices_due": items.persons > 0})
+        "may_export": actor.can("notify.export")})
