@@ -110,6 +110,12 @@ def test_wish_verify_list_execute_and_refusals(served, sign_in):
     reg.goto(f"{base}/notifications")
     assert "capture card" in reg.inner_text("table")
     shot(reg, "08-notifications-due")
+    reg.click("button[name=export]")  # the CTA export on the web: signed, kept, recorded as sent
+    reg.wait_for_url(f"{base}/notifications/sent")
+    assert "recorded as sent" in reg.inner_text("#main") and ".zip" in reg.inner_text("table")
+    shot(reg, "09-notifications-sent")
+    reg.goto(f"{base}/notifications")
+    assert "capture card" not in reg.inner_text("table")  # what was sent left the due list
 
 
 def test_wish_to_remain_cannot_be_listed_through_the_web_by_any_role(served, sign_in):

@@ -74,8 +74,12 @@ def test_motivating_case_through_the_cli(cli):
     p = cli("notify", "verify", out["csv"], ok=False)
     assert p.returncode == 1 and "changed after it was signed" in p.stderr
 
+    due = json.loads(cli("notify", "due", "--json").stdout)
+    assert not [d for d in due if d["person_id"]]  # what was exported was recorded as sent: it left the due list
     made = json.loads(cli("cards", "export", "--out", "cards", "--person", paek, "--person", ri, "--json").stdout)
-    assert made["cards"] == 2
+    assert made["cards"] == 2 and made["export_id"] is None  # printed, not sent
+    sent = json.loads(cli("cards", "export", "--out", "cards", "--person", ri, "--record-sent", "--json").stdout)
+    assert sent["cards"] == 1 and sent["export_id"]
     if shutil.which("pdftotext"):
         text = subprocess.run(["pdftotext", str(cli.tmp / made["pdf"]), "-"], capture_output=True, text=True,
                               check=True).stdout

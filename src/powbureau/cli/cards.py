@@ -19,15 +19,21 @@ def export(
     out: Path = typer.Option(Path("."), "--out", help="Folder for the PDF."),
     person: list[str] = typer.Option([], help="Only this detainee (repeat). Default: every detainee."),
     lang: list[str] = typer.Option([], help="Label language (repeat; en, fr, ko, ru). Default: en and fr."),
+    record_sent: bool = typer.Option(False, "--record-sent",
+                                     help="The cards go to the CTA: keep the PDF in the sent log and record each "
+                                          "capture card as sent, so it leaves the due list."),
     json_out: bool = typer.Option(False, "--json", help="Machine-readable output."),
 ) -> None:
-    """Write capture cards as a PDF (WeasyPrint; Hangul needs a CJK font such as fonts-nanum)."""
+    """Write capture cards as a PDF (WeasyPrint; Hangul needs a CJK font such as fonts-nanum); with
+    --record-sent they count as sent to the CTA (GC III Art. 70)."""
     from ..services.cards import export_cards
 
     st: State = ctx.obj
     with console.status("rendering capture cards…"):
-        r = export_cards(st.bureau().uow, st.actor(), out, person or None, languages=tuple(lang) or ("en", "fr"))
+        r = export_cards(st.bureau().uow, st.actor(), out, person or None, languages=tuple(lang) or ("en", "fr"),
+                         record_sent=record_sent)
     if json_out:
         print_json(r)
     else:
-        console.print(f"{r['cards']} capture cards written to {r['pdf']}")
+        sent = f"; recorded as sent to the CTA (sent log {r['export_id']})" if r["export_id"] else ""
+        console.print(f"{r['cards']} capture cards written to {r['pdf']}{sent}")

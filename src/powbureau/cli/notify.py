@@ -37,10 +37,10 @@ def due(ctx: typer.Context, today: str = typer.Option(None, help="Count deadline
     if json_out:
         print_json(items)
         return
-    t = Table("due on", "", "kind", "person", "name", "rule")
+    t = Table("due on", "", "kind", "person / enquiry", "name", "rule")
     for i in items:
-        t.add_row(i["due_on"], "[red]OVERDUE[/red]" if i["overdue"] else "", i["kind"], i["person_id"],
-                  i["name"] or "", i["rule"])
+        t.add_row(i["due_on"], "[red]OVERDUE[/red]" if i["overdue"] else "", i["kind"],
+                  i["person_id"] or f"enquiry {i['enquiry_id']}", i["name"] or "", i["rule"])
     console.print(t if items else "nothing is due")
 
 
@@ -56,7 +56,8 @@ def export(ctx: typer.Context, out: Path = typer.Option(Path("."), "--out", help
     if json_out:
         print_json(r)
     else:
-        console.print(f"{r['count']} notifications written and signed with {r['key']}:\n  {r['json']}\n  {r['csv']}\n"
+        console.print(f"{r['count']} notifications written, signed with {r['key']} and recorded as sent "
+                      f"(sent log {r['export_id']}):\n  {r['json']}\n  {r['csv']}\n"
                       f"verify with: powbureau notify verify FILE (public key {r['public_key']})")
 
 

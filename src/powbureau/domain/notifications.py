@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
 from datetime import date, timedelta
 
 from .errors import ValidationFailed
@@ -85,10 +86,18 @@ class Due:
     due_on: date
     overdue: bool
     rule: str
+    enquiry_id: str | None = None
 
 
-@dataclass(frozen=True)
-class _Obligation:
+#: The notification each event kind calls for (``recovered`` calls for none; a ``seriously_ill`` event also opens
+#: the weekly health reports, whose refs are ``<event_ref>#week<N>``). The store uses it to read only the events
+#: whose obligation has no matching ``Sent``; the rule itself stays in ``due_notifications``.
+NOTIFICATION_OF: dict[str, str] = {
+    **{k: "capture_card" for k in CARD_EVENTS}, "death": "death_notice", "enquiry": "enquiry_reply",
+}
+
+
+class _Obligation(NamedTuple):  # a tuple: the due list builds tens of thousands of them
     person_id: str
     kind: str
     event_ref: str
@@ -102,19 +111,21 @@ def _obligations(events: Iterable[NotifiableEvent], today: date, policy: Deadlin
     for e in events:
         by_person.setdefault(e.person_id, []).append(e)
     order = {k: i for i, k in enumerate(EVENT_KINDS)}
+    card, death, enquiry = (timedelta(deadline_days(k, policy)) for k in ("capture_card", "death_notice",
+                                                                          "enquiry_reply"))
     for pid, evs in by_person.items():
-        evs.sort(key=lambda e: (e.at, order[e.kind]))
+        if len(evs) > 1:
+            evs.sort(key=lambda e: (e.at, order[e.kind]))
         ill_since: NotifiableEvent | None = None
         for e in evs:
             if e.at > today:
                 continue
             if e.kind in CARD_EVENTS:
-                found.append(_Obligation(pid, "capture_card", e.event_ref, e.at, e.at + timedelta(policy.card_days)))
+                found.append(_Obligation(pid, "capture_card", e.event_ref, e.at, e.at + card))
             if e.kind == "death":
-                found.append(_Obligation(pid, "death_notice", e.event_ref, e.at, e.at + timedelta(policy.death_days)))
+                found.append(_Obligation(pid, "death_notice", e.event_ref, e.at, e.at + death))
             if e.kind == "enquiry":
-                due = e.at + timedelta(policy.enquiry_days)
-                found.append(_Obligation(pid, "enquiry_reply", e.event_ref, e.at, due))
+                found.append(_Obligation(pid, "enquiry_reply", e.event_ref, e.at, e.at + enquiry))
             if e.kind == "seriously_ill" and ill_since is None:
                 ill_since = e
             elif e.kind in ("recovered", "death") and ill_since is not None:
@@ -138,6 +149,48 @@ def _weekly(start: NotifiableEvent, end: date | None, today: date, policy: Deadl
             return out
         out.append(_Obligation(start.person_id, "health_report", f"{start.event_ref}#week{week}", opens, due))
         week += 1
+
+
+def deadline_days(kind: str, policy: DeadlinePolicy = DeadlinePolicy()) -> int:
+    """Days from the event to the deadline of a one-off notification ``kind`` (capture_card: Art. 70's week;
+    death_notice: ``policy.death_days``; enquiry_reply: ``policy.enquiry_days``). Raises ``KeyError`` for a
+    weekly health report (its deadlines are ``_weekly``'s)."""
+    return {"capture_card": policy.card_days, "death_notice": policy.death_days,
+            "enquiry_reply": policy.enquiry_days}[kind]
+
+
+def count_one_off(groups: Iterable[tuple[str, date, int]], today: date,
+                  policy: DeadlinePolicy = DeadlinePolicy()) -> tuple[int, int]:
+    """(overdue, due not yet late) of one-off obligations known only by their counts: ``groups`` of (notification
+    kind, day of the event, how many events) whose obligation no sent record meets, of persons with no weekly duty
+    and no loose sent record, so that each event is one obligation of its own (``due_notifications`` gives the
+    same). Events after ``today`` are not counted."""
+    overdue = due = 0
+    for kind, day, n in groups:
+        if day > today:
+            continue
+        if today > day + timedelta(deadline_days(kind, policy)):
+            overdue += n
+        else:
+            due += n
+    return overdue, due
+
+
+def earliest_groups(groups: Iterable[tuple[str, date, int]], today: date, first: int,
+                    policy: DeadlinePolicy = DeadlinePolicy()) -> list[tuple[str, date]]:
+    """The (kind, day) groups that hold the ``first`` earliest-due obligations of ``count_one_off``'s groups: every
+    group due no later than the day by which ``first`` obligations fall due (ties included)."""
+    dated = sorted((day + timedelta(deadline_days(kind, policy)), kind, day, n)
+                   for kind, day, n in groups if day <= today)
+    out, seen, limit = [], 0, None
+    for due_on, kind, day, n in dated:
+        if limit is not None and due_on > limit:
+            break
+        out.append((kind, day))
+        seen += n
+        if seen >= first and limit is None:
+            limit = due_on
+    return out
 
 
 def due_notifications(
@@ -165,10 +218,14 @@ def due_notifications(
             met.add(by_ref[key])
         else:
             loose.append(s)
+    by_person_kind: dict[tuple[str, str], list[int]] = {}
+    if loose:
+        for i, o in enumerate(obligations):
+            by_person_kind.setdefault((o.person_id, o.kind), []).append(i)
     for s in sorted(loose, key=lambda x: x.sent_on):
         candidates = [
-            i for i, o in enumerate(obligations)
-            if i not in met and o.person_id == s.person_id and o.kind == s.kind and o.opens_on <= s.sent_on
+            i for i in by_person_kind.get((s.person_id, s.kind), ())
+            if i not in met and obligations[i].opens_on <= s.sent_on
         ]
         candidates.sort(key=lambda i: obligations[i].due_on)
         met.update(candidates if s.kind == "capture_card" else candidates[:1])
@@ -178,6 +235,34 @@ def due_notifications(
         if i not in met
     ]
     return sorted(dues, key=lambda d: (d.due_on, d.person_id, d.kind, d.event_ref))
+
+
+@dataclass(frozen=True)
+class OpenEnquiry:
+    """An enquiry not yet answered (state open or possible_hit): ``enquiry_id``, ``since`` — the day it was
+    received, or reopened after its last answer — and ``about`` (the names the enquirer gave, for display)."""
+
+    enquiry_id: str
+    since: date
+    about: str = ""
+
+
+def enquiry_reply_dues(
+    open_enquiries: Iterable[OpenEnquiry], today: date, policy: DeadlinePolicy = DeadlinePolicy(),
+) -> list[Due]:
+    """A reply is owed for every enquiry not yet answered, ``policy.enquiry_days`` (14) after ``since``: GC III
+    Art. 122(7) obliges the bureau to reply to every enquiry and sets no number of days; 14 is the bureau's
+    deadline, the same as for a custody ``enquiry`` event. ``person_id`` is empty (the enquiry may not yet name a
+    person of the registry), ``event_ref`` is ``enquiry:<id>``; enquiries received after ``today`` are ignored.
+    Sorted like ``due_notifications``."""
+    out = []
+    for e in open_enquiries:
+        if e.since > today:
+            continue
+        due = e.since + timedelta(policy.enquiry_days)
+        out.append(Due("", "enquiry_reply", f"enquiry:{e.enquiry_id}", due, today > due, RULES["enquiry_reply"],
+                       e.enquiry_id))
+    return sorted(out, key=lambda d: (d.due_on, d.person_id, d.kind, d.event_ref))
 
 
 # ----- never-rule (b): what may be sent to the Power on which the person depends -------------------------------

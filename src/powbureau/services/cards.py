@@ -5,23 +5,25 @@ fill it. Names appear in their original script and in Latin; the only health dat
 
 from __future__ import annotations
 
+import hashlib
 import unicodedata
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from sqlalchemy import Connection, select
 
 from ..io.paths import writable_dir
 from ..domain.errors import NotFound, ValidationFailed
+from ..domain.person import new_id
 from ..domain.statement import SOURCE_PRIORITY, Statement
 from ..domain.roles import Actor, require
-from ..io.cards import CaptureCard, TwoScripts, cards_pdf_bytes, write_cards_pdf
+from ..io.cards import CaptureCard, TwoScripts, cards_pdf_bytes
 from .. import names
 from ..names.cyrillic import to_latin as cyrillic_to_latin
 from ..names.korean import romanize
 from ..domain.countries import country_name
-from ..store import audit, custody_repo as crepo, documents_repo as drepo, repositories as repo
+from ..store import audit, custody_repo as crepo, documents_repo as drepo, notify_repo as nrepo, repositories as repo
 from ..store.tables import persons
 from ..store.uow import UnitOfWork
 
@@ -158,22 +160,69 @@ def capture_cards(uow: UnitOfWork, actor: Actor, person_ids: Iterable[str] | Non
         return [card_for(conn, pid) for pid in ids]
 
 
-def export_cards(uow: UnitOfWork, actor: Actor, out_dir: Path | str, person_ids: Iterable[str] | None = None, *,
-                 languages: Sequence[str] = ("en", "fr")) -> dict:
-    """Write the cards as one PDF ``capture-cards-<UTC stamp>.pdf`` in ``out_dir`` (WeasyPrint; labels in
-    ``languages``); returns its path and the number of cards. ``notify.export``; the export is audited."""
-    require(actor, "notify.export")
-    cards = capture_cards(uow, actor, person_ids)
-    if not cards:
-        raise ValidationFailed("no detainee to print a capture card for")
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    writable_dir(out_dir, what="--out")
-    Path(out_dir).mkdir(parents=True, exist_ok=True)
-    path = write_cards_pdf(cards, Path(out_dir) / f"capture-cards-{stamp}.pdf", languages=languages)
+def cards_for_cta(uow: UnitOfWork, actor: Actor, person_ids: Iterable[str], *, record_sent: bool = False,
+                  languages: Sequence[str] = ("en", "fr"), today: date | None = None) -> dict:
+    """The capture cards of ``person_ids`` (duplicates ignored, order kept) as one PDF, one page per card.
+
+    Merely printing them changes nothing but the audit log (``notify.read``). With ``record_sent`` (the user says
+    the cards go to the CTA; ``notify.export``) the PDF is kept in the sent log and each person's capture card is
+    recorded as sent — every card obligation due for him (GC III Art. 70: arrival, transfer, hospital, sickness)
+    by its event, or, when none is due, one card sent that day — so it leaves the due list; one transaction.
+    Returns ``{pdf: bytes, filename, cards, persons, export_id (None unless recorded)}``. Raises
+    ``ValidationFailed`` (no person chosen, or one not yet named), ``NotFound``, ``PermissionDenied``."""
+    from . import notify
+
+    ids = list(dict.fromkeys(p for p in person_ids if p))
+    require(actor, "notify.export" if record_sent else "notify.read")
+    if not ids:
+        raise ValidationFailed("choose at least one detainee whose capture card to print")
+    cards = capture_cards(uow, actor, ids)
+    pdf = cards_pdf_bytes(cards, languages=languages)
+    now = datetime.now(UTC)
+    today = today or now.date()
+    stamp = now.strftime("%Y%m%dT%H%M%S%fZ")
+    filename = f"capture-cards-{stamp}.pdf"
+    export_id = new_id() if record_sent else None
     with uow.transaction() as conn:
-        audit.append(conn, actor=actor.name, action="cards.export", target=path.name,
-                     detail={"cards": len(cards), "persons": [c.person_id for c in cards][:200]})
-    return {"pdf": str(path), "cards": len(cards), "persons": [c.person_id for c in cards]}
+        if export_id is None:
+            audit.append(conn, actor=actor.name, action="cards.download", target=filename,
+                         detail={"cards": len(cards), "persons": ids[:200]})
+        else:
+            due = [d for d in notify._dues(conn, today) if d.kind == "capture_card" and d.person_id in set(ids)]
+            rows = [{"person_id": d.person_id, "kind": "capture_card", "event_ref": d.event_ref} for d in due]
+            covered = {d.person_id for d in due}
+            rows += [{"person_id": p, "kind": "capture_card", "event_ref": None} for p in ids if p not in covered]
+            digest = hashlib.sha256(pdf).hexdigest()
+            nrepo.insert_export(conn, {
+                "id": export_id, "kind": "capture_cards", "filename": filename, "media_type": "application/pdf",
+                "content": pdf, "sha256": digest, "count": len(cards), "signing_key": None,
+                "created_by": actor.name, "created_at": now})
+            nrepo.record_sent(conn, rows, export_id=export_id, sent_on=today, sent_by=actor.name, sent_at=now)
+            audit.append(conn, actor=actor.name, action="cards.export", target=export_id,
+                         detail={"cards": len(cards), "file": filename, "sha256": digest, "sent": len(rows),
+                                 "persons": ids[:200]})
+    return {"pdf": pdf, "filename": filename, "cards": len(cards), "persons": ids, "export_id": export_id}
+
+
+def export_cards(uow: UnitOfWork, actor: Actor, out_dir: Path | str, person_ids: Iterable[str] | None = None, *,
+                 languages: Sequence[str] = ("en", "fr"), record_sent: bool = False) -> dict:
+    """Write the cards of ``person_ids`` (default: every detainee) as one PDF ``capture-cards-<UTC stamp>.pdf`` in
+    ``out_dir`` (WeasyPrint; labels in ``languages``); with ``record_sent``, keep it in the sent log and record
+    the cards as sent to the CTA, as ``cards_for_cta`` does. Returns its path, the number of cards, the persons
+    and the export id. ``notify.export``; the export is audited."""
+    require(actor, "notify.export")
+    if person_ids is None:
+        with uow.read() as conn:
+            person_ids = list(conn.execute(select(persons.c.id).where(persons.c.kind == "detainee")
+                                           .order_by(persons.c.id)).scalars())
+        if not person_ids:
+            raise ValidationFailed("no detainee to print a capture card for")
+    out = writable_dir(out_dir, what="--out")
+    out.mkdir(parents=True, exist_ok=True)
+    r = cards_for_cta(uow, actor, person_ids, record_sent=record_sent, languages=languages)
+    path = out / r["filename"]
+    path.write_bytes(r["pdf"])
+    return {"pdf": str(path), "cards": r["cards"], "persons": r["persons"], "export_id": r["export_id"]}
 
 
 def card_pdf(uow: UnitOfWork, actor: Actor, person_id: str, *, languages: Sequence[str] = ("en", "fr")) -> bytes:

@@ -46,6 +46,7 @@ class Home:
 
     role: str
     due: dict | None = None  # {"overdue": n, "due": n, "next": [first due items with deadlines]}
+    enquiries: dict | None = None  # replies owed to enquiries, same shape; items carry ``enquiry_id``
     review_pending: int | None = None
     open_exchanges: list[dict] | None = None
     wishes_unverified: int | None = None
@@ -81,12 +82,6 @@ def _series(weeks: list[date], rows: list[tuple[str, str, int]], names: list[str
 
 
 # ----- what to do now -------------------------------------------------------------------------------------------
-def _due(uow: UnitOfWork, actor: Actor, today: date) -> dict:
-    items = notify.due(uow, actor, today)
-    return {"overdue": sum(1 for i in items if i["overdue"]), "due": sum(1 for i in items if not i["overdue"]),
-            "next": items[:5]}
-
-
 def review_pending(conn: Connection) -> int:
     """Pairs in the review queue still waiting for a human (never judged, or judged only "unsure")."""
     latest = (select(judgements.c.left_id, judgements.c.right_id, func.max(judgements.c.id).label("jid"))
@@ -177,12 +172,13 @@ def exchanges_chart(conn: Connection, today: date) -> Chart:
 
 
 # ----- the use case ---------------------------------------------------------------------------------------------
-PANELS = {"due": "notify.read", "review": "review.read", "exchanges": "exchange.read",
+PANELS = {"due": "notify.read", "enquiries": "enquiry.read", "review": "review.read", "exchanges": "exchange.read",
           "wishes": "wish.verify", "imports": "person.read"}
 
 
 def home(uow: UnitOfWork, actor: Actor, today: date | None = None) -> Home:
-    """The home page of ``actor``: overdue and due notifications with deadlines (``notify.read``), the review
+    """The home page of ``actor``: overdue and due notifications with deadlines (``notify.read``), replies owed
+    to enquiries not yet answered (``enquiry.read``; GC III Art. 122(7)), the review
     queue size (``review.read``), open exchanges and their state (``exchange.read``), wishes awaiting
     verification as a count only, never their kinds (``wish.verify``: the delegate), recent imports, and the charts
     of the lists his role may open. Raises ``PermissionDenied`` unless he may ``person.read``."""
@@ -191,7 +187,9 @@ def home(uow: UnitOfWork, actor: Actor, today: date | None = None) -> Home:
     may = {k: actor.can(action) for k, action in PANELS.items()}
     h = Home(role=actor.role)
     if may["due"]:
-        h.due = _due(uow, actor, today)
+        h.due = notify.due_summary(uow, actor, today)
+    if may["enquiries"]:
+        h.enquiries = notify.enquiry_summary(uow, actor, today)
     with uow.read() as conn:
         if may["review"]:
             h.review_pending = review_pending(conn)

@@ -143,6 +143,7 @@ status_events = Table(
     Column("place", String(200), nullable=False),
     Column("actor", String(64), nullable=False),
     Column("note", String(500), nullable=False, default=""),
+    Index("ix_status_events_to_status", "to_status"),  # the due list reads only notifiable events (0007)
 )
 
 name_keys = Table(

@@ -5,7 +5,9 @@ decisions, exchange events, withdrawals, custody events and sent notifications a
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, Date, DateTime, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy import (
+    Boolean, Column, Date, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Table, Text,
+)
 
 from .tables import metadata
 
@@ -165,8 +167,27 @@ notifications_sent = Table(
     Column("kind", String(32), nullable=False),
     Column("event_ref", String(200)),
     Column("sent_on", Date, nullable=False),
-    Column("export_file", String(500), nullable=False),
+    Column("export_file", String(500), nullable=False),  # notification_exports.id (older rows: a file name)
     Column("sent_by", String(64), nullable=False),
     Column("sent_at", DateTime(timezone=True), nullable=False),
     Index("ix_notifications_sent_person_kind", "person_id", "kind"),
+    Index("ix_notifications_sent_export_file", "export_file"),
+)
+
+#: What was sent to the CTA, kept as sent (migration 0007): the signed notifications as a ZIP (JSON, CSV, their
+#: Ed25519 signatures and the public key) or the capture cards as one PDF. A re-download gives the same bytes.
+#: Its ``notifications_sent`` rows name it in ``export_file``.
+notification_exports = Table(
+    "notification_exports",
+    metadata,
+    Column("id", String(26), primary_key=True),
+    Column("kind", String(16), nullable=False),  # notifications | capture_cards
+    Column("filename", String(200), nullable=False),
+    Column("media_type", String(64), nullable=False),
+    Column("content", LargeBinary, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("count", Integer, nullable=False),
+    Column("signing_key", String(64)),  # fingerprint of the Ed25519 key (notifications)
+    Column("created_by", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, index=True),
 )

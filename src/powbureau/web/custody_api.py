@@ -261,4 +261,4 @@ def notices(request: Request, response: Response, actor: ActorDep, limit: Limit 
 @router.get("/notifications/due", summary="Notifications due and overdue (GC III Art. 70, 120, 122)")
 def due(request: Request, response: Response, actor: ActorDep, today: date | None = None, limit: Limit = 100,
         offset: Offset = 0) -> list[dict]:
-    return send(request, response, notify.due(_uow(request), actor, today), limit=limit, offset=offset)
+    return send(request, response, notify.due(_uow(request), actor, today, limit=limit, offset=offset))

@@ -239,9 +239,10 @@ def execute(
 # ----- notifications --------------------------------------------------------------------------------------------
 @router.get("/notifications", response_class=HTMLResponse)
 def notifications_page(request: Request, actor: ActorDep, offset: Offset = 0) -> Response:
-    """What is due and overdue (capture cards, health reports, death notices, enquiry replies), 100 a page."""
-    every = notify.due(_uow(request), actor)
-    items = cut(every, limit=DEFAULT_LIMIT, offset=offset)
+    """What is due and overdue (capture cards, health reports, death notices, enquiry replies), 100 a page, with
+    the export to the CTA and the capture-card form (``web/notify_pages.py``)."""
+    items = notify.due(_uow(request), actor, limit=DEFAULT_LIMIT, offset=offset)
     return render(request, "custody/notifications.html", {
-        "items": items, "nav": nav(request, items), "due_total": len(every),
-        "overdue": sum(1 for i in every if i["overdue"]), "health_box": HEALTH_BOX})
+        "items": items, "nav": nav(request, items), "due_total": items.total,
+        "overdue": items.overdue, "health_box": HEALTH_BOX,
+        "may_export": actor.can("notify.export")})
