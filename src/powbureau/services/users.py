@@ -264,3 +264,21 @@ def set_enabled(uow: UnitOfWork, actor: Actor, name: str, enabled: bool) -> dict
             audit.append(conn, actor=actor.name, action="user.enable" if enabled else "user.disable", target=name,
                          detail={"sessions_ended": ended})
     return {"name": name, "active": enabled, "changed": changed, "sessions_ended": ended}
+
+
+def list_users(uow: UnitOfWork, actor: Actor) -> list[dict]:
+    """Every account, by name: ``{"name", "role", "active", "created_at", "last_sign_in", "operator"}``, where
+    ``last_sign_in`` is the start of the user's latest web session (None if he never signed in on the web) and
+    ``operator`` marks the local command-line account. Raises ``PermissionDenied`` unless ``actor`` may
+    ``user.manage``."""
+    from ..store.tables import sessions
+
+    require(actor, "user.manage")
+    last = (select(sessions.c.user_name, func.max(sessions.c.created_at).label("last_sign_in"))
+            .group_by(sessions.c.user_name).subquery())
+    with uow.read() as conn:
+        rows = conn.execute(
+            select(users.c.name, users.c.role, users.c.active, users.c.created_at, last.c.last_sign_in)
+            .outerjoin(last, last.c.user_name == users.c.name).order_by(users.c.name)
+        ).mappings().all()
+    return [{**r, "active": bool(r["active"]), "operator": r["name"] == OPERATOR} for r in rows]

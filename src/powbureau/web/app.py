@@ -216,6 +216,9 @@ def create_app(bureau: Bureau | None = None, *, secret: str | None = None) -> Fa
     from . import imports_web  # a list imported on the web (issue 9, Build 3)
 
     app.include_router(imports_web.router)
+    from . import users_pages  # accounts managed on the web by administrators (issue 9)
+
+    app.include_router(users_pages.router)
     docs.mount(app)  # before /static: its assets live under /static/api-docs
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     return app

@@ -33,6 +33,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("imports", N_("Import"), "/imports", "list.import"),
     Section("notifications", N_("Notifications"), "/notifications", "notify.read"),
     Section("audit", N_("Audit"), "/audit", "audit.read"),
+    Section("users", N_("Users"), "/users", "user.manage"),
     Section("docs", N_("API docs"), "/docs", "person.read"),
 )
 
