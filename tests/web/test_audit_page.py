@@ -47,3 +47,21 @@ def test_audit_page_refused_to_other_roles(browser_for):
     for role in ("registrar", "negotiator", "medical"):
         r = browser_for(role).get("/audit")
         assert r.status_code == 403 and "Not allowed" in r.text
+
+
+def test_a_list_and_a_review_pair_read_as_words(browser_for, world, tmp_path):
+    from powbureau.services import linkage
+    from powbureau.services.imports import ImportOptions, import_list
+
+    f = tmp_path / "camp-7.csv"
+    f.write_text("external_id,name_full,birth_date,service_number\n"
+                 "1,백광혁,2001-03-02,771234\n2,Paek Kwang Hyok,2001-03,771234\n", encoding="utf-8")
+    s = import_list(world.bureau.uow, OPERATOR, ImportOptions(path=f, kind="detainees", label="Camp 7 roll"))
+    linkage.run_dedupe(world.bureau.uow, OPERATOR, kind="detainee")
+    item = linkage.review_queue(world.bureau.uow, OPERATOR)[0]
+    linkage.judge(world.bureau.uow, OPERATOR, item.id, "match", reason="same service number")
+    html = browser_for("auditor").get("/audit").text
+    row = _row(html, "list.import")
+    assert f"list Camp 7 roll (camp-7.csv) <small>(…{s['list_id'][-6:]})</small>" in row
+    row = _row(html, "review.judge")
+    assert "review pair judged" in row and row.count('<a href="/persons/') == 2 and " ~ " in row
