@@ -211,10 +211,12 @@ __all__ = ["Chart", "Home", "home", "week_of"]
 
 def audit_overview(uow: UnitOfWork, actor: Actor, *, limit: int = 50) -> dict:
     """The audit page (``audit.read``): the chain verified end to end (``AuditChainBroken`` is reported, not
-    raised) and the ``limit`` latest entries, newest first: seq, time, actor, action, target."""
+    raised) and the ``limit`` latest entries, newest first: seq, time (a datetime), actor, action, target, and
+    ``about``: the person, list, exchange or enquiry the target names (``services.audit_view.describe_targets``)."""
     from ..domain.errors import AuditChainBroken
     from ..store import audit
     from ..store.tables import audit_log
+    from .audit_view import describe_targets
 
     require(actor, "audit.read")
     with uow.read() as conn:
@@ -225,5 +227,8 @@ def audit_overview(uow: UnitOfWork, actor: Actor, *, limit: int = 50) -> dict:
             chain = {"ok": False, "message": exc.message}
         rows = conn.execute(select(audit_log.c.seq, audit_log.c.at, audit_log.c.actor, audit_log.c.action,
                                    audit_log.c.target).order_by(audit_log.c.seq.desc()).limit(limit)).mappings()
-        entries = [{**r, "at": r["at"].strftime("%Y-%m-%d %H:%M")} for r in rows]
+        entries = [dict(r) for r in rows]
+        about = describe_targets(conn, (e["target"] for e in entries))  # names and links for the raw ids
+    for e in entries:
+        e["about"] = about.get(e["target"])
     return {"chain": chain, "entries": entries}

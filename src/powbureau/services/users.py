@@ -127,7 +127,7 @@ def _refusal(limits: SigninLimits, by_user: list[datetime], by_client: list[date
     minutes = round(limits.window.total_seconds() / 60)
     raise TooManyAttempts(
         f"too many failed sign-ins {who} in the last {minutes} minutes; try again {wait_phrase(wait)} "
-        f"(after {at}), or ask an administrator to set a new password (`powbureau user password NAME`)",
+        f"(after {at}), or ask an administrator to set a new password (Users page, or `powbureau user password NAME`)",
         retry_after=wait,
     )
 
@@ -190,7 +190,7 @@ def authenticate(
         with uow.transaction() as conn:
             sessions_repo.clear_attempts(conn, user_key=key, before=now - limits.window)
         raise AccountDisabled(f"the account {name!r} is disabled; ask an administrator to enable it "
-                              f"(`powbureau user enable {name}`)")
+                              f"(Users page, or `powbureau user enable {name}`)")
     actor = Actor(name, row["role"])
     with uow.transaction() as conn:
         sessions_repo.clear_attempts(conn, user_key=key, before=now - limits.window)
@@ -228,7 +228,7 @@ def reset_password(uow: UnitOfWork, actor: Actor, name: str, password: str | Non
         raise ValidationFailed("a password needs at least 10 characters")
     with uow.transaction() as conn:
         if name == OPERATOR or not conn.execute(select(users.c.name).where(users.c.name == name)).first():
-            raise NotFound(f"no web user {name!r}; create one with `powbureau user add {name} --role ROLE`")
+            raise NotFound(f"no web user {name!r}; create one on the Users page or with `powbureau user add {name} --role ROLE`")
         conn.execute(update(users).where(users.c.name == name).values(password_hash=_hasher.hash(password)))
         ended = sessions_repo.revoke_all(conn, name, datetime.now(UTC), "password_changed")
         audit.append(conn, actor=actor.name, action="user.password", target=name, detail={"sessions_ended": ended})
@@ -253,7 +253,7 @@ def set_enabled(uow: UnitOfWork, actor: Actor, name: str, enabled: bool) -> dict
     with uow.transaction() as conn:
         row = conn.execute(select(users.c.active).where(users.c.name == name)).first()
         if row is None:
-            raise NotFound(f"no user {name!r}; `powbureau user add {name} --role ROLE` creates one")
+            raise NotFound(f"no user {name!r}; create one on the Users page or with `powbureau user add {name} --role ROLE`")
         changed = bool(row.active) != enabled
         ended = 0
         if changed:
@@ -264,3 +264,21 @@ def set_enabled(uow: UnitOfWork, actor: Actor, name: str, enabled: bool) -> dict
             audit.append(conn, actor=actor.name, action="user.enable" if enabled else "user.disable", target=name,
                          detail={"sessions_ended": ended})
     return {"name": name, "active": enabled, "changed": changed, "sessions_ended": ended}
+
+
+def list_users(uow: UnitOfWork, actor: Actor) -> list[dict]:
+    """Every account, by name: ``{"name", "role", "active", "created_at", "last_sign_in", "operator"}``, where
+    ``last_sign_in`` is the start of the user's latest web session (None if he never signed in on the web) and
+    ``operator`` marks the local command-line account. Raises ``PermissionDenied`` unless ``actor`` may
+    ``user.manage``."""
+    from ..store.tables import sessions
+
+    require(actor, "user.manage")
+    last = (select(sessions.c.user_name, func.max(sessions.c.created_at).label("last_sign_in"))
+            .group_by(sessions.c.user_name).subquery())
+    with uow.read() as conn:
+        rows = conn.execute(
+            select(users.c.name, users.c.role, users.c.active, users.c.created_at, last.c.last_sign_in)
+            .outerjoin(last, last.c.user_name == users.c.name).order_by(users.c.name)
+        ).mappings().all()
+    return [{**r, "active": bool(r["active"]), "operator": r["name"] == OPERATOR} for r in rows]

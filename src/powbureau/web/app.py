@@ -231,6 +231,9 @@ def create_app(bureau: Bureau | None = None, *, secret: str | None = None) -> Fa
     from . import notify_pages  # the CTA export, the sent log, capture cards for many (issue 9, Build 3)
 
     app.include_router(notify_pages.router)
+    from . import users_pages  # accounts managed on the web by administrators (issue 9)
+
+    app.include_router(users_pages.router)
     docs.mount(app)  # before /static: its assets live under /static/api-docs
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     return app

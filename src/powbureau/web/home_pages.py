@@ -33,5 +33,7 @@ def home_page(request: Request, actor: ActorDep) -> Response:
 @router.get("/audit", response_class=HTMLResponse)
 def audit_page(request: Request, actor: ActorDep) -> Response:
     """The audit log for auditors and administrators: the chain verified and the latest entries."""
+    from .audit_labels import ACTION_LABELS
+
     view = home_service.audit_overview(request.app.state.bureau.uow, actor)
-    return render(request, "audit.html", view)
+    return render(request, "audit.html", {**view, "action_labels": ACTION_LABELS})

@@ -35,6 +35,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("lists", N_("Counterpart lists"), "/lists", "linkage.run"),
     Section("notifications", N_("Notifications"), "/notifications", "notify.read"),
     Section("audit", N_("Audit"), "/audit", "audit.read"),
+    Section("users", N_("Users"), "/users", "user.manage"),
     Section("docs", N_("API docs"), "/docs", "person.read"),
 )
 

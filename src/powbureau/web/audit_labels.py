@@ -1,0 +1,60 @@
+"""Readable names of the audit log's action codes (``store.audit`` entries), for the audit page.
+
+The code stays the record (shown beside the label); the label is translated like every page string. A code missing
+here is shown as it is, so a new action never hides an entry."""
+
+from __future__ import annotations
+
+from .i18n import N_
+
+ACTION_LABELS: dict[str, str] = {
+    "audit.seal": N_("audit log sealed"),
+    "cards.download": N_("capture cards downloaded"),
+    "cards.export": N_("capture cards exported"),
+    "custody.event": N_("custody event recorded"),
+    "demo.seed": N_("demo data seeded"),
+    "document.add": N_("document recorded"),
+    "document.judge": N_("document judged"),
+    "document.scan.read": N_("document scan viewed"),
+    "enquiry.answer": N_("enquiry answered"),
+    "enquiry.intake": N_("enquiry taken"),
+    "enquiry.judge": N_("enquiry candidate judged"),
+    "enquiry.match": N_("enquiry matched"),
+    "enquiry.reopen": N_("enquiry reopened"),
+    "enquiry.reply_download": N_("enquiry reply downloaded"),
+    "exchange.add_incoming": N_("added to an exchange (incoming)"),
+    "exchange.add_outgoing": N_("added to an exchange (outgoing)"),
+    "exchange.agree": N_("exchange agreed"),
+    "exchange.cancel": N_("exchange cancelled"),
+    "exchange.close": N_("exchange closed"),
+    "exchange.create": N_("exchange created"),
+    "exchange.execute": N_("exchange executed"),
+    "exchange.match_incoming": N_("incoming person matched"),
+    "exchange.propose": N_("exchange proposed"),
+    "exchange.remove_outgoing": N_("removed from an exchange (outgoing)"),
+    "exchange.reopen": N_("exchange reopened"),
+    "exchange.withdraw_on_wish": N_("withdrawn from an exchange on his wish"),
+    "interpreter.set": N_("interpreter roster changed"),
+    "interview.record": N_("interview recorded"),
+    "linkage.dedupe": N_("duplicates searched"),
+    "linkage.reconcile": N_("counterpart list reconciled"),
+    "list.import": N_("list imported"),
+    "medical.decide": N_("medical decision recorded"),
+    "medical.read": N_("medical details read"),
+    "notify.export": N_("CTA export made"),
+    "person.add": N_("person added"),
+    "person.create": N_("person created"),
+    "prisoner_number.assign": N_("prisoner number assigned"),
+    "review.judge": N_("review pair judged"),
+    "session.end": N_("signed out"),
+    "session.start": N_("signed in"),
+    "statement.add": N_("statement added"),
+    "statement.retract": N_("statement retracted"),
+    "status.change": N_("status changed"),
+    "user.add": N_("user added"),
+    "user.disable": N_("user disabled"),
+    "user.enable": N_("user enabled"),
+    "user.password": N_("password set"),
+    "wish.record": N_("wish recorded"),
+    "wish.verify": N_("wish verified"),
+}
