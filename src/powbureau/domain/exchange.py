@@ -5,6 +5,7 @@ seriously sick and wounded are flagged and never counted one-for-one (Art. 109-1
 
 from __future__ import annotations
 
+from .messages import Msg
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -61,10 +62,9 @@ class MedicalDecision:
 
     def __post_init__(self) -> None:
         if self.decided_by.role != MEDICAL_ROLE:
-            raise PermissionDenied(
-                f"{self.decided_by.name} ({self.decided_by.role}) may not decide that a person is seriously sick "
-                "or wounded; a medical user records that decision (GC III Art. 110)"
-            )
+            raise PermissionDenied(Msg(
+                "{name} ({role}) may not decide that a person is seriously sick or wounded; a medical user records "
+                "that decision (GC III Art. 110)", name=self.decided_by.name, role=self.decided_by.role))
         object.__setattr__(self, "decided_at", as_utc(self.decided_at, "medical decision time"))
 
 
@@ -126,21 +126,22 @@ def assess(
         Check(
             "consent",
             consent,
-            "the latest wish is to return" if consent else f"no consent to return: {explain_wish(wishes)}",
+            Msg("the latest wish is to return") if consent
+            else Msg("no consent to return: {explanation}", explanation=explain_wish(wishes)),
             CONSENT_RULE,
         ),
         Check(
             "verified",
             verified,
-            explain_wish(wishes) if verified else f"no verified consent to return: {refusal}",
+            explain_wish(wishes) if verified else Msg("no verified consent to return: {refusal}", refusal=refusal),
             VERIFY_RULE,
         ),
         Check(
             "medical_priority",
             True,
-            "seriously sick or wounded (medical decision): priority, not counted one-for-one"
+            Msg("seriously sick or wounded (medical decision): priority, not counted one-for-one")
             if medical
-            else "no medical priority recorded: counted in the one-for-one balance",
+            else Msg("no medical priority recorded: counted in the one-for-one balance"),
             MEDICAL_RULE,
         ),
     )
@@ -275,9 +276,9 @@ class Exchange:
 
     def _require_state(self, allowed: Iterable[str], doing: str) -> None:
         if self.state not in allowed:
-            raise IllegalTransition(
-                f"exchange {self.id} is {self.state}; cannot {doing} (allowed in: {', '.join(sorted(allowed))})"
-            )
+            raise IllegalTransition(Msg("exchange {exchange} is {state}; cannot {doing} (allowed in: {allowed})",
+                                        exchange=self.id, state=self.state, doing=doing,
+                                        allowed=", ".join(sorted(allowed))))
 
     def add_outgoing(
         self,
@@ -289,14 +290,16 @@ class Exchange:
 
         Refuses with ``RefoulementRefused`` unless his latest wish is a verified return (GC III Art. 109(3)),
         ``Conflict`` if he is already listed, ``IllegalTransition`` after agreement."""
-        self._require_state(EDITABLE, f"add {person_id} to the outgoing list")
+        self._require_state(EDITABLE, Msg("add {person} to the outgoing list", person=person_id))
         if person_id in self._outgoing:
-            raise Conflict(f"{person_id} is already on the outgoing list of exchange {self.id}")
+            raise Conflict(Msg("{person} is already on the outgoing list of exchange {exchange}", person=person_id,
+                               exchange=self.id))
         verdict = assess(person_id, wishes, medical_decision)
         if not verdict.eligible:
+            failed = [c.text for c in verdict.checks if not c.passed]
             raise RefoulementRefused(
-                f"{person_id} cannot be listed for handover in exchange {self.id}: "
-                + "; ".join(c.text for c in verdict.checks if not c.passed),
+                Msg("{person} cannot be listed for handover in exchange {exchange}: {reasons}", person=person_id,
+                    exchange=self.id, reasons=failed[0] if len(failed) == 1 else "; ".join(failed)),
                 details=verdict,
             )
         self._outgoing[person_id] = OutgoingEntry(person_id, verdict)
@@ -304,9 +307,10 @@ class Exchange:
 
     def remove_outgoing(self, person_id: str, reason: str) -> Withdrawal:
         """Take ``person_id`` off the outgoing list (draft, proposed or agreed). Raises ``NotOnList``."""
-        self._require_state({"draft", "proposed", "agreed"}, f"withdraw {person_id}")
+        self._require_state({"draft", "proposed", "agreed"}, Msg("withdraw {person}", person=person_id))
         if person_id not in self._outgoing:
-            raise NotOnList(f"{person_id} is not on the outgoing list of exchange {self.id}")
+            raise NotOnList(Msg("{person} is not on the outgoing list of exchange {exchange}", person=person_id,
+                                exchange=self.id))
         del self._outgoing[person_id]
         withdrawal = Withdrawal(person_id, self.state, reason)
         self.withdrawals.append(withdrawal)

@@ -5,6 +5,7 @@ fill it. Names appear in their original script and in Latin; the only health dat
 
 from __future__ import annotations
 
+from ..domain.messages import Msg
 import unicodedata
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
@@ -121,7 +122,7 @@ def card_for(conn: Connection, person_id: str, today: datetime | None = None) ->
     the internal id only when he has none yet). Raises ``NotFound``, ``ValidationFailed``."""
     p = repo.get_person(conn, person_id)
     if p is None or p["kind"] != "detainee":
-        raise NotFound(f"no detainee with id {person_id!r}; capture cards are for prisoners we hold")
+        raise NotFound(Msg("no detainee with id {person_id!r}; capture cards are for prisoners we hold", person_id=person_id))
     from .registry import _counting
 
     ss = repo.statements_for(conn, [person_id])[person_id]
@@ -129,7 +130,7 @@ def card_for(conn: Connection, person_id: str, today: datetime | None = None) ->
     v = declared_values(counting, repo.retracted_ids(conn, [s.id for s in ss]))
     surname, given = name_parts(v)
     if not surname:
-        raise ValidationFailed(f"{person_id} has no name recorded; register his name before printing his card")
+        raise ValidationFailed(Msg("{person_id} has no name recorded; register his name before printing his card", person_id=person_id))
     given = " ".join(x for x in (given, v.get("patronymic")) if x) or None
     sp = v.get("serving_power", "")
     sur_latin, given_latin = latin_parts(surname, given, sp)
@@ -165,7 +166,7 @@ def export_cards(uow: UnitOfWork, actor: Actor, out_dir: Path | str, person_ids:
     require(actor, "notify.export")
     cards = capture_cards(uow, actor, person_ids)
     if not cards:
-        raise ValidationFailed("no detainee to print a capture card for")
+        raise ValidationFailed(Msg("no detainee to print a capture card for"))
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     writable_dir(out_dir, what="--out")
     Path(out_dir).mkdir(parents=True, exist_ok=True)
