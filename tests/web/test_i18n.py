@@ -12,7 +12,7 @@ from jinja2 import Environment
 
 from powbureau.web import i18n
 
-from .conftest import sign_in
+from .conftest import PASSWORD, csrf_of, sign_in
 
 WEB = Path(i18n.__file__).parent
 TEMPLATES = WEB / "templates"
@@ -129,3 +129,111 @@ def test_no_header_means_ukrainian_and_the_switcher_moves_to_korean(client, worl
 def test_api_errors_keep_their_code_in_any_language(client):
     r = client.get("/api/persons", headers={"accept-language": "uk"})
     assert r.status_code == 401 and r.json()["error"]["code"] == "not_authenticated"
+
+
+# ----- flash and error messages in the handlers (issue 13) ------------------------------------------------------
+def _english_literals(source: str) -> list[str]:
+    """Calls in ``source`` that pass bare English text to the reader: ``flash(request, kind, TEXT)`` or an error
+    (``raise SomeError(TEXT)``) where TEXT is a string literal, an f-string, ``"..." % x``, ``"...".format()`` or a
+    concatenation of those, i.e. not a ``Msg(...)``, ``_()``/``tr()`` call or a value handed on (``exc.message``)."""
+    import ast
+
+    def literal(node: ast.AST) -> bool:
+        if isinstance(node, ast.Constant):
+            return isinstance(node.value, str) and bool(re.search(r"[A-Za-z]{2,}", node.value))
+        if isinstance(node, ast.JoinedStr):
+            return True
+        if isinstance(node, ast.BinOp):
+            return literal(node.left) or literal(node.right)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format":
+            return literal(node.func.value)
+        return False
+
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Call):
+            continue
+        name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
+        if name == "flash" and len(node.args) >= 3:
+            arg = node.args[2]
+        elif name in BUREAU_ERRORS and node.args:
+            arg = node.args[0]
+        else:
+            continue
+        if literal(arg):
+            found.append(f"line {node.lineno}: {ast.unparse(node)[:100]}")
+    return found
+
+
+def _bureau_errors() -> set[str]:
+    from powbureau.domain import errors
+
+    def subclasses(c):
+        return {c.__name__}.union(*(subclasses(s) for s in c.__subclasses__()))
+
+    return subclasses(errors.PowBureauError)
+
+
+BUREAU_ERRORS = _bureau_errors() | {"CsrfRejected", "BodyTooLarge"}
+
+
+def test_no_handler_flashes_or_raises_bare_english():
+    bad = {}
+    for path in sorted(WEB.glob("*.py")):
+        found = _english_literals(path.read_text(encoding="utf-8"))
+        if found:
+            bad[path.name] = found
+    assert not bad, bad
+
+
+def test_the_bare_english_check_sees_literals_and_f_strings():
+    source = '''
+flash(request, "ok", f"pair {n} judged")
+flash(request, "ok", "added")
+flash(request, "error", exc.message)
+flash(request, "ok", Msg("pair {n} judged", n=n))
+raise ValidationFailed("bad " + x)
+raise NotFound(Msg("no {x}", x=x))
+'''
+    assert [f.split(":")[0] for f in _english_literals(source)] == ["line 2", "line 3", "line 6"]
+
+
+def test_service_sentences_reach_the_page_translated():
+    from powbureau.domain.errors import IllegalTransition
+    from powbureau.domain.lifecycle import check_transition
+    from powbureau.domain.messages import Day, Msg
+    from powbureau.domain.provenance import describe_interview
+
+    with pytest.raises(IllegalTransition) as exc:
+        check_transition("detainee", "registered", "captured")
+    assert "cannot go from registered to captured" in str(exc.value)  # the CLI and logs keep English
+    with i18n.use_locale("uk"):
+        uk = i18n.tr(exc.value.message)
+    assert "«зареєстрований»" in uk and "cannot" not in uk
+    said = describe_interview("registration", "2026-12-02", "Lee Soo-jin", "independent")
+    assert said == "registration interview of 2 Dec 2026 through interpreter Lee Soo-jin (independent)"
+    with i18n.use_locale("ko"):
+        ko = i18n.tr(said)
+    assert "등록 면담" in ko and "Lee Soo-jin" in ko and "2026" in ko and "interview" not in ko
+    with i18n.use_locale("ru"):
+        assert i18n.tr(Msg("wish verified: {kind}", kind="return")) == "пожелание подтверждено: вернуться"
+        assert "дек" in i18n.tr(Msg("{list}, imported by {user} on {day}", list="L", user="kim",
+                                    day=Day("2026-12-02")))
+
+
+def test_a_flash_is_shown_in_the_readers_language(client, world):
+    client.headers["accept-language"] = "uk"
+    sign_in(client, "registrar")
+    token = csrf_of(client.get(f"/persons/{world.paek}").text)
+    r = client.post(f"/persons/{world.paek}/status", data={"to_status": "captured", "place": "Camp 1",
+                                                           "csrf_token": token}, follow_redirects=True)
+    assert r.status_code == 200
+    assert "не може змінитися" in r.text and "cannot go from" not in r.text
+
+
+def test_api_error_message_follows_accept_language_else_english(client, world):
+    r = client.get("/api/persons/NOPE", auth=("registrar", PASSWORD), headers={"accept-language": "ru"})
+    assert r.status_code == 404 and r.json()["error"]["code"] == "not_found"
+    assert r.json()["error"]["message"].startswith("нет лица с идентификатором 'NOPE'")
+    r = client.get("/api/persons/NOPE", auth=("registrar", PASSWORD), headers={"accept-language": ""})
+    assert r.json()["error"]["message"].startswith("no person with id 'NOPE'")

@@ -125,8 +125,8 @@ def _param(value: object, lang: str) -> object:
 
     if isinstance(value, Msg):
         return tr(value)
-    if isinstance(value, Day):
-        return ldate(value.value)
+    if isinstance(value, Day):  # English keeps the sentence's own "2 Dec 2026"
+        return str(value) if lang == "en" else ldate(value.value)
     if isinstance(value, bool):
         return value
     if isinstance(value, int):
