@@ -237,3 +237,48 @@ def test_api_error_message_follows_accept_language_else_english(client, world):
     assert r.json()["error"]["message"].startswith("нет лица с идентификатором 'NOPE'")
     r = client.get("/api/persons/NOPE", auth=("registrar", PASSWORD), headers={"accept-language": ""})
     assert r.json()["error"]["message"].startswith("no person with id 'NOPE'")
+
+
+# ----- the language per user (profile) ----------------------------------------------------------------------------
+def test_the_profile_language_beats_accept_language_and_follows_the_user(app, world):
+    from fastapi.testclient import TestClient
+
+    from powbureau.domain.roles import Actor
+    from powbureau.services import preferences
+
+    with TestClient(app, follow_redirects=False) as c:  # asks for English (the web tests' default header)
+        sign_in(c, "registrar")
+        page = c.get("/profile")
+        assert page.status_code == 200 and 'name="language" value="ko"' in page.text
+        r = c.post("/profile", data={"language": "ko", "csrf_token": csrf_of(page.text)})
+        assert r.status_code == 303
+        after = c.get("/profile")
+        assert '<html lang="ko">' in after.text and "설정을 저장했습니다" in after.text
+        # the switcher still changes this session only
+        c.get("/lang/ru", params={"next": "/"})
+        assert '<html lang="ru">' in c.get("/profile").text
+    assert preferences.language(world.bureau.uow, Actor("registrar", "registrar")) == "ko"
+    with TestClient(app, follow_redirects=False) as other:  # another computer, an English browser
+        sign_in(other, "registrar")
+        assert '<html lang="ko">' in other.get("/").text
+        page = other.get("/profile")
+        other.post("/profile", data={"language": "", "csrf_token": csrf_of(page.text)})
+        assert '<html lang="en">' in other.get("/").text  # back to the browser's language
+    with TestClient(app, follow_redirects=False) as c:
+        sign_in(c, "registrar")
+        page = c.get("/profile")
+        r = c.post("/profile", data={"language": "xx", "csrf_token": csrf_of(page.text)}, follow_redirects=True)
+        assert "unknown language &#39;xx&#39;" in r.text
+
+
+def test_the_profile_choice_is_audited(world):
+    from sqlalchemy import select
+
+    from powbureau.domain.roles import Actor
+    from powbureau.services import preferences
+    from powbureau.store.tables import audit_log
+
+    preferences.set_language(world.bureau.uow, Actor("medical", "medical"), "uk")
+    with world.bureau.uow.read() as conn:
+        row = conn.execute(select(audit_log).where(audit_log.c.action == "user.language")).mappings().first()
+    assert row["actor"] == "medical" and row["target"] == "medical"

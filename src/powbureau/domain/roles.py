@@ -66,6 +66,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "enquiry.answer": frozenset({"admin", "registrar"}),
     "audit.read": frozenset({"admin", "auditor"}),
     "user.manage": frozenset({"admin"}),
+    # Each user sets his own settings (the language of his pages); nobody sets another's.
+    "profile.write": frozenset(ROLES),
 }
 
 
