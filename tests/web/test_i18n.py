@@ -282,3 +282,35 @@ def test_the_profile_choice_is_audited(world):
     with world.bureau.uow.read() as conn:
         row = conn.execute(select(audit_log).where(audit_log.c.action == "user.language")).mappings().first()
     assert row["actor"] == "medical" and row["target"] == "medical"
+
+
+# ----- the capture card in the bureau's and the prisoner's languages side by side (Annex IV) ---------------------
+def test_paek_capture_card_prints_ukrainian_and_korean_labels_side_by_side(browser_for, world):
+    import shutil
+    import subprocess
+
+    from .conftest import add_person
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext not found: apt-get install -y poppler-utils")
+    pid = add_person(world.bureau, "detainee", [
+        ("name_full", "백광혁", "self_declared", "interview 7"),
+        ("language", "ko", "self_declared", "interview 7"),
+        ("serving_power", "KP", "self_declared", "interview 7"),
+        ("birth_date", "1998-03-14", "self_declared", "interview 7"),
+    ])
+    r = browser_for("registrar").get(f"/persons/{pid}/capture-card.pdf")
+    assert r.status_code == 200 and r.content.startswith(b"%PDF")
+    text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=r.content, capture_output=True,
+                          check=True).stdout.decode()
+    plain = subprocess.run(["pdftotext", "-", "-"], input=r.content, capture_output=True, check=True).stdout.decode()
+    flat = " ".join(plain.replace("\u202f", " ").split())
+    for uk in ("КАРТКА ПРО ВЗЯТТЯ В", "ВІЙСЬКОВОПОЛОНЕНОГО", "військовополонений", "Прізвище",
+               "Дата народження", "14 березня 1998 р."):
+        assert uk in flat, uk
+    for ko in ("전쟁포로 포획 카드", "포로가 의존하는 국가", "생년월일", "백", "광혁"):
+        assert ko in flat, ko
+    assert "CAPTURE CARD FOR PRISONER OF WAR" in flat  # and English for the CTA
+    # side by side: the Ukrainian and the Korean label of item 5 on one line of the page
+    line = next(x for x in text.splitlines() if "Дата народження" in x)
+    assert "생년월일" in line, line

@@ -17,7 +17,7 @@ from ..io.paths import writable_dir
 from ..domain.errors import NotFound, ValidationFailed
 from ..domain.statement import SOURCE_PRIORITY, Statement
 from ..domain.roles import Actor, require
-from ..io.cards import CaptureCard, TwoScripts, cards_pdf_bytes, write_cards_pdf
+from ..io.cards import CaptureCard, TwoScripts, card_languages, cards_pdf_bytes, write_cards_pdf
 from .. import names
 from ..names.cyrillic import to_latin as cyrillic_to_latin
 from ..names.korean import romanize
@@ -146,7 +146,7 @@ def card_for(conn: Connection, person_id: str, today: datetime | None = None) ->
         coming_from=v.get("capture_place", ""),
         health=frozenset(m for m in (med["health_box"].split(",") if med else []) if m),
         prisoner_number=drepo.prisoner_number_of(conn, person_id) or p["external_id"] or person_id, camp=camps[-1].place if camps else "",
-        card_date=(today or datetime.now(UTC)).date(),
+        card_date=(today or datetime.now(UTC)).date(), languages=card_languages(v.get("language"), sp),
     )
 
 
@@ -160,9 +160,10 @@ def capture_cards(uow: UnitOfWork, actor: Actor, person_ids: Iterable[str] | Non
 
 
 def export_cards(uow: UnitOfWork, actor: Actor, out_dir: Path | str, person_ids: Iterable[str] | None = None, *,
-                 languages: Sequence[str] = ("en", "fr")) -> dict:
+                 languages: Sequence[str] | None = ("en", "fr")) -> dict:
     """Write the cards as one PDF ``capture-cards-<UTC stamp>.pdf`` in ``out_dir`` (WeasyPrint; labels in
-    ``languages``); returns its path and the number of cards. ``notify.export``; the export is audited."""
+    ``languages`` side by side, or None: each card in Ukrainian, the prisoner's language and English, see
+    ``io.cards.card_languages``); returns its path and the number of cards. ``notify.export``; audited."""
     require(actor, "notify.export")
     cards = capture_cards(uow, actor, person_ids)
     if not cards:
@@ -177,8 +178,9 @@ def export_cards(uow: UnitOfWork, actor: Actor, out_dir: Path | str, person_ids:
     return {"pdf": str(path), "cards": len(cards), "persons": [c.person_id for c in cards]}
 
 
-def card_pdf(uow: UnitOfWork, actor: Actor, person_id: str, *, languages: Sequence[str] = ("en", "fr")) -> bytes:
-    """The capture card of detainee ``person_id`` as PDF bytes (one page; labels in ``languages``), for a
+def card_pdf(uow: UnitOfWork, actor: Actor, person_id: str, *, languages: Sequence[str] | None = None) -> bytes:
+    """The capture card of detainee ``person_id`` as PDF bytes (one page; labels side by side in ``languages``,
+    default the bureau's Ukrainian, the prisoner's own language and English for the CTA), for a
     download from his page. ``notify.read``; the download is audited. Raises ``NotFound``, ``ValidationFailed``
     (no name yet), ``PermissionDenied``."""
     require(actor, "notify.read")
