@@ -114,10 +114,10 @@ class TwoScripts:
         original, latin = self.original.strip(), self.latin.strip()
         if not latin:
             if not _is_latin(original):
-                raise ValidationFailed(f"name {original!r} needs its Latin transliteration for the capture card")
+                raise ValidationFailed(Msg("name {original!r} needs its Latin transliteration for the capture card", original=original))
             latin = original
         elif not _is_latin(latin):
-            raise ValidationFailed(f"{latin!r} is not in Latin script; give the transliteration of {original!r}")
+            raise ValidationFailed(Msg("{latin!r} is not in Latin script; give the transliteration of {original!r}", latin=latin, original=original))
         object.__setattr__(self, "original", original)
         object.__setattr__(self, "latin", latin)
 

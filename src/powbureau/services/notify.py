@@ -5,6 +5,7 @@ JSON + CSV built only from the serving-power whitelist (never a wish), each sign
 
 from __future__ import annotations
 
+from ..domain.messages import Msg
 import json
 import os
 from collections.abc import Iterable
@@ -113,7 +114,7 @@ def record_event(uow: UnitOfWork, actor: Actor, person_id: str, kind: str, on: d
     rules.NotifiableEvent(kind, person_id, on, place)  # validates the kind
     with uow.transaction() as conn:
         if repo.get_person(conn, person_id) is None:
-            raise NotFound(f"no person with id {person_id!r}")
+            raise NotFound(Msg("no person with id {person_id!r}", person_id=person_id))
         conn.execute(insert(custody_events).values(person_id=person_id, kind=kind, occurred_on=on, place=place,
                                                    recorded_by=actor.name, recorded_at=datetime.now(UTC)))
         audit.append(conn, actor=actor.name, action="custody.event", target=person_id, detail={"kind": kind})
@@ -166,7 +167,7 @@ def export(uow: UnitOfWork, actor: Actor, out_dir: Path | str, today: date | Non
     with uow.transaction() as conn:
         dues = _dues(conn, today)
         if not dues:
-            raise ValidationFailed(f"nothing is due on {today.isoformat()}; no export written")
+            raise ValidationFailed(Msg("nothing is due on {value}; no export written", value=today.isoformat()))
         pids = sorted({d.person_id for d in dues})
         wishes = crepo.wishes_by_person(conn, pids)
         listed = crepo.listed_outgoing(conn, ("agreed", "executed"))

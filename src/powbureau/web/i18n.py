@@ -148,10 +148,13 @@ def tr(text: object) -> str:
         if not text.params:
             return gettext(text.msgid)
         lang = current()
-        try:
-            return gettext(text.msgid).format(**{k: _param(v, lang) for k, v in text.params.items()})
-        except (KeyError, IndexError, ValueError):
-            return str(text)
+        template = gettext(text.msgid)
+        for params in ({k: _param(v, lang) for k, v in text.params.items()}, text.params):
+            try:  # the second time with the raw values, for a field with a format spec (``{month:02d}``)
+                return template.format(**params)
+            except (KeyError, IndexError, ValueError, TypeError):
+                continue
+        return str(text)
     return gettext(str(text))
 
 
