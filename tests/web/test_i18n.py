@@ -314,3 +314,20 @@ def test_paek_capture_card_prints_ukrainian_and_korean_labels_side_by_side(brows
     # side by side: the Ukrainian and the Korean label of item 5 on one line of the page
     line = next(x for x in text.splitlines() if "Дата народження" in x)
     assert "생년월일" in line, line
+
+
+def test_the_template_catalogue_holds_every_message_of_the_code():
+    """A new ``Msg(...)``, ``N_()`` or template string fails here until ``pybabel extract`` (README) ran."""
+    from babel.messages.extract import extract_from_dir
+    from babel.messages.frontend import parse_mapping_cfg
+
+    root = WEB.parents[2]  # the repository: babel.cfg names its paths from there
+    with (root / "babel.cfg").open() as f:
+        method_map, options_map = parse_mapping_cfg(f)
+    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "Msg": None}
+    found = {m[2] if isinstance(m[2], str) else m[2][0]
+             for m in extract_from_dir(str(root), method_map, options_map, keywords=keywords)}
+    with (WEB / "locale" / "messages.pot").open("rb") as f:
+        template = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(f) if m.id}
+    missing = sorted(found - template)
+    assert not missing, f"{len(missing)} messages not extracted (run pybabel extract/update): {missing[:10]}"

@@ -58,4 +58,23 @@ class Day(str):
         return (Day, (self.value,))
 
 
-__all__ = ["Day", "Msg", "N_"]
+def to_data(text: object) -> object:
+    """``text`` as JSON-ready data that ``from_data`` turns back into the same sentence: a ``Msg`` as
+    ``{"msgid", "params"}`` (nested ones too), a ``Day`` as ``{"day": ISO}``, anything else as it is."""
+    if isinstance(text, Msg):
+        return {"msgid": text.msgid, "params": {k: to_data(v) for k, v in text.params.items()}}
+    if isinstance(text, Day):
+        return {"day": text.value.isoformat()}
+    return text
+
+
+def from_data(data: object) -> object:
+    """The sentence ``to_data`` stored (stored plain text stays plain text)."""
+    if isinstance(data, dict) and "msgid" in data:
+        return Msg(data["msgid"], **{k: from_data(v) for k, v in (data.get("params") or {}).items()})
+    if isinstance(data, dict) and "day" in data:
+        return Day(data["day"])
+    return data
+
+
+__all__ = ["Day", "Msg", "N_", "from_data", "to_data"]
