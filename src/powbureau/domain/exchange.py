@@ -112,7 +112,7 @@ def assess(
     of the wishes it was decided on. Raises ``ValidationFailed`` for a medical decision of another person."""
     wishes = tuple(wishes)
     if medical_decision is not None and medical_decision.person_id != person_id:
-        raise ValidationFailed(f"medical decision for {medical_decision.person_id} was given for {person_id}")
+        raise ValidationFailed(Msg("medical decision for {person_id} was given for {person_id2}", person_id=medical_decision.person_id, person_id2=person_id))
     latest = latest_wish(wishes)
     refusal = consent_refusal(wishes)
     consent = latest is not None and latest.kind == "return"
@@ -225,7 +225,7 @@ class Exchange:
 
     def __init__(self, exchange_id: str, counterpart: str, *, state: str = "draft") -> None:
         if state not in EXCHANGE_STATES:
-            raise ValidationFailed(f"unknown exchange state {state!r}")
+            raise ValidationFailed(Msg("unknown exchange state {state!r}", state=state))
         self.id = exchange_id
         self.counterpart = counterpart
         self.state = state
@@ -323,7 +323,7 @@ class Exchange:
         ``person_id`` or "not yet matched" (None). Only in draft or proposed; ``Conflict`` if already there."""
         self._require_state(EDITABLE, f"add row {row_id} to the incoming list")
         if row_id in self._incoming:
-            raise Conflict(f"row {row_id} is already on the incoming list of exchange {self.id}")
+            raise Conflict(Msg("row {row_id} is already on the incoming list of exchange {id}", row_id=row_id, id=self.id))
         entry = IncomingEntry(row_id, list_id, person_id, medical_priority)
         self._incoming[row_id] = entry
         return entry
@@ -332,7 +332,7 @@ class Exchange:
         """Record that incoming row ``row_id`` is our ``person_id`` (before execution). Raises ``NotOnList``."""
         self._require_state({"draft", "proposed", "agreed"}, f"match row {row_id}")
         if row_id not in self._incoming:
-            raise NotOnList(f"row {row_id} is not on the incoming list of exchange {self.id}")
+            raise NotOnList(Msg("row {row_id} is not on the incoming list of exchange {id}", row_id=row_id, id=self.id))
         old = self._incoming[row_id]
         self._incoming[row_id] = IncomingEntry(old.row_id, old.list_id, person_id, old.medical_priority)
         return self._incoming[row_id]
@@ -366,8 +366,7 @@ class Exchange:
         if failing:
             names = ", ".join(v.person_id for v in failing)
             raise RefoulementRefused(
-                f"exchange {self.id} cannot become {target}: {names} no longer have a verified wish to return; "
-                "withdraw them first",
+                Msg("exchange {id} cannot become {target}: {names} no longer have a verified wish to return; withdraw them first", id=self.id, target=target, names=names),
                 details=failing,
             )
         return verdicts
@@ -390,7 +389,7 @@ class Exchange:
         if self.state == "executed":
             if self.execution is not None and person_id in self.execution.crossed_outgoing:
                 raise IllegalTransition(
-                    f"{person_id} was handed over in exchange {self.id}; a wish after handover changes nothing"
+                    Msg("{person_id} was handed over in exchange {id}; a wish after handover changes nothing", person_id=person_id, id=self.id)
                 )
         from .disclosure import WITHDRAWN, notice_message  # the notice never names the wish (never-rule b)
 
@@ -404,7 +403,7 @@ class Exchange:
     def _move(self, target: str) -> None:
         if target not in TRANSITIONS[self.state]:
             allowed = ", ".join(sorted(TRANSITIONS[self.state])) or "none"
-            raise IllegalTransition(f"exchange {self.id} cannot go from {self.state} to {target} (allowed: {allowed})")
+            raise IllegalTransition(Msg("exchange {id} cannot go from {state} to {target} (allowed: {allowed})", id=self.id, state=self.state, target=target, allowed=allowed))
         self.state = target
 
     def propose(self, wishes_by_person: WishesByPerson, medical_decisions: Decisions = None) -> None:
@@ -442,9 +441,7 @@ class Exchange:
         if changed:
             names = ", ".join(v.person_id for v in changed)
             raise ConsentChanged(
-                f"exchange {self.id} cannot be executed: the consent record of {names} changed since the exchange "
-                "was agreed (a new wish, verification or same-person link); reopen it (`reopen`) and agree again, "
-                "or withdraw them",
+                Msg("exchange {id} cannot be executed: the consent record of {names} changed since the exchange was agreed (a new wish, verification or same-person link); reopen it (`reopen`) and agree again, or withdraw them", id=self.id, names=names),
                 details=changed,
             )
         result = reconcile(self.id, record, tuple(self._outgoing), self.incoming)
