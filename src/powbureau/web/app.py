@@ -154,7 +154,8 @@ def create_app(bureau: Bureau | None = None, *, secret: str | None = None) -> Fa
             "REST API of the bureau. Authenticate with HTTP Basic (`curl -u NAME:PASSWORD`) or with the "
             "browser's session cookie; a write made with the session cookie must carry the session's CSRF "
             "token in the `X-CSRF-Token` header (GET /api/me returns it). Errors are "
-            '`{"error": {"code": ..., "message": ...}}` with the HTTP status of the error.'
+            '`{"error": {"code": ..., "message": ...}}` with the HTTP status of the error; the `code` is stable, the '
+            "`message` is in the request's Accept-Language (uk, ko, ru, en), else English."
         ),
         version="0.1.0",
         dependencies=[Depends(csrf_protect)],

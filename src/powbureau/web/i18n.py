@@ -120,7 +120,13 @@ def api_language_of(request: Request) -> str:
     return from_accept_language(request.headers.get("accept-language")) or "en"
 
 
-def _param(value: object, lang: str) -> object:
+#: Parameters of a ``Msg`` that hold a domain code (a status, a wish kind, a role...): shown by their translated
+#: label. Other parameters (names of people and users, places, ids) are shown as given, never translated.
+CODE_PARAMS = frozenset({"kind", "status", "from_status", "to_status", "current", "target", "state", "purpose",
+                         "judgement", "wanted", "role", "verifier", "outcome", "side"})
+
+
+def _param(value: object, lang: str, key: str = "") -> object:
     from .present import VOCABULARY, label
 
     if isinstance(value, Msg):
@@ -133,7 +139,7 @@ def _param(value: object, lang: str) -> object:
         return format_decimal(value, locale=lang)
     if isinstance(value, (date, datetime)):
         return ldate(value, isinstance(value, datetime))
-    if isinstance(value, str) and value and label(value) in VOCABULARY:
+    if key in CODE_PARAMS and isinstance(value, str) and value and label(value) in VOCABULARY:
         return gettext(label(value))
     return value
 
@@ -149,7 +155,7 @@ def tr(text: object) -> str:
             return gettext(text.msgid)
         lang = current()
         template = gettext(text.msgid)
-        for params in ({k: _param(v, lang) for k, v in text.params.items()}, text.params):
+        for params in ({k: _param(v, lang, k) for k, v in text.params.items()}, text.params):
             try:  # the second time with the raw values, for a field with a format spec (``{month:02d}``)
                 return template.format(**params)
             except (KeyError, IndexError, ValueError, TypeError):
