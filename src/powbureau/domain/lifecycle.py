@@ -66,7 +66,7 @@ def transitions_for(kind: str) -> dict[str, frozenset[str]]:
         return OWN_PERSONNEL_TRANSITIONS
     if kind == "third_party":
         return THIRD_PARTY_TRANSITIONS
-    raise ValidationFailed(f"unknown person kind {kind!r}")
+    raise ValidationFailed(Msg("unknown person kind {kind!r}", kind=kind))
 
 
 @dataclass(frozen=True)

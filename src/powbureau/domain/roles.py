@@ -113,5 +113,5 @@ def check_role(role: str) -> str:
     from .errors import ValidationFailed
 
     if role not in ROLES:
-        raise ValidationFailed(f"unknown role {role!r}; choose one of: {', '.join(ROLES)}")
+        raise ValidationFailed(Msg("unknown role {role!r}; choose one of: {items}", role=role, items=', '.join(ROLES)))
     return role
