@@ -31,8 +31,8 @@ def test_html_has_both_scripts_two_label_languages_and_the_health_box_only() -> 
     for text in ("백", "Paek", "영철", "Yong-chol", "Power on which the prisoner depends",
                  "Puissance dont dépend le prisonnier", "Bonne santé", "Seriously wounded"):
         assert text in html
-    assert 'class="mark off">g) Seriously wounded' in html  # struck out: not applicable
-    assert 'class="mark on">a) Good health' in html
+    assert 'class="mark off">g) <i lang="en">Seriously wounded</i>' in html  # struck out: not applicable
+    assert 'class="mark on">a) <i lang="en">Good health</i>' in html
     assert "전쟁포로" not in html  # Korean labels only when asked for
     assert "전쟁포로 포획 카드" in render_card_html(PAEK, languages=("en", "fr", "ko"))
 
@@ -95,3 +95,20 @@ def test_hangul_is_drawn_with_a_korean_font_not_as_empty_boxes(pdf: Path) -> Non
         if not listed.strip():
             pytest.skip("no Korean font installed: apt-get install -y fonts-nanum")
     assert any(k in fonts.lower() for k in ("nanum", "cjk", "gothic")), fonts
+
+
+def test_labels_side_by_side_in_the_bureaus_the_prisoners_and_the_ctas_language() -> None:
+    from powbureau.io.cards import card_languages
+
+    assert card_languages("ko", "KP") == ("uk", "ko", "en")
+    assert card_languages(None, "RU") == ("uk", "ru", "en")  # no stated language: his serving power's
+    assert card_languages("Korean", "RU", cta="fr") == ("uk", "ko", "fr")
+    assert card_languages("uk", "UA") == ("uk", "en") and card_languages("de", "") == ("uk", "en")
+    card = dataclasses.replace(PAEK, languages=card_languages("ko", "KP"))
+    html = render_cards_html([card], languages=None)
+    cells = html.split('<td class="n">1</td>')[1].split("</tr>")[0]
+    assert cells.index("Держава, від якої залежить військовополонений") < cells.index("포로가 의존하는 국가") \
+        < cells.index("Power on which the prisoner depends")  # one row, the bureau's language first
+    assert "2 жовтня 2026\u202fр." in html and "2026. 10. 2." in html and "October 2, 2026" in html  # per locale
+    with pytest.raises(ValidationFailed, match="card labels take"):
+        render_cards_html([PAEK], languages=("uk", "uk"))

@@ -12,7 +12,7 @@ from jinja2 import Environment
 
 from powbureau.web import i18n
 
-from .conftest import sign_in
+from .conftest import PASSWORD, csrf_of, sign_in
 
 WEB = Path(i18n.__file__).parent
 TEMPLATES = WEB / "templates"
@@ -129,3 +129,207 @@ def test_no_header_means_ukrainian_and_the_switcher_moves_to_korean(client, worl
 def test_api_errors_keep_their_code_in_any_language(client):
     r = client.get("/api/persons", headers={"accept-language": "uk"})
     assert r.status_code == 401 and r.json()["error"]["code"] == "not_authenticated"
+
+
+# ----- flash and error messages in the handlers (issue 13) ------------------------------------------------------
+def _english_literals(source: str) -> list[str]:
+    """Calls in ``source`` that pass bare English text to the reader: ``flash(request, kind, TEXT)`` or an error
+    (``raise SomeError(TEXT)``) where TEXT is a string literal, an f-string, ``"..." % x``, ``"...".format()`` or a
+    concatenation of those, i.e. not a ``Msg(...)``, ``_()``/``tr()`` call or a value handed on (``exc.message``)."""
+    import ast
+
+    def literal(node: ast.AST) -> bool:
+        if isinstance(node, ast.Constant):
+            return isinstance(node.value, str) and bool(re.search(r"[A-Za-z]{2,}", node.value))
+        if isinstance(node, ast.JoinedStr):
+            return True
+        if isinstance(node, ast.BinOp):
+            return literal(node.left) or literal(node.right)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format":
+            return literal(node.func.value)
+        return False
+
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Call):
+            continue
+        name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
+        if name == "flash" and len(node.args) >= 3:
+            arg = node.args[2]
+        elif name in BUREAU_ERRORS and node.args:
+            arg = node.args[0]
+        else:
+            continue
+        if literal(arg):
+            found.append(f"line {node.lineno}: {ast.unparse(node)[:100]}")
+    return found
+
+
+def _bureau_errors() -> set[str]:
+    from powbureau.domain import errors
+
+    def subclasses(c):
+        return {c.__name__}.union(*(subclasses(s) for s in c.__subclasses__()))
+
+    return subclasses(errors.PowBureauError)
+
+
+BUREAU_ERRORS = _bureau_errors() | {"CsrfRejected", "BodyTooLarge"}
+
+
+def test_no_handler_flashes_or_raises_bare_english():
+    bad = {}
+    for path in sorted(WEB.glob("*.py")):
+        found = _english_literals(path.read_text(encoding="utf-8"))
+        if found:
+            bad[path.name] = found
+    assert not bad, bad
+
+
+def test_the_bare_english_check_sees_literals_and_f_strings():
+    source = '''
+flash(request, "ok", f"pair {n} judged")
+flash(request, "ok", "added")
+flash(request, "error", exc.message)
+flash(request, "ok", Msg("pair {n} judged", n=n))
+raise ValidationFailed("bad " + x)
+raise NotFound(Msg("no {x}", x=x))
+'''
+    assert [f.split(":")[0] for f in _english_literals(source)] == ["line 2", "line 3", "line 6"]
+
+
+def test_service_sentences_reach_the_page_translated():
+    from powbureau.domain.errors import IllegalTransition
+    from powbureau.domain.lifecycle import check_transition
+    from powbureau.domain.messages import Day, Msg
+    from powbureau.domain.provenance import describe_interview
+
+    with pytest.raises(IllegalTransition) as exc:
+        check_transition("detainee", "registered", "captured")
+    assert "cannot go from registered to captured" in str(exc.value)  # the CLI and logs keep English
+    with i18n.use_locale("uk"):
+        uk = i18n.tr(exc.value.message)
+    assert "«зареєстрований»" in uk and "cannot" not in uk
+    said = describe_interview("registration", "2026-12-02", "Lee Soo-jin", "independent")
+    assert said == "registration interview of 2 Dec 2026 through interpreter Lee Soo-jin (independent)"
+    with i18n.use_locale("ko"):
+        ko = i18n.tr(said)
+    assert "등록 면담" in ko and "Lee Soo-jin" in ko and "2026" in ko and "interview" not in ko
+    with i18n.use_locale("ru"):
+        assert i18n.tr(Msg("wish verified: {kind}", kind="return")) == "пожелание подтверждено: вернуться"
+        # a code is translated by its label, a user who happens to be called "registrar" keeps his name
+        assert i18n.tr(Msg("{name} ({role})", name="registrar", role="registrar")) == "registrar (регистратор)"
+        assert "дек" in i18n.tr(Msg("{list}, imported by {user} on {day}", list="L", user="kim",
+                                    day=Day("2026-12-02")))
+
+
+def test_a_flash_is_shown_in_the_readers_language(client, world):
+    client.headers["accept-language"] = "uk"
+    sign_in(client, "registrar")
+    token = csrf_of(client.get(f"/persons/{world.paek}").text)
+    r = client.post(f"/persons/{world.paek}/status", data={"to_status": "captured", "place": "Camp 1",
+                                                           "csrf_token": token}, follow_redirects=True)
+    assert r.status_code == 200
+    assert "не може змінитися" in r.text and "cannot go from" not in r.text
+
+
+def test_api_error_message_follows_accept_language_else_english(client, world):
+    r = client.get("/api/persons/NOPE", auth=("registrar", PASSWORD), headers={"accept-language": "ru"})
+    assert r.status_code == 404 and r.json()["error"]["code"] == "not_found"
+    assert r.json()["error"]["message"].startswith("нет лица с идентификатором 'NOPE'")
+    r = client.get("/api/persons/NOPE", auth=("registrar", PASSWORD), headers={"accept-language": ""})
+    assert r.json()["error"]["message"].startswith("no person with id 'NOPE'")
+
+
+# ----- the language per user (profile) ----------------------------------------------------------------------------
+def test_the_profile_language_beats_accept_language_and_follows_the_user(app, world):
+    from fastapi.testclient import TestClient
+
+    from powbureau.domain.roles import Actor
+    from powbureau.services import preferences
+
+    with TestClient(app, follow_redirects=False) as c:  # asks for English (the web tests' default header)
+        sign_in(c, "registrar")
+        page = c.get("/profile")
+        assert page.status_code == 200 and 'name="language" value="ko"' in page.text
+        r = c.post("/profile", data={"language": "ko", "csrf_token": csrf_of(page.text)})
+        assert r.status_code == 303
+        after = c.get("/profile")
+        assert '<html lang="ko">' in after.text and "설정을 저장했습니다" in after.text
+        # the switcher still changes this session only
+        c.get("/lang/ru", params={"next": "/"})
+        assert '<html lang="ru">' in c.get("/profile").text
+    assert preferences.language(world.bureau.uow, Actor("registrar", "registrar")) == "ko"
+    with TestClient(app, follow_redirects=False) as other:  # another computer, an English browser
+        sign_in(other, "registrar")
+        assert '<html lang="ko">' in other.get("/").text
+        page = other.get("/profile")
+        other.post("/profile", data={"language": "", "csrf_token": csrf_of(page.text)})
+        assert '<html lang="en">' in other.get("/").text  # back to the browser's language
+    with TestClient(app, follow_redirects=False) as c:
+        sign_in(c, "registrar")
+        page = c.get("/profile")
+        r = c.post("/profile", data={"language": "xx", "csrf_token": csrf_of(page.text)}, follow_redirects=True)
+        assert "unknown language &#39;xx&#39;" in r.text
+
+
+def test_the_profile_choice_is_audited(world):
+    from sqlalchemy import select
+
+    from powbureau.domain.roles import Actor
+    from powbureau.services import preferences
+    from powbureau.store.tables import audit_log
+
+    preferences.set_language(world.bureau.uow, Actor("medical", "medical"), "uk")
+    with world.bureau.uow.read() as conn:
+        row = conn.execute(select(audit_log).where(audit_log.c.action == "user.language")).mappings().first()
+    assert row["actor"] == "medical" and row["target"] == "medical"
+
+
+# ----- the capture card in the bureau's and the prisoner's languages side by side (Annex IV) ---------------------
+def test_paek_capture_card_prints_ukrainian_and_korean_labels_side_by_side(browser_for, world):
+    import shutil
+    import subprocess
+
+    from .conftest import add_person
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext not found: apt-get install -y poppler-utils")
+    pid = add_person(world.bureau, "detainee", [
+        ("name_full", "백광혁", "self_declared", "interview 7"),
+        ("language", "ko", "self_declared", "interview 7"),
+        ("serving_power", "KP", "self_declared", "interview 7"),
+        ("birth_date", "1998-03-14", "self_declared", "interview 7"),
+    ])
+    r = browser_for("registrar").get(f"/persons/{pid}/capture-card.pdf")
+    assert r.status_code == 200 and r.content.startswith(b"%PDF")
+    text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=r.content, capture_output=True,
+                          check=True).stdout.decode()
+    plain = subprocess.run(["pdftotext", "-", "-"], input=r.content, capture_output=True, check=True).stdout.decode()
+    flat = " ".join(plain.replace("\u202f", " ").split())
+    for uk in ("КАРТКА ПРО ВЗЯТТЯ В", "ВІЙСЬКОВОПОЛОНЕНОГО", "військовополонений", "Прізвище",
+               "Дата народження", "14 березня 1998 р."):
+        assert uk in flat, uk
+    for ko in ("전쟁포로 포획 카드", "포로가 의존하는 국가", "생년월일", "백", "광혁"):
+        assert ko in flat, ko
+    assert "CAPTURE CARD FOR PRISONER OF WAR" in flat  # and English for the CTA
+    # side by side: the Ukrainian and the Korean label of item 5 on one line of the page
+    line = next(x for x in text.splitlines() if "Дата народження" in x)
+    assert "생년월일" in line, line
+
+
+def test_the_template_catalogue_holds_every_message_of_the_code():
+    """A new ``Msg(...)``, ``N_()`` or template string fails here until ``pybabel extract`` (README) ran."""
+    from babel.messages.extract import extract_from_dir
+    from babel.messages.frontend import parse_mapping_cfg
+
+    root = WEB.parents[2]  # the repository: babel.cfg names its paths from there
+    with (root / "babel.cfg").open() as f:
+        method_map, options_map = parse_mapping_cfg(f)
+    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "Msg": None}
+    found = {m[2] if isinstance(m[2], str) else m[2][0]
+             for m in extract_from_dir(str(root), method_map, options_map, keywords=keywords)}
+    with (WEB / "locale" / "messages.pot").open("rb") as f:
+        template = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(f) if m.id}
+    missing = sorted(found - template)
+    assert not missing, f"{len(missing)} messages not extracted (run pybabel extract/update): {missing[:10]}"

@@ -18,7 +18,9 @@ def export(
     ctx: typer.Context,
     out: Path = typer.Option(Path("."), "--out", help="Folder for the PDF."),
     person: list[str] = typer.Option([], help="Only this detainee (repeat). Default: every detainee."),
-    lang: list[str] = typer.Option([], help="Label language (repeat; en, fr, ko, ru). Default: en and fr."),
+    lang: list[str] = typer.Option([], help="Label languages side by side, 1 to 3 of uk, ko, ru, en, fr "
+                                   "(--lang uk,ko,fr or repeat), or 'auto': per card Ukrainian, the prisoner's "
+                                   "language and English. Default: en and fr."),
     record_sent: bool = typer.Option(False, "--record-sent",
                                      help="The cards go to the CTA: keep the PDF in the sent log and record each "
                                           "capture card as sent, so it leaves the due list."),
@@ -30,7 +32,9 @@ def export(
 
     st: State = ctx.obj
     with console.status("rendering capture cards…"):
-        r = export_cards(st.bureau().uow, st.actor(), out, person or None, languages=tuple(lang) or ("en", "fr"),
+        langs = tuple(x.strip() for item in lang for x in item.split(",") if x.strip())
+        r = export_cards(st.bureau().uow, st.actor(), out, person or None,
+                         languages=None if langs == ("auto",) else langs or ("en", "fr"),
                          record_sent=record_sent)
     if json_out:
         print_json(r)

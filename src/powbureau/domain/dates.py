@@ -5,6 +5,7 @@ an age becomes a birth interval counted from the day the age was recorded (Korea
 
 from __future__ import annotations
 
+from .messages import Msg
 import calendar
 import re
 from dataclasses import dataclass
@@ -37,18 +38,18 @@ class PartialDate:
 
     def __post_init__(self) -> None:
         if not MIN_YEAR <= self.year <= MAX_YEAR:
-            raise ValidationFailed(f"year {self.year} is out of range — write the year with four digits")
+            raise ValidationFailed(Msg("year {year} is out of range — write the year with four digits", year=self.year))
         if self.month is None:
             if self.day is not None:
-                raise ValidationFailed("a day without a month is not a date — give the month too")
+                raise ValidationFailed(Msg("a day without a month is not a date — give the month too"))
             return
         if not 1 <= self.month <= 12:
-            raise ValidationFailed(f"month {self.month} does not exist — months run from 1 to 12")
+            raise ValidationFailed(Msg("month {month} does not exist — months run from 1 to 12", month=self.month))
         if self.day is not None:
             last = calendar.monthrange(self.year, self.month)[1]
             if not 1 <= self.day <= last:
                 raise ValidationFailed(
-                    f"day {self.day} does not exist in {self.year}-{self.month:02d} (it has {last} days)"
+                    Msg("day {day} does not exist in {year}-{month:02d} (it has {last} days)", day=self.day, year=self.year, month=self.month, last=last)
                 )
 
     @property
@@ -74,7 +75,7 @@ class PartialDate:
         """Parse strict ISO ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; raises ``ValidationFailed`` otherwise."""
         m = _ISO.fullmatch(text.strip())
         if not m:
-            raise ValidationFailed(f"'{text}' is not an ISO date — write YYYY, YYYY-MM or YYYY-MM-DD")
+            raise ValidationFailed(Msg("'{text}' is not an ISO date — write YYYY, YYYY-MM or YYYY-MM-DD", text=text))
         y, mo, d = m.groups()
         return cls(int(y), int(mo) if mo else None, int(d) if d else None)
 
@@ -131,15 +132,15 @@ def birth_interval_from_age(age: int, recorded_on: date, system: AgeSystem | Non
     births, so neither reading is excluded. Counted from the recording day, never from today (known case 18).
     Raises ``ValidationFailed`` for a negative age or an unknown system name."""
     if age < 0:
-        raise ValidationFailed(f"age {age} is negative — give the age in whole years")
+        raise ValidationFailed(Msg("age {age} is negative — give the age in whole years", age=age))
     if system not in ("korean", "international", None):
-        raise ValidationFailed(f"age system '{system}' is unknown — use korean, international or leave it empty")
+        raise ValidationFailed(Msg("age system '{system}' is unknown — use korean, international or leave it empty", system=system))
     korean_year = recorded_on.year - age + 1
     korean = (date(korean_year, 1, 1), date(korean_year, 12, 31)) if age >= 1 else None
     intl = (_years_before(recorded_on, age + 1) + timedelta(days=1), _years_before(recorded_on, age))
     if system == "korean":
         if korean is None:
-            raise ValidationFailed("a Korean age is at least 1 (one is one year old at birth)")
+            raise ValidationFailed(Msg("a Korean age is at least 1 (one is one year old at birth)"))
         return korean
     if system == "international":
         return intl
@@ -189,7 +190,7 @@ def _ask_order(text: str) -> ValidationFailed:
 
 def _year(text: str, token: str) -> int:
     if len(token) != 4:
-        raise ValidationFailed(f"date '{text}': the year '{token}' must have four digits — write e.g. 1908")
+        raise ValidationFailed(Msg("date '{text}': the year '{token}' must have four digits — write e.g. 1908", text=text, token=token))
     return int(token)
 
 
@@ -215,11 +216,11 @@ def _parse_cached(text: str, date_order: DateOrder | None) -> PartialDate:
             try:
                 return PartialDate(int(m.group(3)), month, int(m.group(1)))
             except ValidationFailed as exc:
-                raise ValidationFailed(f"date '{text}': {exc.message}") from None
+                raise ValidationFailed(Msg("date '{text}': {message}", text=text, message=exc.message)) from None
     if not text:
-        raise ValidationFailed("the date is empty — leave the cell out or write YYYY, YYYY-MM or YYYY-MM-DD")
+        raise ValidationFailed(Msg("the date is empty — leave the cell out or write YYYY, YYYY-MM or YYYY-MM-DD"))
     if date_order not in (None, "DMY", "MDY", "YMD"):
-        raise ValidationFailed(f"date order '{date_order}' is unknown — use DMY, MDY or YMD")
+        raise ValidationFailed(Msg("date order '{date_order}' is unknown — use DMY, MDY or YMD", date_order=date_order))
     try:
         m = _ISO.fullmatch(text)
         if m:
@@ -234,18 +235,18 @@ def _parse_cached(text: str, date_order: DateOrder | None) -> PartialDate:
     except ValidationFailed as exc:
         if exc.message.startswith("date '"):
             raise
-        raise ValidationFailed(f"date '{raw.strip()}': {exc.message}") from None
+        raise ValidationFailed(Msg("date '{value}': {message}", value=raw.strip(), message=exc.message)) from None
 
 
 def _numeric(raw: str, a: str, sep: str, b: str, c: str, order: DateOrder | None) -> PartialDate:
     if len(a) == 4:
         if order not in (None, "YMD"):
-            raise ValidationFailed(f"date '{raw.strip()}' starts with a year but --date-order is {order}")
+            raise ValidationFailed(Msg("date '{value}' starts with a year but --date-order is {order}", value=raw.strip(), order=order))
         return PartialDate(int(a), int(b), int(c))
     year = _year(raw.strip(), c)
     x, y = int(a), int(b)
     if order == "YMD":
-        raise ValidationFailed(f"date '{raw.strip()}' does not start with a year but --date-order is YMD")
+        raise ValidationFailed(Msg("date '{value}' does not start with a year but --date-order is YMD", value=raw.strip()))
     if order is None:
         if sep == ".":
             order = "DMY"  # dotted numeric dates are day-first wherever they are written
@@ -267,8 +268,7 @@ def _worded(raw: str, text: str) -> PartialDate:
     unknown = [tokens[i] for i, mo in months if mo is None]
     if unknown or len(months) != 1 or not 2 <= len(tokens) <= 3:
         raise ValidationFailed(
-            f"date '{raw.strip()}' is not a date form the bureau reads — "
-            "write YYYY-MM-DD, YYYY-MM, YYYY, 27 Sep 1908 or 27.09.1908"
+            Msg("date '{value}' is not a date form the bureau reads — write YYYY-MM-DD, YYYY-MM, YYYY, 27 Sep 1908 or 27.09.1908", value=raw.strip())
         )
     month = months[0][1]
     numbers = [t for t in tokens if t.isdigit()]

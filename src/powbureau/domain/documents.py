@@ -6,6 +6,7 @@ the record says where the original is. Judgements are append-only; the latest on
 
 from __future__ import annotations
 
+from .messages import Msg
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -87,17 +88,14 @@ class Document:
 
     def __post_init__(self) -> None:
         if self.doc_type not in DOCUMENT_TYPES:
-            raise ValidationFailed(f"unknown document type {self.doc_type!r}; choose one of: "
-                                   f"{', '.join(DOCUMENT_TYPES)}")
+            raise ValidationFailed(Msg("unknown document type {doc_type!r}; choose one of: {items}", doc_type=self.doc_type, items=', '.join(DOCUMENT_TYPES)))
         if self.custody not in CUSTODY:
-            raise ValidationFailed(f"unknown custody {self.custody!r}; choose one of: {', '.join(CUSTODY)} "
-                                   "(GC III Art. 18: say where the original is)")
+            raise ValidationFailed(Msg("unknown custody {custody!r}; choose one of: {items} (GC III Art. 18: say where the original is)", custody=self.custody, items=', '.join(CUSTODY)))
         bad = [p for p, _ in self.claims if p not in CLAIM_PROPERTIES]
         if bad:
-            raise ValidationFailed(f"a document cannot claim {', '.join(bad)}; it may claim: "
-                                   f"{', '.join(CLAIM_PROPERTIES)}")
+            raise ValidationFailed(Msg("a document cannot claim {items}; it may claim: {items2}", items=', '.join(bad), items2=', '.join(CLAIM_PROPERTIES)))
         if not any(v.strip() for _, v in self.claims):
-            raise ValidationFailed("a document needs the identity it claims: at least --name (as written on it)")
+            raise ValidationFailed(Msg("a document needs the identity it claims: at least --name (as written on it)"))
 
     def claim(self, prop: str) -> str | None:
         """The first value the document claims for ``prop``, or None."""
@@ -128,9 +126,9 @@ class DocumentJudgement:
 
     def __post_init__(self) -> None:
         if self.judgement not in JUDGEMENTS:
-            raise ValidationFailed(f"unknown judgement {self.judgement!r}; choose one of: {', '.join(JUDGEMENTS)}")
+            raise ValidationFailed(Msg("unknown judgement {judgement!r}; choose one of: {items}", judgement=self.judgement, items=', '.join(JUDGEMENTS)))
         if not self.reason.strip():
-            raise ValidationFailed("a judgement needs --reason: say why (e.g. photo, age, language do not fit)")
+            raise ValidationFailed(Msg("a judgement needs --reason: say why (e.g. photo, age, language do not fit)"))
 
 
 def current(judgements: Iterable[DocumentJudgement]) -> DocumentJudgement | None:

@@ -6,6 +6,7 @@ capture card's health box, nothing the prisoner chose not to give beyond Art. 17
 
 from __future__ import annotations
 
+from .messages import Msg
 from dataclasses import dataclass
 
 from .dates import PartialDate, parse_written_date
@@ -88,7 +89,7 @@ class Enquiry:
 def _text(name: str, value: str | None) -> str:
     value = " ".join((value or "").split())
     if len(value) > MAX_TEXT:
-        raise ValidationFailed(f"{name}: {len(value)} characters is longer than {MAX_TEXT}; shorten it")
+        raise ValidationFailed(Msg("{name}: {count} characters is longer than {MAX_TEXT}; shorten it", name=name, count=len(value), MAX_TEXT=MAX_TEXT))
     return value
 
 
@@ -98,7 +99,7 @@ def _date(name: str, value: str | None) -> PartialDate | None:
     try:
         return parse_written_date(value.strip())
     except ValidationFailed as exc:
-        raise ValidationFailed(f"{name}: {exc.message}") from None
+        raise ValidationFailed(Msg("{name}: {message}", name=name, message=exc.message)) from None
 
 
 def _consent(value: str | bool | None) -> bool:
@@ -109,7 +110,7 @@ def _consent(value: str | bool | None) -> bool:
         return False
     if v in ("1", "yes", "y", "true", "так", "да", "예"):
         return True
-    raise ValidationFailed(f"consent: {value!r} is not yes or no; write yes or no")
+    raise ValidationFailed(Msg("consent: {value!r} is not yes or no; write yes or no", value=value))
 
 
 def new_enquiry(values: dict[str, str | bool | None]) -> Enquiry:
@@ -119,19 +120,19 @@ def new_enquiry(values: dict[str, str | bool | None]) -> Enquiry:
     last_seen_place, last_seen_date, side). Raises ``ValidationFailed`` naming the field and the fix."""
     channel = str(values.get("channel") or "").strip().lower()
     if channel not in CHANNELS:
-        raise ValidationFailed(f"channel: {channel or '(empty)'!r} is not one of {', '.join(CHANNELS)}")
+        raise ValidationFailed(Msg("channel: {value!r} is not one of {items}", value=channel or '(empty)', items=', '.join(CHANNELS)))
     raw = values.get("names")
     names = [str(n) for n in raw] if isinstance(raw, (list, tuple)) else str(raw or "").split(";")
     parts = " ".join(str(values.get(k) or "").strip() for k in ("surname", "given_name") if values.get(k))
     names = [_text("names", n) for n in [*names, str(values.get("name_full") or ""), parts] if n and n.strip()]
     if not names:
-        raise ValidationFailed("names: the enquiry names nobody; give the sought person's name in any script")
+        raise ValidationFailed(Msg("names: the enquiry names nobody; give the sought person's name in any script"))
     side = str(values.get("side") or "").strip().lower() or None
     if side is not None and side not in SIDES:
-        raise ValidationFailed(f"side: {side!r} is not one of {', '.join(SIDES)} (own serviceman / enemy soldier)")
+        raise ValidationFailed(Msg("side: {side!r} is not one of {items} (own serviceman / enemy soldier)", side=side, items=', '.join(SIDES)))
     lang = str(values.get("enquirer_language") or "en").strip().lower()
     if len(lang) != 2 or not lang.isalpha():
-        raise ValidationFailed(f"enquirer_language: {lang!r} is not an ISO 639-1 code such as uk, ru, ko, en")
+        raise ValidationFailed(Msg("enquirer_language: {lang!r} is not an ISO 639-1 code such as uk, ru, ko, en", lang=lang))
     enquirer = Enquirer(_text("enquirer_name", values.get("enquirer_name")),  # type: ignore[arg-type]
                         _text("enquirer_relationship", values.get("enquirer_relationship")),  # type: ignore[arg-type]
                         _text("enquirer_contact", values.get("enquirer_contact")),  # type: ignore[arg-type]
@@ -148,7 +149,7 @@ def next_state(current: str, target: str) -> str:
     saying which moves are allowed."""
     if target not in TRANSITIONS.get(current, frozenset()):
         allowed = ", ".join(sorted(TRANSITIONS.get(current, frozenset()))) or "none"
-        raise IllegalTransition(f"an enquiry cannot go from {current} to {target}; allowed from {current}: {allowed}")
+        raise IllegalTransition(Msg("an enquiry cannot go from {current} to {target}; allowed from {current}: {allowed}", current=current, target=target, allowed=allowed))
     return target
 
 

@@ -5,6 +5,7 @@ seriously sick and wounded are flagged and never counted one-for-one (Art. 109-1
 
 from __future__ import annotations
 
+from .messages import Msg
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -61,10 +62,9 @@ class MedicalDecision:
 
     def __post_init__(self) -> None:
         if self.decided_by.role != MEDICAL_ROLE:
-            raise PermissionDenied(
-                f"{self.decided_by.name} ({self.decided_by.role}) may not decide that a person is seriously sick "
-                "or wounded; a medical user records that decision (GC III Art. 110)"
-            )
+            raise PermissionDenied(Msg(
+                "{name} ({role}) may not decide that a person is seriously sick or wounded; a medical user records "
+                "that decision (GC III Art. 110)", name=self.decided_by.name, role=self.decided_by.role))
         object.__setattr__(self, "decided_at", as_utc(self.decided_at, "medical decision time"))
 
 
@@ -112,7 +112,7 @@ def assess(
     of the wishes it was decided on. Raises ``ValidationFailed`` for a medical decision of another person."""
     wishes = tuple(wishes)
     if medical_decision is not None and medical_decision.person_id != person_id:
-        raise ValidationFailed(f"medical decision for {medical_decision.person_id} was given for {person_id}")
+        raise ValidationFailed(Msg("medical decision for {person_id} was given for {person_id2}", person_id=medical_decision.person_id, person_id2=person_id))
     latest = latest_wish(wishes)
     refusal = consent_refusal(wishes)
     consent = latest is not None and latest.kind == "return"
@@ -126,21 +126,22 @@ def assess(
         Check(
             "consent",
             consent,
-            "the latest wish is to return" if consent else f"no consent to return: {explain_wish(wishes)}",
+            Msg("the latest wish is to return") if consent
+            else Msg("no consent to return: {explanation}", explanation=explain_wish(wishes)),
             CONSENT_RULE,
         ),
         Check(
             "verified",
             verified,
-            explain_wish(wishes) if verified else f"no verified consent to return: {refusal}",
+            explain_wish(wishes) if verified else Msg("no verified consent to return: {refusal}", refusal=refusal),
             VERIFY_RULE,
         ),
         Check(
             "medical_priority",
             True,
-            "seriously sick or wounded (medical decision): priority, not counted one-for-one"
+            Msg("seriously sick or wounded (medical decision): priority, not counted one-for-one")
             if medical
-            else "no medical priority recorded: counted in the one-for-one balance",
+            else Msg("no medical priority recorded: counted in the one-for-one balance"),
             MEDICAL_RULE,
         ),
     )
@@ -224,7 +225,7 @@ class Exchange:
 
     def __init__(self, exchange_id: str, counterpart: str, *, state: str = "draft") -> None:
         if state not in EXCHANGE_STATES:
-            raise ValidationFailed(f"unknown exchange state {state!r}")
+            raise ValidationFailed(Msg("unknown exchange state {state!r}", state=state))
         self.id = exchange_id
         self.counterpart = counterpart
         self.state = state
@@ -275,9 +276,9 @@ class Exchange:
 
     def _require_state(self, allowed: Iterable[str], doing: str) -> None:
         if self.state not in allowed:
-            raise IllegalTransition(
-                f"exchange {self.id} is {self.state}; cannot {doing} (allowed in: {', '.join(sorted(allowed))})"
-            )
+            raise IllegalTransition(Msg("exchange {exchange} is {state}; cannot {doing} (allowed in: {allowed})",
+                                        exchange=self.id, state=self.state, doing=doing,
+                                        allowed=", ".join(sorted(allowed))))
 
     def add_outgoing(
         self,
@@ -289,14 +290,16 @@ class Exchange:
 
         Refuses with ``RefoulementRefused`` unless his latest wish is a verified return (GC III Art. 109(3)),
         ``Conflict`` if he is already listed, ``IllegalTransition`` after agreement."""
-        self._require_state(EDITABLE, f"add {person_id} to the outgoing list")
+        self._require_state(EDITABLE, Msg("add {person} to the outgoing list", person=person_id))
         if person_id in self._outgoing:
-            raise Conflict(f"{person_id} is already on the outgoing list of exchange {self.id}")
+            raise Conflict(Msg("{person} is already on the outgoing list of exchange {exchange}", person=person_id,
+                               exchange=self.id))
         verdict = assess(person_id, wishes, medical_decision)
         if not verdict.eligible:
+            failed = [c.text for c in verdict.checks if not c.passed]
             raise RefoulementRefused(
-                f"{person_id} cannot be listed for handover in exchange {self.id}: "
-                + "; ".join(c.text for c in verdict.checks if not c.passed),
+                Msg("{person} cannot be listed for handover in exchange {exchange}: {reasons}", person=person_id,
+                    exchange=self.id, reasons=failed[0] if len(failed) == 1 else "; ".join(failed)),
                 details=verdict,
             )
         self._outgoing[person_id] = OutgoingEntry(person_id, verdict)
@@ -304,9 +307,10 @@ class Exchange:
 
     def remove_outgoing(self, person_id: str, reason: str) -> Withdrawal:
         """Take ``person_id`` off the outgoing list (draft, proposed or agreed). Raises ``NotOnList``."""
-        self._require_state({"draft", "proposed", "agreed"}, f"withdraw {person_id}")
+        self._require_state({"draft", "proposed", "agreed"}, Msg("withdraw {person}", person=person_id))
         if person_id not in self._outgoing:
-            raise NotOnList(f"{person_id} is not on the outgoing list of exchange {self.id}")
+            raise NotOnList(Msg("{person} is not on the outgoing list of exchange {exchange}", person=person_id,
+                                exchange=self.id))
         del self._outgoing[person_id]
         withdrawal = Withdrawal(person_id, self.state, reason)
         self.withdrawals.append(withdrawal)
@@ -319,7 +323,7 @@ class Exchange:
         ``person_id`` or "not yet matched" (None). Only in draft or proposed; ``Conflict`` if already there."""
         self._require_state(EDITABLE, f"add row {row_id} to the incoming list")
         if row_id in self._incoming:
-            raise Conflict(f"row {row_id} is already on the incoming list of exchange {self.id}")
+            raise Conflict(Msg("row {row_id} is already on the incoming list of exchange {id}", row_id=row_id, id=self.id))
         entry = IncomingEntry(row_id, list_id, person_id, medical_priority)
         self._incoming[row_id] = entry
         return entry
@@ -328,7 +332,7 @@ class Exchange:
         """Record that incoming row ``row_id`` is our ``person_id`` (before execution). Raises ``NotOnList``."""
         self._require_state({"draft", "proposed", "agreed"}, f"match row {row_id}")
         if row_id not in self._incoming:
-            raise NotOnList(f"row {row_id} is not on the incoming list of exchange {self.id}")
+            raise NotOnList(Msg("row {row_id} is not on the incoming list of exchange {id}", row_id=row_id, id=self.id))
         old = self._incoming[row_id]
         self._incoming[row_id] = IncomingEntry(old.row_id, old.list_id, person_id, old.medical_priority)
         return self._incoming[row_id]
@@ -362,8 +366,7 @@ class Exchange:
         if failing:
             names = ", ".join(v.person_id for v in failing)
             raise RefoulementRefused(
-                f"exchange {self.id} cannot become {target}: {names} no longer have a verified wish to return; "
-                "withdraw them first",
+                Msg("exchange {id} cannot become {target}: {names} no longer have a verified wish to return; withdraw them first", id=self.id, target=target, names=names),
                 details=failing,
             )
         return verdicts
@@ -386,7 +389,7 @@ class Exchange:
         if self.state == "executed":
             if self.execution is not None and person_id in self.execution.crossed_outgoing:
                 raise IllegalTransition(
-                    f"{person_id} was handed over in exchange {self.id}; a wish after handover changes nothing"
+                    Msg("{person_id} was handed over in exchange {id}; a wish after handover changes nothing", person_id=person_id, id=self.id)
                 )
         from .disclosure import WITHDRAWN, notice_message  # the notice never names the wish (never-rule b)
 
@@ -400,7 +403,7 @@ class Exchange:
     def _move(self, target: str) -> None:
         if target not in TRANSITIONS[self.state]:
             allowed = ", ".join(sorted(TRANSITIONS[self.state])) or "none"
-            raise IllegalTransition(f"exchange {self.id} cannot go from {self.state} to {target} (allowed: {allowed})")
+            raise IllegalTransition(Msg("exchange {id} cannot go from {state} to {target} (allowed: {allowed})", id=self.id, state=self.state, target=target, allowed=allowed))
         self.state = target
 
     def propose(self, wishes_by_person: WishesByPerson, medical_decisions: Decisions = None) -> None:
@@ -438,9 +441,7 @@ class Exchange:
         if changed:
             names = ", ".join(v.person_id for v in changed)
             raise ConsentChanged(
-                f"exchange {self.id} cannot be executed: the consent record of {names} changed since the exchange "
-                "was agreed (a new wish, verification or same-person link); reopen it (`reopen`) and agree again, "
-                "or withdraw them",
+                Msg("exchange {id} cannot be executed: the consent record of {names} changed since the exchange was agreed (a new wish, verification or same-person link); reopen it (`reopen`) and agree again, or withdraw them", id=self.id, names=names),
                 details=changed,
             )
         result = reconcile(self.id, record, tuple(self._outgoing), self.incoming)

@@ -5,6 +5,7 @@ unknown_arrival per person and the status changes that follow (repatriated, retu
 
 from __future__ import annotations
 
+from .messages import Msg
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -96,22 +97,20 @@ def reconcile(
     stray = sorted(record.crossed_outgoing - planned_out)
     if stray:
         raise NotOnList(
-            f"execution record of exchange {exchange_id} names {', '.join(stray)} as handed over, but they are "
-            "not on its outgoing list; nobody is handed over without being listed — correct the record"
+            Msg("execution record of exchange {exchange_id} names {items} as handed over, but they are not on its outgoing list; nobody is handed over without being listed — correct the record", exchange_id=exchange_id, items=', '.join(stray))
         )
     stray = sorted(record.arrived_incoming - rows.keys())
     substituted = [s.planned_row_id for s in record.substitutions]
     stray += sorted(set(substituted) - rows.keys())
     if stray:
         raise NotOnList(
-            f"execution record of exchange {exchange_id} names rows {', '.join(stray)}, not on its incoming list; "
-            "record people who arrived unannounced as unknown arrivals"
+            Msg("execution record of exchange {exchange_id} names rows {items}, not on its incoming list; record people who arrived unannounced as unknown arrivals", exchange_id=exchange_id, items=', '.join(stray))
         )
     both = sorted(set(substituted) & record.arrived_incoming) + sorted(
         {r for r in substituted if substituted.count(r) > 1}
     )
     if both:
-        raise NotOnList(f"rows {', '.join(both)} are recorded both as arrived and substituted, or substituted twice")
+        raise NotOnList(Msg("rows {items} are recorded both as arrived and substituted, or substituted twice", items=', '.join(both)))
     lines: list[ReconciliationLine] = []
     changes: list[tuple[str, str]] = []
     for pid in outgoing:

@@ -5,6 +5,7 @@ interpreter supplied by an interested party is not an independent channel (ICRC 
 
 from __future__ import annotations
 
+from .messages import Msg
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -24,19 +25,18 @@ def normalise_language(code: str) -> str:
     Raises ``ValidationFailed`` for an empty tag. Tags are ISO 639 codes or BCP 47 tags; any tag is accepted."""
     tag = (code or "").strip().lower().replace("_", "-")
     if not tag:
-        raise ValidationFailed("language is empty; give an ISO 639 code such as 'ko' or 'ru'")
+        raise ValidationFailed(Msg("language is empty; give an ISO 639 code such as 'ko' or 'ru'"))
     return tag
 
 
 def as_utc(when: datetime, what: str = "time") -> datetime:
     """``when`` converted to UTC; raises ``ValidationFailed`` for a naive datetime (no time zone)."""
     if when.tzinfo is None or when.utcoffset() is None:
-        raise ValidationFailed(f"{what} {when.isoformat()} has no time zone; give it in UTC (e.g. ...T10:00:00+00:00)")
+        raise ValidationFailed(Msg("{what} {value} has no time zone; give it in UTC (e.g. ...T10:00:00+00:00)", what=what, value=when.isoformat()))
     try:
         return when.astimezone(timezone.utc)
     except OverflowError:
-        raise ValidationFailed(f"{what} {when.isoformat()} lies outside the calendar once converted to UTC; "
-                               "give a real date") from None
+        raise ValidationFailed(Msg("{what} {value} lies outside the calendar once converted to UTC; give a real date", what=what, value=when.isoformat())) from None
 
 
 @dataclass(frozen=True)
@@ -62,10 +62,10 @@ class Interview:
 
     def __post_init__(self) -> None:
         if not self.id or not self.person_id:
-            raise ValidationFailed("an interview needs an id and a person_id")
+            raise ValidationFailed(Msg("an interview needs an id and a person_id"))
         if self.purpose not in PURPOSES:
             raise ValidationFailed(
-                f"unknown interview purpose {self.purpose!r}; choose one of: {', '.join(PURPOSES)}"
+                Msg("unknown interview purpose {purpose!r}; choose one of: {items}", purpose=self.purpose, items=', '.join(PURPOSES))
             )
         object.__setattr__(self, "when", as_utc(self.when, "interview time"))
         object.__setattr__(self, "language", normalise_language(self.language))
@@ -74,11 +74,10 @@ class Interview:
         supplied = (self.interpreter_supplied_by or "").strip() or None
         if interpreter and not supplied:
             raise ValidationFailed(
-                f"interview {self.id}: say who supplied interpreter {interpreter!r} "
-                f"({INDEPENDENT!r} or the name of the party that supplied him)"
+                Msg("interview {id}: say who supplied interpreter {interpreter!r} ({INDEPENDENT!r} or the name of the party that supplied him)", id=self.id, interpreter=interpreter, INDEPENDENT=INDEPENDENT)
             )
         if supplied and not interpreter:
-            raise ValidationFailed(f"interview {self.id}: interpreter_supplied_by is set but no interpreter is named")
+            raise ValidationFailed(Msg("interview {id}: interpreter_supplied_by is set but no interpreter is named", id=self.id))
         object.__setattr__(self, "interpreter", interpreter)
         object.__setattr__(self, "interpreter_supplied_by", supplied)
 
@@ -113,7 +112,7 @@ class Interpreter:
 
     def __post_init__(self) -> None:
         if not self.name.strip():
-            raise ValidationFailed("an interpreter needs a name")
+            raise ValidationFailed(Msg("an interpreter needs a name"))
         object.__setattr__(self, "languages", frozenset(normalise_language(x) for x in self.languages))
 
     @property
@@ -208,11 +207,9 @@ def check_conductor(purpose: str, actor: Actor) -> None:
     icrc_private interview needs ``wish_interview.write`` (not the medical role), and only an ICRC delegate holds
     an ``icrc_private`` interview (GC III Art. 126)."""
     if purpose in CONSENT_PURPOSES and not actor.can("wish_interview.write"):
-        raise PermissionDenied(f"{actor.name} ({actor.role}) may not hold a {purpose} interview; wishes are taken "
-                               "by interviewers, registrars and ICRC delegates, never by medical staff")
+        raise PermissionDenied(Msg("{name} ({role}) may not hold a {purpose} interview; wishes are taken by interviewers, registrars and ICRC delegates, never by medical staff", name=actor.name, role=actor.role, purpose=purpose))
     if purpose == "icrc_private" and actor.role != PRIVATE_INTERVIEW_ROLE:
-        raise PermissionDenied(f"{actor.name} ({actor.role}) may not hold an icrc_private interview; only an "
-                               "ICRC delegate does (GC III Art. 126)")
+        raise PermissionDenied(Msg("{name} ({role}) may not hold an icrc_private interview; only an ICRC delegate does (GC III Art. 126)", name=actor.name, role=actor.role))
 
 
 #: How far ahead of the bureau's clock a stated interview time may lie (laptops in the field drift).
@@ -231,8 +228,7 @@ def check_stated_time(when: datetime, now: datetime, what: str = "interview time
     if when - as_utc(now, "now") > CLOCK_SKEW:
         minutes = int((when - now).total_seconds() // 60)
         raise ValidationFailed(
-            f"{what} {when.isoformat()} is {minutes} minutes ahead of the bureau's clock (tolerance "
-            f"{int(CLOCK_SKEW.total_seconds() // 60)} minutes); give the time the interview really took place")
+            Msg("{what} {value} is {minutes} minutes ahead of the bureau's clock (tolerance {value2} minutes); give the time the interview really took place", what=what, value=when.isoformat(), minutes=minutes, value2=int(CLOCK_SKEW.total_seconds() // 60)))
     return when
 
 
@@ -241,8 +237,7 @@ def check_roster_entry(actor: Actor, supplied_by: str) -> None:
     delegate: the roster decides independence, and only the neutral delegate may vouch for it."""
     if supplied_by == INDEPENDENT and actor.role != INDEPENDENCE_ROLE:
         raise PermissionDenied(
-            f"{actor.name} ({actor.role}) may not mark an interpreter independent; only an ICRC delegate can. "
-            "Put him on the roster with the party that supplies him (e.g. --supplied-by 'detaining power')")
+            Msg("{name} ({role}) may not mark an interpreter independent; only an ICRC delegate can. Put him on the roster with the party that supplies him (e.g. --supplied-by 'detaining power')", name=actor.name, role=actor.role))
 
 
 def interpreter_supplier(named: str, claimed: str | None, roster_matches: Iterable[Interpreter]) -> str:
@@ -260,8 +255,7 @@ def interpreter_supplier(named: str, claimed: str | None, roster_matches: Iterab
         party = interested[0].supplied_by
         if claim == INDEPENDENT:
             raise ValidationFailed(
-                f"interpreter {named!r} is on the roster as supplied by {party}, an interested party; an interview "
-                "cannot declare him independent (only the ICRC delegate's roster can)")
+                Msg("interpreter {named!r} is on the roster as supplied by {party}, an interested party; an interview cannot declare him independent (only the ICRC delegate's roster can)", named=named, party=party))
         return party
     if matches:
         if claim not in (None, INDEPENDENT):
@@ -269,9 +263,8 @@ def interpreter_supplier(named: str, claimed: str | None, roster_matches: Iterab
         return INDEPENDENT
     if claim == INDEPENDENT:
         raise ValidationFailed(
-            f"interpreter {named!r} is not on the roster as independent; an ICRC delegate must put him on the "
-            "roster as independent first, or give the party that supplied him")
+            Msg("interpreter {named!r} is not on the roster as independent; an ICRC delegate must put him on the roster as independent first, or give the party that supplied him", named=named))
     if claim is None:
         raise ValidationFailed(
-            f"interpreter {named!r} is not on the roster; say who supplied him (the party's name)")
+            Msg("interpreter {named!r} is not on the roster; say who supplied him (the party's name)", named=named))
     return claim

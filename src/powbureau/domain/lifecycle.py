@@ -5,6 +5,7 @@ transferred_to_power, escaped, deceased; status_in_doubt while a tribunal decide
 
 from __future__ import annotations
 
+from .messages import Msg
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -65,7 +66,7 @@ def transitions_for(kind: str) -> dict[str, frozenset[str]]:
         return OWN_PERSONNEL_TRANSITIONS
     if kind == "third_party":
         return THIRD_PARTY_TRANSITIONS
-    raise ValidationFailed(f"unknown person kind {kind!r}")
+    raise ValidationFailed(Msg("unknown person kind {kind!r}", kind=kind))
 
 
 @dataclass(frozen=True)
@@ -87,11 +88,12 @@ def check_transition(kind: str, current: str, target: str) -> str:
     Raises ``ValidationFailed`` when ``target`` is not a status of this kind at all."""
     table = transitions_for(kind)
     if target not in table:
-        raise ValidationFailed(f"unknown status {target!r}; known: {', '.join(table)}")
+        raise ValidationFailed(Msg("unknown status {status!r}; known: {known}", status=target, known=", ".join(table)))
     allowed = table.get(current, frozenset())
     if target not in allowed:
-        options = ", ".join(sorted(allowed)) or "none (final status)"
-        raise IllegalTransition(f"a {kind} cannot go from {current} to {target}; allowed from {current}: {options}")
+        options = ", ".join(sorted(allowed)) or Msg("none (final status)")
+        raise IllegalTransition(Msg("a {kind} cannot go from {current} to {target}; allowed from {current}: {options}",
+                                    kind=kind, current=current, target=target, options=options))
     return RULES.get(target, "")
 
 
@@ -116,6 +118,6 @@ def require_consent(person_id: str, target: str, wishes) -> None:  # noqa: ANN00
         return
     refusal = consent_refusal(wishes, CONSENTING_KINDS[target])
     if refusal:
-        raise RefoulementRefused(
-            f"person {person_id} cannot be recorded as {target}: {refusal}; a detainee leaves our custody only on "
-            "a verified wish (non-refoulement, GC III Art. 109(3))")
+        raise RefoulementRefused(Msg(
+            "person {person} cannot be recorded as {target}: {refusal}; a detainee leaves our custody only on a "
+            "verified wish (non-refoulement, GC III Art. 109(3))", person=person_id, target=target, refusal=refusal))

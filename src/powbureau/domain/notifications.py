@@ -5,6 +5,7 @@ Deadlines follow GC III Art. 70 (capture card), 120 (deaths), 122(6) (weekly hea
 
 from __future__ import annotations
 
+from .messages import Msg
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -56,7 +57,7 @@ class NotifiableEvent:
 
     def __post_init__(self) -> None:
         if self.kind not in EVENT_KINDS:
-            raise ValidationFailed(f"unknown event kind {self.kind!r}; choose one of: {', '.join(EVENT_KINDS)}")
+            raise ValidationFailed(Msg("unknown event kind {kind!r}; choose one of: {items}", kind=self.kind, items=', '.join(EVENT_KINDS)))
 
     @property
     def event_ref(self) -> str:
@@ -212,7 +213,7 @@ def due_notifications(
     for s in sent:
         if s.kind not in NOTIFICATION_KINDS:
             choose = ", ".join(NOTIFICATION_KINDS)
-            raise ValidationFailed(f"unknown notification kind {s.kind!r}; choose one of: {choose}")
+            raise ValidationFailed(Msg("unknown notification kind {kind!r}; choose one of: {choose}", kind=s.kind, choose=choose))
         key = (s.person_id, s.kind, s.event_ref)
         if s.event_ref is not None and key in by_ref:
             met.add(by_ref[key])
@@ -291,7 +292,7 @@ def check_health_box(marks: Iterable[str]) -> frozenset[str]:
     bad = sorted(found - set(HEALTH_BOX))
     if bad:
         raise ValidationFailed(
-            f"health box accepts only {', '.join(HEALTH_BOX)}; got {', '.join(bad)} — medical details are not sent"
+            Msg("health box accepts only {items}; got {items2} — medical details are not sent", items=', '.join(HEALTH_BOX), items2=', '.join(bad))
         )
     return found
 
@@ -344,10 +345,10 @@ def outgoing_message_to_serving_power(
             continue
         if not isinstance(value, (str, int, date)) or isinstance(value, bool):
             kind = type(value).__name__
-            raise ValidationFailed(f"field {key} of {person_id} must be text, a number or a date, not {kind}")
+            raise ValidationFailed(Msg("field {key} of {person_id} must be text, a number or a date, not {kind}", key=key, person_id=person_id, kind=kind))
         text = value.isoformat() if isinstance(value, date) else str(value)
         if text.strip().casefold() in _WISH_WORDS:
-            raise ValidationFailed(f"field {key} of {person_id} holds a repatriation wish; wishes are never sent")
+            raise ValidationFailed(Msg("field {key} of {person_id} holds a repatriation wish; wishes are never sent", key=key, person_id=person_id))
         if key == "health_box":
             text = ",".join(m for m in HEALTH_BOX if m in check_health_box(text.split(",")))
         clean.append((key, text))

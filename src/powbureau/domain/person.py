@@ -6,6 +6,7 @@ prisoner was issued to). Everything else about a person is a statement (see ``st
 
 from __future__ import annotations
 
+from .messages import Msg
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -36,4 +37,4 @@ class Person:
 
     def __post_init__(self) -> None:
         if self.kind not in PERSON_KINDS:
-            raise ValidationFailed(f"unknown person kind {self.kind!r}; choose one of: {', '.join(PERSON_KINDS)}")
+            raise ValidationFailed(Msg("unknown person kind {kind!r}; choose one of: {items}", kind=self.kind, items=', '.join(PERSON_KINDS)))

@@ -5,6 +5,7 @@ A statement's ``source_ref`` is a key (``list:<id>#<row>``, ``document:<id>``, a
 
 from __future__ import annotations
 
+from .messages import Day, Msg
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -17,9 +18,7 @@ NAME_GROUP_PROPS: tuple[str, ...] = ("name_full", "alias", "surname", "given_nam
 
 def day(when: date | datetime | str) -> str:
     """``2 Dec 2026`` for a date, a datetime or an ISO string (the day only, no leading zero)."""
-    if isinstance(when, str):
-        when = datetime.fromisoformat(when)
-    return f"{when.day} {when:%b %Y}"
+    return Day(when)
 
 
 def list_ref(source_ref: str) -> tuple[str, int | None] | None:
@@ -39,19 +38,27 @@ def document_ref(source_ref: str) -> str | None:
 def describe_list(label: str, filename: str, row: int | None, imported_by: str, imported_at: date | datetime) -> str:
     """``Australian POW list (australia_ww2_pows.csv), row 148, imported by kim on 2 Dec 2026``."""
     where = f"{label} ({filename})" if filename and filename != label else label
-    at_row = f", row {row}" if row is not None else ""
-    return f"{where}{at_row}, imported by {imported_by} on {day(imported_at)}"
+    if row is not None:
+        return Msg("{list}, row {row}, imported by {user} on {day}", list=where, row=row, user=imported_by,
+                   day=day(imported_at))
+    return Msg("{list}, imported by {user} on {day}", list=where, user=imported_by, day=day(imported_at))
 
 
 def describe_interview(purpose: str, when: date | datetime | str, interpreter: str | None,
                        supplied_by: str | None) -> str:
     """``registration interview of 2 Dec 2026 through interpreter Lee (independent)``; an interpreter supplied by
     an interested party is named as such ("supplied by military intelligence"), never as independent."""
-    head = f"{purpose.replace('_', ' ')} interview of {day(when)}"
+    kind = {"registration": Msg("registration interview of {day}", day=day(when)),
+            "medical": Msg("medical interview of {day}", day=day(when)),
+            "wish": Msg("wish interview of {day}", day=day(when)),
+            "icrc_private": Msg("icrc private interview of {day}", day=day(when))}
+    head = kind.get(purpose) or Msg("{purpose} interview of {day}", purpose=purpose.replace("_", " "), day=day(when))
     if not interpreter:
-        return f"{head}, without interpreter"
-    who = "independent" if supplied_by == INDEPENDENT else f"supplied by {supplied_by or 'an unknown party'}"
-    return f"{head} through interpreter {interpreter} ({who})"
+        return Msg("{interview}, without interpreter", interview=head)
+    who = Msg("independent") if supplied_by == INDEPENDENT else \
+        Msg("supplied by {supplier}", supplier=supplied_by or Msg("an unknown party"))
+    return Msg("{interview} through interpreter {interpreter} ({who})", interview=head, interpreter=interpreter,
+               who=who)
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ Every service call names an action; ``require(actor, action)`` is the single che
 
 from __future__ import annotations
 
+from .messages import Msg
 from dataclasses import dataclass
 
 from .errors import PermissionDenied
@@ -65,6 +66,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "enquiry.answer": frozenset({"admin", "registrar"}),
     "audit.read": frozenset({"admin", "auditor"}),
     "user.manage": frozenset({"admin"}),
+    # Each user sets his own settings (the language of his pages); nobody sets another's.
+    "profile.write": frozenset(ROLES),
 }
 
 
@@ -87,8 +90,9 @@ def require(actor: Actor | None, action: str) -> Actor:
     if action not in PERMISSIONS:
         raise KeyError(f"unknown action {action!r}")
     if actor is None or not actor.can(action):
-        who = f"{actor.name} ({actor.role})" if actor else "an anonymous user"
-        raise PermissionDenied(f"{who} may not {action}; ask an administrator for a role that may")
+        who = Msg("{name} ({role})", name=actor.name, role=actor.role) if actor else Msg("an anonymous user")
+        raise PermissionDenied(Msg("{who} may not {action}; ask an administrator for a role that may", who=who,
+                                   action=action))
     return actor
 
 
@@ -109,5 +113,5 @@ def check_role(role: str) -> str:
     from .errors import ValidationFailed
 
     if role not in ROLES:
-        raise ValidationFailed(f"unknown role {role!r}; choose one of: {', '.join(ROLES)}")
+        raise ValidationFailed(Msg("unknown role {role!r}; choose one of: {items}", role=role, items=', '.join(ROLES)))
     return role

@@ -5,6 +5,8 @@ idle period, or at an absolute lifetime (OWASP Session Management and Authentica
 
 from __future__ import annotations
 
+from .messages import Msg
+
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -52,19 +54,19 @@ def session_ended(s: SessionRecord, now: datetime, policy: SessionPolicy) -> str
     absolute lifetime, idle timeout."""
     if s.revoked_at is not None:
         why = {
-            "signed_out": "you signed out",
-            "password_changed": "your password was changed",
-            "user_disabled": "your account was disabled",
-        }.get(s.revoked_reason or "", "it was ended")
-        return f"your session has ended because {why}; sign in again"
+            "signed_out": Msg("you signed out"),
+            "password_changed": Msg("your password was changed"),
+            "user_disabled": Msg("your account was disabled"),
+        }.get(s.revoked_reason or "", Msg("it was ended"))
+        return Msg("your session has ended because {why}; sign in again", why=why)
     if not s.user_active:
-        return "your account is disabled; ask an administrator to enable it"
+        return Msg("your account is disabled; ask an administrator to enable it")
     if now >= s.expires_at:
         hours = round((s.expires_at - s.created_at).total_seconds() / 3600, 1)
-        return f"your session reached its {hours:g}-hour limit; sign in again"
+        return Msg("your session reached its {hours}-hour limit; sign in again", hours=f"{hours:g}")
     if now - s.last_seen_at >= policy.idle:
         minutes = round(policy.idle.total_seconds() / 60)
-        return f"your session ended after {minutes} minutes without activity; sign in again"
+        return Msg("your session ended after {minutes} minutes without activity; sign in again", minutes=minutes)
     return None
 
 
@@ -88,5 +90,5 @@ def retry_after(failures: Iterable[datetime], limit: int, window: timedelta, now
 def wait_phrase(seconds: int) -> str:
     """``seconds`` as a phrase for a person: "in 40 seconds", "in 12 minutes"."""
     if seconds < 90:
-        return f"in {seconds} seconds"
-    return f"in {math.ceil(seconds / 60)} minutes"
+        return Msg("in {seconds} seconds", seconds=seconds)
+    return Msg("in {minutes} minutes", minutes=math.ceil(seconds / 60))

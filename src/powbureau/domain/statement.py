@@ -5,6 +5,7 @@ hash of its content, so re-recording the same fact from the same source is idemp
 
 from __future__ import annotations
 
+from .messages import Msg
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -73,16 +74,16 @@ class Statement:
 
     def __post_init__(self) -> None:
         if self.prop not in PROPERTIES:
-            raise ValidationFailed(f"unknown property {self.prop!r}; known: {', '.join(sorted(PROPERTIES))}")
+            raise ValidationFailed(Msg("unknown property {prop!r}; known: {items}", prop=self.prop, items=', '.join(sorted(PROPERTIES))))
         if self.source_kind not in SOURCE_KINDS:
             raise ValidationFailed(
-                f"unknown source kind {self.source_kind!r}; choose one of: {', '.join(SOURCE_KINDS)}"
+                Msg("unknown source kind {source_kind!r}; choose one of: {items}", source_kind=self.source_kind, items=', '.join(SOURCE_KINDS))
             )
         if not self.value or not self.value.strip():
-            raise ValidationFailed(f"empty value for {self.prop}")
+            raise ValidationFailed(Msg("empty value for {prop}", prop=self.prop))
         if len(self.value) > MAX_VALUE_LENGTH:
             raise ValidationFailed(
-                f"{self.prop} is {len(self.value)} characters long; the limit is {MAX_VALUE_LENGTH}"
+                Msg("{prop} is {count} characters long; the limit is {MAX_VALUE_LENGTH}", prop=self.prop, count=len(self.value), MAX_VALUE_LENGTH=MAX_VALUE_LENGTH)
             )
         if not self.id:
             object.__setattr__(self, "id", statement_id(self))
@@ -110,4 +111,4 @@ class Retraction:
 
     def __post_init__(self) -> None:
         if not self.reason.strip():
-            raise ValidationFailed("a retraction needs a reason")
+            raise ValidationFailed(Msg("a retraction needs a reason"))

@@ -6,6 +6,7 @@ independent interpreter counts as verified (GC III Art. 109(3), Art. 126, ICRC p
 from __future__ import annotations
 
 import hashlib
+from .messages import Msg
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -59,9 +60,10 @@ class RepatriationWish:
 
     def __post_init__(self) -> None:
         if self.kind not in WISH_KINDS:
-            raise ValidationFailed(f"unknown wish {self.kind!r}; choose one of: {', '.join(WISH_KINDS)}")
+            raise ValidationFailed(Msg("unknown wish {kind!r}; choose one of: {choices}", kind=self.kind,
+                                       choices=", ".join(WISH_KINDS)))
         if self.destination and self.kind != "third_country":
-            raise ValidationFailed(f"wish {self.id}: a destination is only given for a third_country wish")
+            raise ValidationFailed(Msg("wish {wish}: a destination is only given for a third_country wish", wish=self.id))
         object.__setattr__(self, "taken_at", as_utc(self.taken_at, "wish taken_at"))
         object.__setattr__(self, "recorded_at", as_utc(self.recorded_at, "wish recorded_at"))
 
@@ -96,58 +98,55 @@ class RepatriationWish:
         was; and one private interview confirms one wish only (``confirmed_in_interview``: the kinds of wishes
         it already verified or in which they were taken), never a contradicting one."""
         if by.role != VERIFYING_ROLE:
-            raise VerificationRefused(
-                f"{by.name} ({by.role}) may not verify a wish; only an {VERIFYING_ROLE} can, in a private interview"
-            )
+            raise VerificationRefused(Msg(
+                "{name} ({role}) may not verify a wish; only an {verifier} can, in a private interview",
+                name=by.name, role=by.role, verifier=VERIFYING_ROLE))
         if interview.purpose != "icrc_private":
-            raise VerificationRefused(
-                f"interview {interview.id} is a {interview.purpose!r} interview; a wish is verified only in an "
-                "'icrc_private' interview held by the delegate"
-            )
+            raise VerificationRefused(Msg(
+                "interview {interview} is a {purpose!r} interview; a wish is verified only in an 'icrc_private' "
+                "interview held by the delegate", interview=interview.id, purpose=interview.purpose))
         if interview.person_id != self.person_id:
-            raise VerificationRefused(
-                f"interview {interview.id} is with person {interview.person_id}, not with {self.person_id}"
-            )
+            raise VerificationRefused(Msg("interview {interview} is with person {other}, not with {person}",
+                                          interview=interview.id, other=interview.person_id, person=self.person_id))
         if interview.conducted_by.name != by.name or interview.conducted_by.role != VERIFYING_ROLE:
-            raise VerificationRefused(
-                f"interview {interview.id} was conducted by {interview.conducted_by.name} "
-                f"({interview.conducted_by.role}); only the delegate who held the private interview verifies"
-            )
+            raise VerificationRefused(Msg(
+                "interview {interview} was conducted by {name} ({role}); only the delegate who held the private "
+                "interview verifies", interview=interview.id, name=interview.conducted_by.name,
+                role=interview.conducted_by.role))
         if interview.when < self.taken_at:
-            raise VerificationRefused(
-                f"interview {interview.id} ({interview.when.isoformat()}) is earlier than wish {self.id} "
-                f"({self.taken_at.isoformat()}); a wish is confirmed after it was expressed"
-            )
+            raise VerificationRefused(Msg(
+                "interview {interview} ({when}) is earlier than wish {wish} ({taken}); a wish is confirmed after "
+                "it was expressed", interview=interview.id, when=interview.when.isoformat(), wish=self.id,
+                taken=self.taken_at.isoformat()))
         if (interview_recorded_at is not None and interview.id != self.interview_id
                 and as_utc(interview_recorded_at, "interview recorded_at") < self.recorded_at):
-            raise VerificationRefused(
-                f"private interview {interview.id} was recorded before wish {self.id} was; a delegate confirms a "
-                "wish in a private interview held after it was expressed — hold a new one")
+            raise VerificationRefused(Msg(
+                "private interview {interview} was recorded before wish {wish} was; a delegate confirms a wish in a "
+                "private interview held after it was expressed — hold a new one", interview=interview.id,
+                wish=self.id))
         other = sorted({k for k in confirmed_in_interview if k != self.kind})
         if other:
-            raise VerificationRefused(
-                f"private interview {interview.id} already holds a wish of another kind; one private interview "
-                "confirms one wish — hold a new private interview to confirm a change of mind")
+            raise VerificationRefused(Msg(
+                "private interview {interview} already holds a wish of another kind; one private interview confirms "
+                "one wish — hold a new private interview to confirm a change of mind", interview=interview.id))
         if not interview.is_without_witnesses:
-            raise VerificationRefused(
-                f"interview {interview.id} had witnesses ({', '.join(interview.present)}); a private interview "
-                "has only the delegate and the interpreter (GC III Art. 126)"
-            )
+            raise VerificationRefused(Msg(
+                "interview {interview} had witnesses ({present}); a private interview has only the delegate and "
+                "the interpreter (GC III Art. 126)", interview=interview.id, present=", ".join(interview.present)))
         if interview.interpreter is not None:
             if not interview.has_independent_interpreter:
-                raise VerificationRefused(
-                    f"interview {interview.id}: interpreter {interview.interpreter} was supplied by "
-                    f"{interview.interpreter_supplied_by}, an interested party; repeat it with an independent one"
-                )
+                raise VerificationRefused(Msg(
+                    "interview {interview}: interpreter {interpreter} was supplied by {supplier}, an interested "
+                    "party; repeat it with an independent one", interview=interview.id,
+                    interpreter=interview.interpreter, supplier=interview.interpreter_supplied_by))
         else:
             spoken = {normalise_language(x) for x in person_languages}
             delegate = {normalise_language(x) for x in delegate_languages}
             if interview.language not in spoken or interview.language not in delegate:
-                raise VerificationRefused(
-                    f"interview {interview.id} was held in {interview.language!r} without an interpreter; that is "
-                    "allowed only when it is the person's own language and the delegate speaks it — "
-                    "otherwise use an independent interpreter"
-                )
+                raise VerificationRefused(Msg(
+                    "interview {interview} was held in {language!r} without an interpreter; that is allowed only "
+                    "when it is the person's own language and the delegate speaks it — otherwise use an "
+                    "independent interpreter", interview=interview.id, language=interview.language))
         via_interpreter = interview.interpreter is not None
         verification = Verification(interview.id, by, as_utc(at, "verification time"), via_interpreter)
         return replace(self, verification=verification)
@@ -170,16 +169,16 @@ def record_wish(
     ``icrc_private`` interview (wishes are not taken at registration or by medical staff), and with
     ``IllegalTransition`` when ``handed_over`` is True: a wish may change only until handover."""
     if handed_over:
-        raise IllegalTransition(
-            f"person {person_id} has already been handed over; a repatriation wish can no longer change"
-        )
+        raise IllegalTransition(Msg(
+            "person {person} has already been handed over; a repatriation wish can no longer change",
+            person=person_id))
     if interview.person_id != person_id:
-        raise ValidationFailed(f"interview {interview.id} is with person {interview.person_id}, not with {person_id}")
+        raise ValidationFailed(Msg("interview {interview} is with person {other}, not with {person}",
+                                   interview=interview.id, other=interview.person_id, person=person_id))
     if interview.purpose not in WISH_PURPOSES:
-        raise ValidationFailed(
-            f"interview {interview.id} is a {interview.purpose!r} interview; take a wish in a 'wish' or "
-            "'icrc_private' interview"
-        )
+        raise ValidationFailed(Msg(
+            "interview {interview} is a {purpose!r} interview; take a wish in a 'wish' or 'icrc_private' interview",
+            interview=interview.id, purpose=interview.purpose))
     return RepatriationWish(
         id=wish_id,
         person_id=person_id,
@@ -237,24 +236,27 @@ def consent_refusal(wishes: Iterable[RepatriationWish], kinds: Collection[str] =
     chosen = _dedupe(wishes)
     latest = max(chosen.values(), key=_order, default=None)
     if latest is None:
-        return "no repatriation wish recorded"
+        return Msg("no repatriation wish recorded")
     if latest.kind not in kinds:
-        return f"latest wish '{latest.kind}' (recorded {latest.recorded_at:%Y-%m-%d %H:%M} UTC) is not a wish to {_kinds(kinds)}"
+        return Msg("latest wish '{kind}' (recorded {at} UTC) is not a wish to {wanted}", kind=latest.kind,
+                   at=f"{latest.recorded_at:%Y-%m-%d %H:%M}", wanted=_kinds(kinds))
     if not latest.verified:
-        return f"latest wish '{latest.kind}' (interview {latest.interview_id}) is not verified by an ICRC delegate"
+        return Msg("latest wish '{kind}' (interview {interview}) is not verified by an ICRC delegate",
+                   kind=latest.kind, interview=latest.interview_id)
     per_record: dict[str, RepatriationWish] = {}
     for w in chosen.values():
         if w.person_id not in per_record or _order(w) > _order(per_record[w.person_id]):
             per_record[w.person_id] = w
     for rid, w in sorted(per_record.items()):
         if w.kind not in kinds:
-            return (f"record {rid}, accepted as the same person, still holds a wish '{w.kind}' as its latest "
-                    f"(recorded {w.recorded_at:%Y-%m-%d %H:%M} UTC); record the person's current wish there too")
+            return Msg("record {record}, accepted as the same person, still holds a wish '{kind}' as its latest "
+                       "(recorded {at} UTC); record the person's current wish there too", record=rid, kind=w.kind,
+                       at=f"{w.recorded_at:%Y-%m-%d %H:%M}")
     return None
 
 
 def _kinds(kinds: Collection[str]) -> str:
-    return " or ".join(sorted(kinds))
+    return sorted(kinds)[0] if len(kinds) == 1 else " or ".join(sorted(kinds))
 
 
 def is_verified_return(wishes: Iterable[RepatriationWish]) -> bool:
@@ -282,16 +284,15 @@ def explain_wish(wishes: Iterable[RepatriationWish]) -> str:
     wishes = list(wishes)
     latest = latest_wish(wishes)
     if latest is None:
-        return "no repatriation wish recorded"
+        return Msg("no repatriation wish recorded")
     refusal = consent_refusal(wishes)
     if latest.verification is None:
-        return f"latest wish '{latest.kind}' (interview {latest.interview_id}) is not verified by an ICRC delegate"
+        return Msg("latest wish '{kind}' (interview {interview}) is not verified by an ICRC delegate",
+                   kind=latest.kind, interview=latest.interview_id)
     v = latest.verification
-    channel = "an independent interpreter" if v.via_interpreter else "the person's own language"
-    text = (
-        f"latest wish '{latest.kind}' verified by {v.verified_by.name} in private interview {v.interview_id} "
-        f"through {channel}"
-    )
+    channel = Msg("an independent interpreter") if v.via_interpreter else Msg("the person's own language")
+    text = Msg("latest wish '{kind}' verified by {name} in private interview {interview} through {channel}",
+               kind=latest.kind, name=v.verified_by.name, interview=v.interview_id, channel=channel)
     if latest.kind == "return" and refusal:
-        text += f"; but {refusal}"
+        text = Msg("{explanation}; but {refusal}", explanation=text, refusal=refusal)
     return text

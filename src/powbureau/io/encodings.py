@@ -5,6 +5,7 @@ Cyrillic); charset-normalizer only breaks the tie for other 8-bit files. Undecod
 
 from __future__ import annotations
 
+from ..domain.messages import Msg
 import codecs
 import re
 from dataclasses import dataclass
@@ -79,7 +80,7 @@ def normalise_encoding_name(name: str) -> str:
         info = codecs.lookup(key)
     except LookupError:
         raise ValidationFailed(
-            f"encoding '{name}' is unknown — use utf-8, utf-16, cp1251 or cp949 (EUC-KR is read as cp949)"
+            Msg("encoding '{name}' is unknown — use utf-8, utf-16, cp1251 or cp949 (EUC-KR is read as cp949)", name=name)
         ) from None
     return _ALIASES.get(info.name, info.name)
 

@@ -5,6 +5,7 @@ whose ``items`` yield an ImportRow or a RowError per row, so a long list never h
 
 from __future__ import annotations
 
+from ..domain.messages import Msg
 import csv
 import datetime as dt
 import io
@@ -175,7 +176,7 @@ def open_csv(decoded: DecodedText, ctx: ReadContext) -> ListSource:
             items = _csv_items(records, builder, len(headers), delimiter, bad)
             return ListSource("csv", decoded.encoding, decoded.detected, delimiter, tuple(headers), tuple(columns),
                               header_errors + errors, items, warnings)
-    raise ValidationFailed(f"{ctx.name}: no header row found — the first line must name the columns")
+    raise ValidationFailed(Msg("{name}: no header row found — the first line must name the columns", name=ctx.name))
 
 
 def _csv_items(records: Iterator[tuple[int, int, int, list[str] | None, str | None]], builder: RowBuilder,
@@ -256,8 +257,7 @@ def open_xlsx(data: bytes, ctx: ReadContext) -> ListSource:
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises several unrelated types for damaged files
-        raise ValidationFailed(f"{ctx.name}: not a readable XLSX workbook ({type(exc).__name__}) — "
-                               "open it in a spreadsheet and save it again as .xlsx") from None
+        raise ValidationFailed(Msg("{name}: not a readable XLSX workbook ({__name__}) — open it in a spreadsheet and save it again as .xlsx", name=ctx.name, __name__=type(exc).__name__)) from None
     rows = enumerate(wb.worksheets[0].iter_rows(values_only=True), start=1)
     for number, values in rows:
         if any(v is not None and str(v).strip() for v in values):
@@ -267,7 +267,7 @@ def open_xlsx(data: bytes, ctx: ReadContext) -> ListSource:
             source.items = _xlsx_items(wb, rows, columns, ctx, source.warnings)
             return source
     wb.close()
-    raise ValidationFailed(f"{ctx.name}: the first sheet is empty — put the list on the first sheet")
+    raise ValidationFailed(Msg("{name}: the first sheet is empty — put the list on the first sheet", name=ctx.name))
 
 
 def _xlsx_items(wb, rows, columns: list[Column], ctx: ReadContext,  # type: ignore[no-untyped-def]
@@ -307,12 +307,10 @@ def open_json(decoded: DecodedText, ctx: ReadContext) -> ListSource:
     try:
         doc = json.loads(decoded.text)
     except json.JSONDecodeError as exc:
-        raise ValidationFailed(f"{ctx.name}: not valid JSON at line {exc.lineno}, column {exc.colno} ({exc.msg}) "
-                               "— fix the file or export it again") from None
+        raise ValidationFailed(Msg("{name}: not valid JSON at line {lineno}, column {colno} ({msg}) — fix the file or export it again", name=ctx.name, lineno=exc.lineno, colno=exc.colno, msg=exc.msg)) from None
     records = doc.get("rows") if isinstance(doc, dict) else doc
     if not isinstance(records, list):
-        raise ValidationFailed(f"{ctx.name}: expected a list of objects or {{\"rows\": [...]}} — "
-                               "wrap the records in a list")
+        raise ValidationFailed(Msg('{name}: expected a list of objects or {{"rows": [...]}} — wrap the records in a list', name=ctx.name))
     keys: list[str] = []
     for rec in records:
         if isinstance(rec, dict):

@@ -5,6 +5,7 @@ Properties are those of DESIGN.md §5 plus `service_branch` (Army, RAAF, …), `
 
 from __future__ import annotations
 
+from ..domain.messages import Msg
 from functools import lru_cache
 
 from powbureau.domain.errors import ValidationFailed
@@ -100,21 +101,20 @@ def parse_mapping(text: str | None) -> dict[str, str]:
             continue
         if "=" not in pair:
             raise ValidationFailed(
-                f"--map: '{pair.strip()}' (pair {number}) has no '=' — write THEIR_HEADER=property, "
-                "e.g. --map 'dva_id=external_id,name=name_full'"
+                Msg("--map: '{value}' (pair {number}) has no '=' — write THEIR_HEADER=property, e.g. --map 'dva_id=external_id,name=name_full'", value=pair.strip(), number=number)
             )
         source, _, target = pair.partition("=")
         source, target = source.strip(), target.strip().lower()
         if not source or not target:
             raise ValidationFailed(
-                f"--map: '{pair.strip()}' (pair {number}) has an empty side — write THEIR_HEADER=property"
+                Msg("--map: '{value}' (pair {number}) has an empty side — write THEIR_HEADER=property", value=pair.strip(), number=number)
             )
         if target != IGNORE and target not in CANONICAL_PROPERTIES and target not in ENQUIRY_PROPERTIES:
             raise ValidationFailed(
-                f"--map: '{target}' is not a property — use one of: {known_properties_text()} (or 'ignore')"
+                Msg("--map: '{target}' is not a property — use one of: {value} (or 'ignore')", target=target, value=known_properties_text())
             )
         if source in mapping:
-            raise ValidationFailed(f"--map: the header '{source}' is mapped twice — keep one pair for it")
+            raise ValidationFailed(Msg("--map: the header '{source}' is mapped twice — keep one pair for it", source=source))
         mapping[source] = target
     return check_mapping(mapping)
 
@@ -126,14 +126,14 @@ def check_mapping(mapping: dict[str, str]) -> dict[str, str]:
     for target in mapping.values():
         if target != IGNORE and target not in CANONICAL_PROPERTIES and target not in ENQUIRY_PROPERTIES:
             raise ValidationFailed(
-                f"--map: '{target}' is not a property — use one of: {known_properties_text()} (or 'ignore')"
+                Msg("--map: '{target}' is not a property — use one of: {value} (or 'ignore')", target=target, value=known_properties_text())
             )
     targets = [t for t in mapping.values() if t != IGNORE]
     for target in set(targets):
         if targets.count(target) > 1:
             sources = [s for s, t in mapping.items() if t == target]
             raise ValidationFailed(
-                f"--map: headers {', '.join(sources)} are all mapped to '{target}' — map only one of them"
+                Msg("--map: headers {items} are all mapped to '{target}' — map only one of them", items=', '.join(sources), target=target)
             )
     return mapping
 
@@ -146,4 +146,4 @@ def check_country(value: str) -> str:
         return code
     hint = _COUNTRY_HINTS.get(code)
     advice = f"use {hint}" if hint else "use a two-letter ISO 3166 code such as UA, RU, KR, KP, AU, GB"
-    raise ValidationFailed(f"'{value.strip()}' is not an ISO 3166 alpha-2 country code — {advice}")
+    raise ValidationFailed(Msg("'{value}' is not an ISO 3166 alpha-2 country code — {advice}", value=value.strip(), advice=advice))

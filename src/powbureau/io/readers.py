@@ -5,6 +5,7 @@ Bytes → encoding → header and `--map` → an ImportRow per valid row, a `row
 
 from __future__ import annotations
 
+from ..domain.messages import Msg
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -123,20 +124,20 @@ def open_list(
 
     Arguments as :func:`read_list`. Raises ``ValidationFailed`` when nothing can be read."""
     if kind not in IMPORT_KINDS:
-        raise ValidationFailed(f"kind '{kind}' is unknown — use detainees, own_personnel or counterpart_list")
+        raise ValidationFailed(Msg("kind '{kind}' is unknown — use detainees, own_personnel or counterpart_list", kind=kind))
     if date_order is not None and date_order.upper() not in ("DMY", "MDY", "YMD"):
-        raise ValidationFailed(f"--date-order '{date_order}' is unknown — use DMY, MDY or YMD")
+        raise ValidationFailed(Msg("--date-order '{date_order}' is unknown — use DMY, MDY or YMD", date_order=date_order))
     path = Path(path)
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise ValidationFailed(f"{path}: no such file — check the path") from None
+        raise ValidationFailed(Msg("{path}: no such file — check the path", path=path)) from None
     except IsADirectoryError:
-        raise ValidationFailed(f"{path}: is a folder — give the path of the list file") from None
+        raise ValidationFailed(Msg("{path}: is a folder — give the path of the list file", path=path)) from None
     except OSError as exc:
-        raise ValidationFailed(f"{path}: cannot be read ({exc.strerror}) — check the path and permissions") from None
+        raise ValidationFailed(Msg("{path}: cannot be read ({strerror}) — check the path and permissions", path=path, strerror=exc.strerror)) from None
     if not data.strip():
-        raise ValidationFailed(f"{path.name}: the file is empty — export the list again")
+        raise ValidationFailed(Msg("{name}: the file is empty — export the list again", name=path.name))
     ctx = ReadContext(path.name, IMPORT_KINDS[kind], mapping or {}, date_order.upper() if date_order else None)
     fmt = _format_of(path, data)
     if fmt != "xlsx":
@@ -188,7 +189,7 @@ def read_head(path: Path, *, encoding: str | None = None, limit: int = 10) -> li
         try:
             wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         except Exception:  # openpyxl raises several unrelated types for damaged files
-            raise ValidationFailed(f"{path.name}: not a readable XLSX workbook — save it again as .xlsx") from None
+            raise ValidationFailed(Msg("{name}: not a readable XLSX workbook — save it again as .xlsx", name=path.name)) from None
         try:
             for values in wb.worksheets[0].iter_rows(values_only=True):
                 cells = [cell_text(v, False)[0] for v in values]
@@ -204,7 +205,7 @@ def read_head(path: Path, *, encoding: str | None = None, limit: int = 10) -> li
         try:
             doc = json.loads(text)
         except json.JSONDecodeError:
-            raise ValidationFailed(f"{path.name}: not valid JSON — fix the file or export it again") from None
+            raise ValidationFailed(Msg("{name}: not valid JSON — fix the file or export it again", name=path.name)) from None
         records = doc.get("rows") if isinstance(doc, dict) else doc
         records = [r for r in records if isinstance(r, dict)] if isinstance(records, list) else []
         keys = list(dict.fromkeys(k for r in records for k in r))
@@ -254,15 +255,14 @@ def refuse_binary(path: Path, data: bytes) -> None:
     signature, or many control bytes in its first 8 KiB (UTF-16 text, with or without a BOM, is text)."""
     for magic, what in _MAGIC:
         if data.startswith(magic):
-            raise ValidationFailed(f"{path.name}: this is {what}; nothing was imported")
+            raise ValidationFailed(Msg("{name}: this is {what}; nothing was imported", name=path.name, what=what))
     head = data[:8192]
     if head.startswith((b"\xff\xfe", b"\xfe\xff")) or detect_encoding(head).startswith("utf-16"):
         return
     control = sum(1 for b in head if b < 9 or 13 < b < 32 and b != 26)
     if control > max(8, len(head) // 50):
         raise ValidationFailed(
-            f"{path.name}: this is a binary file, not a text table ({control} control bytes in the first "
-            f"{len(head)}) — export the list as CSV (UTF-8), XLSX or JSON; nothing was imported")
+            Msg("{name}: this is a binary file, not a text table ({control} control bytes in the first {count}) — export the list as CSV (UTF-8), XLSX or JSON; nothing was imported", name=path.name, control=control, count=len(head)))
 
 
 def _format_of(path: Path, data: bytes) -> str:

@@ -5,6 +5,7 @@ errors read `row N, column C: what is wrong — what to do` (DESIGN.md §5, stri
 
 from __future__ import annotations
 
+from ..domain.messages import Msg
 from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
@@ -163,8 +164,7 @@ class RowBuilder:
                 elif handler == _DATE:
                     pd = parse_written_date(raw, date_order=self.date_order)
                     if pd.earliest() > date.today():
-                        raise ValidationFailed(f"'{raw.strip()}' is in the future — check the date (and the "
-                                               "day/month order: --date-order)")
+                        raise ValidationFailed(Msg("'{value}' is in the future — check the date (and the day/month order: --date-order)", value=raw.strip()))
                     values.append(_new(RowValue, (prop, pd.iso(), raw, None, False, 0, pd, ())))
                 elif handler == _NAME:
                     value = clean_name(raw)

@@ -6,6 +6,7 @@ fill it. Names appear in their original script and in Latin; the only health dat
 from __future__ import annotations
 
 import hashlib
+from ..domain.messages import Msg
 import unicodedata
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
@@ -18,7 +19,7 @@ from ..domain.errors import NotFound, ValidationFailed
 from ..domain.person import new_id
 from ..domain.statement import SOURCE_PRIORITY, Statement
 from ..domain.roles import Actor, require
-from ..io.cards import CaptureCard, TwoScripts, cards_pdf_bytes
+from ..io.cards import CaptureCard, TwoScripts, card_languages, cards_pdf_bytes
 from .. import names
 from ..names.cyrillic import to_latin as cyrillic_to_latin
 from ..names.korean import romanize
@@ -123,7 +124,7 @@ def card_for(conn: Connection, person_id: str, today: datetime | None = None) ->
     the internal id only when he has none yet). Raises ``NotFound``, ``ValidationFailed``."""
     p = repo.get_person(conn, person_id)
     if p is None or p["kind"] != "detainee":
-        raise NotFound(f"no detainee with id {person_id!r}; capture cards are for prisoners we hold")
+        raise NotFound(Msg("no detainee with id {person_id!r}; capture cards are for prisoners we hold", person_id=person_id))
     from .registry import _counting
 
     ss = repo.statements_for(conn, [person_id])[person_id]
@@ -131,7 +132,7 @@ def card_for(conn: Connection, person_id: str, today: datetime | None = None) ->
     v = declared_values(counting, repo.retracted_ids(conn, [s.id for s in ss]))
     surname, given = name_parts(v)
     if not surname:
-        raise ValidationFailed(f"{person_id} has no name recorded; register his name before printing his card")
+        raise ValidationFailed(Msg("{person_id} has no name recorded; register his name before printing his card", person_id=person_id))
     given = " ".join(x for x in (given, v.get("patronymic")) if x) or None
     sp = v.get("serving_power", "")
     sur_latin, given_latin = latin_parts(surname, given, sp)
@@ -147,7 +148,7 @@ def card_for(conn: Connection, person_id: str, today: datetime | None = None) ->
         coming_from=v.get("capture_place", ""),
         health=frozenset(m for m in (med["health_box"].split(",") if med else []) if m),
         prisoner_number=drepo.prisoner_number_of(conn, person_id) or p["external_id"] or person_id, camp=camps[-1].place if camps else "",
-        card_date=(today or datetime.now(UTC)).date(),
+        card_date=(today or datetime.now(UTC)).date(), languages=card_languages(v.get("language"), sp),
     )
 
 
@@ -161,7 +162,7 @@ def capture_cards(uow: UnitOfWork, actor: Actor, person_ids: Iterable[str] | Non
 
 
 def cards_for_cta(uow: UnitOfWork, actor: Actor, person_ids: Iterable[str], *, record_sent: bool = False,
-                  languages: Sequence[str] = ("en", "fr"), today: date | None = None) -> dict:
+                  languages: Sequence[str] | None = ("en", "fr"), today: date | None = None) -> dict:
     """The capture cards of ``person_ids`` (duplicates ignored, order kept) as one PDF, one page per card.
 
     Merely printing them changes nothing but the audit log (``notify.read``). With ``record_sent`` (the user says
@@ -175,7 +176,7 @@ def cards_for_cta(uow: UnitOfWork, actor: Actor, person_ids: Iterable[str], *, r
     ids = list(dict.fromkeys(p for p in person_ids if p))
     require(actor, "notify.export" if record_sent else "notify.read")
     if not ids:
-        raise ValidationFailed("choose at least one detainee whose capture card to print")
+        raise ValidationFailed(Msg("choose at least one detainee whose capture card to print"))
     cards = capture_cards(uow, actor, ids)
     pdf = cards_pdf_bytes(cards, languages=languages)
     now = datetime.now(UTC)
@@ -205,9 +206,10 @@ def cards_for_cta(uow: UnitOfWork, actor: Actor, person_ids: Iterable[str], *, r
 
 
 def export_cards(uow: UnitOfWork, actor: Actor, out_dir: Path | str, person_ids: Iterable[str] | None = None, *,
-                 languages: Sequence[str] = ("en", "fr"), record_sent: bool = False) -> dict:
+                 languages: Sequence[str] | None = ("en", "fr"), record_sent: bool = False) -> dict:
     """Write the cards of ``person_ids`` (default: every detainee) as one PDF ``capture-cards-<UTC stamp>.pdf`` in
-    ``out_dir`` (WeasyPrint; labels in ``languages``); with ``record_sent``, keep it in the sent log and record
+    ``out_dir`` (WeasyPrint; labels in ``languages`` side by side, or None: each card in Ukrainian, the prisoner's
+    language and English, see ``io.cards.card_languages``); with ``record_sent``, keep it in the sent log and record
     the cards as sent to the CTA, as ``cards_for_cta`` does. Returns its path, the number of cards, the persons
     and the export id. ``notify.export``; the export is audited."""
     require(actor, "notify.export")
@@ -216,7 +218,7 @@ def export_cards(uow: UnitOfWork, actor: Actor, out_dir: Path | str, person_ids:
             person_ids = list(conn.execute(select(persons.c.id).where(persons.c.kind == "detainee")
                                            .order_by(persons.c.id)).scalars())
         if not person_ids:
-            raise ValidationFailed("no detainee to print a capture card for")
+            raise ValidationFailed(Msg("no detainee to print a capture card for"))
     out = writable_dir(out_dir, what="--out")
     out.mkdir(parents=True, exist_ok=True)
     r = cards_for_cta(uow, actor, person_ids, record_sent=record_sent, languages=languages)
@@ -225,8 +227,9 @@ def export_cards(uow: UnitOfWork, actor: Actor, out_dir: Path | str, person_ids:
     return {"pdf": str(path), "cards": r["cards"], "persons": r["persons"], "export_id": r["export_id"]}
 
 
-def card_pdf(uow: UnitOfWork, actor: Actor, person_id: str, *, languages: Sequence[str] = ("en", "fr")) -> bytes:
-    """The capture card of detainee ``person_id`` as PDF bytes (one page; labels in ``languages``), for a
+def card_pdf(uow: UnitOfWork, actor: Actor, person_id: str, *, languages: Sequence[str] | None = None) -> bytes:
+    """The capture card of detainee ``person_id`` as PDF bytes (one page; labels side by side in ``languages``,
+    default the bureau's Ukrainian, the prisoner's own language and English for the CTA), for a
     download from his page. ``notify.read``; the download is audited. Raises ``NotFound``, ``ValidationFailed``
     (no name yet), ``PermissionDenied``."""
     require(actor, "notify.read")

@@ -14,6 +14,7 @@ from sqlalchemy import Connection, or_, select
 from ..domain import interview as interview_rules
 from ..domain import provenance as prov
 from ..domain.errors import PermissionDenied
+from ..domain.messages import Msg
 from ..domain.roles import Actor, require
 from ..store import custody_repo as crepo
 from ..store.tables import audit_log, judgements, lists
@@ -74,8 +75,9 @@ def readable_provenance(conn: Connection, actor: Actor, stmts: Iterable[dict]) -
         if s.get("interview_id") and s["interview_id"] in ivs:
             iv = ivs[s["interview_id"]]
             said = (prov.describe_interview(iv.purpose, iv.when, iv.interpreter, iv.interpreter_supplied_by)
-                    if interview_rules.may_read(actor, iv.purpose) else "an interview (restricted)")
-            text = said if text == s["source_ref"] or not text else f"{said}; {text}"
+                    if interview_rules.may_read(actor, iv.purpose) else Msg("an interview (restricted)"))
+            text = said if text == s["source_ref"] or not text else Msg("{interview}; {source}", interview=said,
+                                                                         source=text)
         out[s["id"]] = text
     return out
 

@@ -5,6 +5,7 @@ with its audit entry; a later wish withdraws the person from any open exchange a
 
 from __future__ import annotations
 
+from ..domain.messages import Msg
 import json
 import os
 from collections.abc import Iterable
@@ -46,7 +47,7 @@ def _now() -> datetime:
 def _person(conn: Connection, person_id: str) -> dict:
     p = repo.get_person(conn, person_id)
     if p is None:
-        raise NotFound(f"no person with id {person_id!r}; find the id with `powbureau search NAME`")
+        raise NotFound(Msg("no person with id {person_id!r}; find the id with `powbureau search NAME`", person_id=person_id))
     return dict(p)
 
 
@@ -109,7 +110,7 @@ def record_interview(
     require(actor, "interview.write")
     interview_rules.check_conductor(purpose, actor)
     if not where.strip():
-        raise ValidationFailed("an interview needs the place where it was held (camp, hospital, room)")
+        raise ValidationFailed(Msg("an interview needs the place where it was held (camp, hospital, room)"))
     now = _now()
     when = check_stated_time(when, now) if when is not None else now
     with uow.transaction() as conn:
@@ -195,7 +196,7 @@ def add_interpreter(uow: UnitOfWork, actor: Actor, name: str, languages: Iterabl
         check_roster_entry(actor, (supplied_by or "").strip() or "independent")
     langs = sorted({normalise_language(x) for x in languages if x and x.strip()})
     if active and not langs:
-        raise ValidationFailed(f"say which languages {name!r} interprets, e.g. --language ko")
+        raise ValidationFailed(Msg("say which languages {name!r} interprets, e.g. --language ko", name=name))
     it = Interpreter(name.strip(), frozenset(langs), (supplied_by or "").strip() or "independent")
     with uow.transaction() as conn:
         rid = conn.execute(insert(interpreters).values(
@@ -273,11 +274,10 @@ def record_wish(uow: UnitOfWork, actor: Actor, person_id: str, kind: str, interv
         person = _person(conn, person_id)
         iv = crepo.get_interview(conn, interview_id)
         if iv is None:
-            raise NotFound(f"no interview {interview_id!r}; record the interview first (`powbureau interview record`)")
+            raise NotFound(Msg("no interview {interview_id!r}; record the interview first (`powbureau interview record`)", interview_id=interview_id))
         held = crepo.wishes_taken_in(conn, interview_id)
         if held:
-            raise Conflict(f"interview {interview_id} already holds wish {held[0][0]}; a change of mind is recorded "
-                           "in a new interview (one interview, one wish: the record of what was said stays as said)")
+            raise Conflict(Msg("interview {interview_id} already holds wish {value}; a change of mind is recorded in a new interview (one interview, one wish: the record of what was said stays as said)", interview_id=interview_id, value=held[0][0]))
         w = wish_rules.record_wish(new_id(), person_id, kind, iv, actor, _now(),
                                    destination=(destination or "").strip().upper() or None,
                                    handed_over=_handed_over(conn, person))
@@ -299,14 +299,14 @@ def verify_wish(uow: UnitOfWork, actor: Actor, wish_id: str, interview_id: str) 
     with uow.transaction() as conn:
         row = conn.execute(select(wishes.c.person_id).where(wishes.c.id == wish_id)).first()
         if row is None:
-            raise NotFound(f"no wish {wish_id!r}; `powbureau interview wishes PERSON` lists a person's wishes")
+            raise NotFound(Msg("no wish {wish_id!r}; `powbureau interview wishes PERSON` lists a person's wishes", wish_id=wish_id))
         person_id = row[0]
         w = next(x for x in crepo.wishes_by_person(conn, [person_id])[person_id] if x.id == wish_id)
         if w.verified:
-            raise Conflict(f"wish {wish_id} is already verified (in interview {w.verification.interview_id})")
+            raise Conflict(Msg("wish {wish_id} is already verified (in interview {interview_id})", wish_id=wish_id, interview_id=w.verification.interview_id))
         iv = crepo.get_interview(conn, interview_id)
         if iv is None:
-            raise NotFound(f"no interview {interview_id!r}; record your private interview first")
+            raise NotFound(Msg("no interview {interview_id!r}; record your private interview first", interview_id=interview_id))
         if iv.interpreter:  # the roster decides, as it stands now: an interpreter since found interested is not
             interested = [i for i in roster_matches(_roster(conn), iv.interpreter) if not i.independent]
             if interested:

@@ -6,6 +6,7 @@ A document judged issued to another person stops describing the bearer and makes
 
 from __future__ import annotations
 
+from ..domain.messages import Msg
 import hashlib
 import os
 from collections.abc import Iterable, Sequence
@@ -59,7 +60,7 @@ def _claims(raw: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
         if value is None or not str(value).strip():
             continue
         if prop not in dd.CLAIM_PROPERTIES:
-            raise ValidationFailed(f"a document cannot claim {prop!r}; it may claim: {', '.join(dd.CLAIM_PROPERTIES)}")
+            raise ValidationFailed(Msg("a document cannot claim {prop!r}; it may claim: {items}", prop=prop, items=', '.join(dd.CLAIM_PROPERTIES)))
         out.append((prop, check_value(prop, str(value))))
     return tuple(out)
 
@@ -73,7 +74,7 @@ def _optional_date(what: str, value: str | None) -> str | None:
         return check_value("capture_date", value)
     except ValidationFailed as exc:
         detail = exc.message.removeprefix("capture_date: ")
-        raise ValidationFailed(f"{what.replace('_', '-')} ({what}): {detail}") from None
+        raise ValidationFailed(Msg("{value} ({what}): {detail}", value=what.replace('_', '-'), what=what, detail=detail)) from None
 
 
 def _claim_statements(doc: dd.Document, person_id: str, actor: Actor, at: datetime) -> list[Statement]:
@@ -112,17 +113,16 @@ def add_document(
 
     number = number.strip()
     if not number or len(number) > 100:
-        raise ValidationFailed("--number: give the document's number as printed on it (at most 100 characters)")
+        raise ValidationFailed(Msg("--number: give the document's number as printed on it (at most 100 characters)"))
     if len(found_place) > 200 or len(custody_note) > 500:
-        raise ValidationFailed("--found-place is limited to 200 characters and --custody-note to 500; shorten them")
+        raise ValidationFailed(Msg("--found-place is limited to 200 characters and --custody-note to 500; shorten them"))
     sha = None
     if scan is not None:
         if not scan or len(scan) > MAX_SCAN_BYTES:
-            raise ValidationFailed(f"--scan: the file is empty or larger than {MAX_SCAN_BYTES // 1024 // 1024} MiB")
+            raise ValidationFailed(Msg("--scan: the file is empty or larger than {value} MiB", value=MAX_SCAN_BYTES // 1024 // 1024))
         scan_type = scan_type or _sniff(scan)
         if scan_type not in SCAN_TYPES:
-            raise ValidationFailed(f"--scan: {scan_type or 'this file type'} is not accepted; give one of "
-                                   f"{', '.join(SCAN_TYPES)}")
+            raise ValidationFailed(Msg("--scan: {value} is not accepted; give one of {items}", value=scan_type or 'this file type', items=', '.join(SCAN_TYPES)))
         sha = hashlib.sha256(scan).hexdigest()
     at = datetime.now(UTC)
     doc = dd.Document(
@@ -133,7 +133,7 @@ def add_document(
         scan_sha256=sha, scan_name=(scan_name or "")[:200] or None)
     with uow.transaction() as conn:
         if repo.get_person(conn, person_id) is None:
-            raise NotFound(f"no person with id {person_id!r}; find the full id with `powbureau search NAME --json`")
+            raise NotFound(Msg("no person with id {person_id!r}; find the full id with `powbureau search NAME --json`", person_id=person_id))
         if scan is not None and sha:
             drepo.add_scan(conn, sha, scan_type or "", scan)
         drepo.add_document(conn, doc)
@@ -170,11 +170,11 @@ def judge_document(uow: UnitOfWork, actor: Actor, document_id: str, judgement: s
     at = datetime.now(UTC)
     dd.DocumentJudgement(document_id, judgement, actor.name, at, reason)  # validates before any write
     if len(reason) > 500:
-        raise ValidationFailed("--reason is limited to 500 characters; shorten it")
+        raise ValidationFailed(Msg("--reason is limited to 500 characters; shorten it"))
     with uow.transaction() as conn:
         doc = drepo.get_document(conn, document_id)
         if doc is None:
-            raise NotFound(f"no document {document_id!r}; list a person's documents with `powbureau show PERSON_ID`")
+            raise NotFound(Msg("no document {document_id!r}; list a person's documents with `powbureau show PERSON_ID`", document_id=document_id))
         history = drepo.judgements_of(conn, [document_id])[document_id]
         holder = None
         if judgement == "other_person":
@@ -258,7 +258,7 @@ def list_documents(uow: UnitOfWork, actor: Actor, person_id: str) -> dict:
     require(actor, "person.read")
     with uow.read() as conn:
         if repo.get_person(conn, person_id) is None:
-            raise NotFound(f"no person with id {person_id!r}")
+            raise NotFound(Msg("no person with id {person_id!r}", person_id=person_id))
         return documents_for(conn, person_id)
 
 
@@ -270,7 +270,7 @@ def get_scan(uow: UnitOfWork, actor: Actor, document_id: str) -> tuple[str, byte
         doc = drepo.get_document(conn, document_id)
         row = drepo.get_scan(conn, doc.scan_sha256) if doc and doc.scan_sha256 else None
         if row is None:
-            raise NotFound(f"document {document_id!r} has no scan")
+            raise NotFound(Msg("document {document_id!r} has no scan", document_id=document_id))
         audit.append(conn, actor=actor.name, action="document.scan.read", target=doc.bearer_id,
                      detail={"document": document_id, "sha256": row["sha256"]})
         return row["media_type"], bytes(row["content"]), row["sha256"]

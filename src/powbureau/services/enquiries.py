@@ -5,6 +5,7 @@ transaction and audits it. What an answer tells whom is ``domain.enquiry.disclos
 
 from __future__ import annotations
 
+from ..domain.messages import Msg
 import json
 from dataclasses import asdict
 from datetime import UTC, datetime
@@ -95,8 +96,7 @@ def import_enquiries(uow: UnitOfWork, actor: Actor, path: Path | str, *, mapping
         prev = conn.execute(select(enquiries.c.received_at, enquiries.c.recorded_by)
                             .where(enquiries.c.source_ref.startswith(tag)).limit(1)).first()
     if prev is not None:
-        raise DuplicateImport(f"{path.name} was already imported on {prev[0]:%Y-%m-%d} by {prev[1]}; nothing was "
-                              "imported again")
+        raise DuplicateImport(Msg("{name} was already imported on {value:%Y-%m-%d} by {value2}; nothing was imported again", name=path.name, value=prev[0], value2=prev[1]))
     errors: list[RowError] = []
     good: list[tuple[int, Enquiry]] = []
     for item in stream:
@@ -116,7 +116,7 @@ def import_enquiries(uow: UnitOfWork, actor: Actor, path: Path | str, *, mapping
     if errors:
         raise ValidationFailed(_errors_message(path, errors), details=[str(e) for e in errors])
     if not good:
-        raise ValidationFailed(f"{path.name}: no enquiry rows; nothing was imported")
+        raise ValidationFailed(Msg("{name}: no enquiry rows; nothing was imported", name=path.name))
     now = datetime.now(UTC)
     ids = []
     with uow.transaction() as conn:
@@ -147,7 +147,7 @@ def list_enquiries(uow: UnitOfWork, actor: Actor, *, state: str | None = None, l
 def _get(conn: Connection, enquiry_id: str):  # noqa: ANN202
     row = conn.execute(select(enquiries).where(enquiries.c.id == enquiry_id)).first()
     if row is None:
-        raise NotFound(f"no enquiry {enquiry_id!r}; list them with `powbureau enquiry list`")
+        raise NotFound(Msg("no enquiry {enquiry_id!r}; list them with `powbureau enquiry list`", enquiry_id=enquiry_id))
     return row
 
 
@@ -196,16 +196,15 @@ def judge_candidate(uow: UnitOfWork, actor: Actor, enquiry_id: str, target: str,
     ``NotFound``, ``PermissionDenied`` (``enquiry.judge``)."""
     require(actor, "enquiry.judge")
     if judgement not in JUDGEMENTS:
-        raise ValidationFailed(f"judgement {judgement!r} is not one of {', '.join(JUDGEMENTS)}")
+        raise ValidationFailed(Msg("judgement {judgement!r} is not one of {items}", judgement=judgement, items=', '.join(JUDGEMENTS)))
     if not reason.strip() or len(reason) > 500:
-        raise ValidationFailed("a judgement needs a reason (at most 500 characters): say why it is or is not him")
+        raise ValidationFailed(Msg("a judgement needs a reason (at most 500 characters): say why it is or is not him"))
     with uow.transaction() as conn:
         _get(conn, enquiry_id)
         cands = {r.target: r for r in conn.execute(select(enquiry_candidates)
                                                    .where(enquiry_candidates.c.enquiry_id == enquiry_id))}
         if target not in cands:
-            raise NotFound(f"{target!r} is not a candidate of enquiry {enquiry_id}; see `powbureau enquiry show "
-                           f"{enquiry_id}`")
+            raise NotFound(Msg("{target!r} is not a candidate of enquiry {enquiry_id}; see `powbureau enquiry show {enquiry_id}`", target=target, enquiry_id=enquiry_id))
         jid = conn.execute(enquiry_judgements.insert().values(
             enquiry_id=enquiry_id, target=target, judgement=judgement, reason=reason.strip(), actor=actor.name,
             decided_at=datetime.now(UTC))).inserted_primary_key[0]

@@ -5,6 +5,7 @@ writes the change, the status changes it implies and its audit entry in one tran
 
 from __future__ import annotations
 
+from ..domain.messages import Msg
 import json
 from collections.abc import Iterable
 from datetime import UTC, datetime
@@ -39,8 +40,12 @@ def _plain(exc: RefoulementRefused, conn: Connection) -> RefoulementRefused:
     items = [e for e in (d if isinstance(d, list) else [d]) if isinstance(e, Eligibility)]
     nm = names_of(conn, [e.person_id for e in items])
     message = exc.message
-    for pid, name in nm.items():
-        message = message.replace(pid, f"{name} ({pid})", 1)
+    if isinstance(message, Msg):  # name the person in the parameter, so the sentence stays translatable
+        message = Msg(message.msgid, **{k: f"{nm[v]} ({v})" if isinstance(v, str) and v in nm else v
+                                        for k, v in message.params.items()})
+    else:
+        for pid, name in nm.items():
+            message = message.replace(pid, f"{name} ({pid})", 1)
     details = [{"person_id": e.person_id, "name": nm.get(e.person_id), **_eligibility_view(e)} for e in items]
     return type(exc)(message, details=details or None)
 
@@ -54,7 +59,7 @@ def _linked(conn: Connection, person_ids: Iterable[str]) -> set[str]:
 def _load(conn: Connection, exchange_id: str) -> Exchange:
     ex = crepo.load_exchange(conn, exchange_id)
     if ex is None:
-        raise NotFound(f"no exchange {exchange_id!r}; `powbureau exchange list` shows the exchanges")
+        raise NotFound(Msg("no exchange {exchange_id!r}; `powbureau exchange list` shows the exchanges", exchange_id=exchange_id))
     return ex
 
 
@@ -117,9 +122,9 @@ def create(uow: UnitOfWork, actor: Actor, counterpart: str) -> dict:
     """A new exchange (draft) with ``counterpart``; ``exchange.write``. Raises ``ValidationFailed`` for no name."""
     require(actor, "exchange.write")
     if not counterpart.strip():
-        raise ValidationFailed("name the counterpart (the Power holding our own personnel), e.g. RU")
+        raise ValidationFailed(Msg("name the counterpart (the Power holding our own personnel), e.g. RU"))
     if len(counterpart.strip()) > 200:
-        raise ValidationFailed("the counterpart's name is limited to 200 characters; shorten it")
+        raise ValidationFailed(Msg("the counterpart's name is limited to 200 characters; shorten it"))
     ex = Exchange(new_id(), counterpart.strip())
     with uow.transaction() as conn:
         crepo.insert_exchange(conn, ex, actor, _now())
@@ -167,7 +172,7 @@ def eligibility(uow: UnitOfWork, actor: Actor, person_ids: Iterable[str] | None 
             found = {r[0] for r in conn.execute(q)}
             missing = [p for p in wanted if p not in found]
             if missing:
-                raise NotFound(f"no detainee with id {', '.join(missing)}")
+                raise NotFound(Msg("no detainee with id {items}", items=', '.join(missing)))
         q = q.where(persons.c.status.notin_(FINAL_STATUSES))
         rows, total = paging.rows(conn, q, limit=limit, offset=offset, order=paging.wish_first(persons.c.id))
         ids = [pid for pid, _ in rows]
@@ -192,10 +197,9 @@ def add_outgoing(uow: UnitOfWork, actor: Actor, exchange_id: str, person_id: str
         ex = _load(conn, exchange_id)
         p = repo.get_person(conn, person_id)
         if p is None:
-            raise NotFound(f"no person with id {person_id!r}; find the id with `powbureau search NAME`")
+            raise NotFound(Msg("no person with id {person_id!r}; find the id with `powbureau search NAME`", person_id=person_id))
         if p["kind"] != "detainee" or p["status"] in FINAL_STATUSES:
-            raise ValidationFailed(f"{person_id} is not a detainee in our custody ({p['kind']}, {p['status']}); "
-                                   "only detainees we hold go on an outgoing list")
+            raise ValidationFailed(Msg("{person_id} is not a detainee in our custody ({kind}, {status}); only detainees we hold go on an outgoing list", person_id=person_id, kind=p['kind'], status=p['status']))
         wishes, medical = _context(conn, ex, [person_id])
         try:
             verdict = ex.add_outgoing(person_id, wishes[person_id], medical.get(person_id))
@@ -214,7 +218,7 @@ def remove_outgoing(uow: UnitOfWork, actor: Actor, exchange_id: str, person_id: 
     ``ValidationFailed`` (no reason)."""
     require(actor, "exchange.write")
     if not reason.strip():
-        raise ValidationFailed("say why the person is withdrawn from the list")
+        raise ValidationFailed(Msg("say why the person is withdrawn from the list"))
     with uow.transaction() as conn:
         ex = _load(conn, exchange_id)
         w = ex.remove_outgoing(person_id, reason.strip())
@@ -230,17 +234,18 @@ def _match_rows(conn: Connection, list_id: str, rows: list[dict]) -> dict[str, t
     for r in rows:
         rec = _record(f"{list_id}#{r['line']}", [(v[0], v[1], bool(v[4])) for v in json.loads(r["data"])], "list")
         if rec is None:
-            raise ValidationFailed(f"list {list_id}, row {r['line']}: no name to match; every row needs a name")
+            raise ValidationFailed(Msg("list {list_id}, row {line}: no name to match; every row needs a name", list_id=list_id, line=r['line']))
         recs.append(rec)
         keys[rec.id] = r["external_id"] or f"row {r['line']}"
     registry, _ = registry_records(conn, "own_personnel")
     out: dict[str, tuple[str | None, str]] = {}
     for x in engine_reconcile(recs, registry, LinkSettings()):
         if x.status == "matched":
-            out[keys[x.row_id]] = (x.person_id, f"matched (score {x.score:.2f})")
+            out[keys[x.row_id]] = (x.person_id, Msg("matched (score {score})", score=f"{x.score:.2f}"))
         else:
-            out[keys[x.row_id]] = (None, f"not yet matched: {x.status}" + (
-                f" ({len(x.candidates)} candidates)" if x.candidates else ""))
+            out[keys[x.row_id]] = (None, Msg("not yet matched: {status} ({count} candidates)", status=x.status,
+                                             count=len(x.candidates)) if x.candidates
+                                   else Msg("not yet matched: {status}", status=x.status))
     return out
 
 
@@ -257,9 +262,9 @@ def add_incoming_from_list(uow: UnitOfWork, actor: Actor, exchange_id: str, list
         ex = _load(conn, exchange_id)
         lst = repo.get_list(conn, list_id)
         if lst is None:
-            raise NotFound(f"no list {list_id!r}; import the counterpart's list with --kind counterpart_list")
+            raise NotFound(Msg("no list {list_id!r}; import the counterpart's list with --kind counterpart_list", list_id=list_id))
         if lst["kind"] != "counterpart_list":
-            raise ValidationFailed(f"list {list_id} is a {lst['kind']} list; incoming rows come from a counterpart_list")
+            raise ValidationFailed(Msg("list {list_id} is a {kind} list; incoming rows come from a counterpart_list", list_id=list_id, kind=lst['kind']))
         rows = [dict(r) for r in conn.execute(select(list_rows).where(list_rows.c.list_id == list_id)
                                               .order_by(list_rows.c.line)).mappings()]
         if row_ids is not None:
@@ -267,7 +272,7 @@ def add_incoming_from_list(uow: UnitOfWork, actor: Actor, exchange_id: str, list
             have = {r["external_id"] for r in rows}
             stray = [x for x in wanted if x not in have]
             if stray:
-                raise NotOnList(f"list {list_id} has no rows {', '.join(stray)}; give external ids from that list")
+                raise NotOnList(Msg("list {list_id} has no rows {items}; give external ids from that list", list_id=list_id, items=', '.join(stray)))
             rows = [r for r in rows if r["external_id"] in wanted]
         flagged = set(medical_priority)
         matches = _match_rows(conn, list_id, rows)
@@ -292,9 +297,9 @@ def match_incoming(uow: UnitOfWork, actor: Actor, exchange_id: str, row_id: str,
         ex = _load(conn, exchange_id)
         p = repo.get_person(conn, person_id)
         if p is None or p["kind"] != "own_personnel":
-            raise ValidationFailed(f"{person_id} is not one of our own personnel; incoming rows match own personnel")
+            raise ValidationFailed(Msg("{person_id} is not one of our own personnel; incoming rows match own personnel", person_id=person_id))
         ex.match_incoming(row_id, person_id)
-        crepo.set_incoming_match(conn, ex.id, row_id, person_id, f"matched by {actor.name}")
+        crepo.set_incoming_match(conn, ex.id, row_id, person_id, Msg("matched by {user}", user=actor.name))
         audit.append(conn, actor=actor.name, action="exchange.match_incoming", target=ex.id,
                      detail={"row": row_id, "person": person_id})
         return exchange_view(conn, ex)
@@ -309,7 +314,7 @@ def transition(uow: UnitOfWork, actor: Actor, exchange_id: str, verb: str, *, re
     or a cancellation without reason."""
     require(actor, "exchange.write")
     if verb not in VERBS:
-        raise ValidationFailed(f"unknown exchange action {verb!r}; choose one of: {', '.join(VERBS)}")
+        raise ValidationFailed(Msg("unknown exchange action {verb!r}; choose one of: {items}", verb=verb, items=', '.join(VERBS)))
     with uow.transaction() as conn:
         ex = _load(conn, exchange_id)
         old = ex.state
@@ -329,7 +334,7 @@ def transition(uow: UnitOfWork, actor: Actor, exchange_id: str, verb: str, *, re
             ex.close()
         elif verb == "cancel":
             if not reason.strip():
-                raise ValidationFailed("say why the exchange is cancelled")
+                raise ValidationFailed(Msg("say why the exchange is cancelled"))
             ex.cancel(reason.strip())
             crepo.set_cancel_reason(conn, ex.id, reason.strip())
         crepo.save_eligibilities(conn, ex)
@@ -367,7 +372,7 @@ def execute(uow: UnitOfWork, actor: Actor, exchange_id: str, *, crossed: Iterabl
         for status, pid in result.status_changes:
             p = repo.get_person(conn, pid)
             if p is None:
-                raise NotFound(f"execution record names unknown person {pid!r}")
+                raise NotFound(Msg("execution record names unknown person {pid!r}", pid=pid))
             rule = check_transition(p["kind"], p["status"], status)
             if p["kind"] == "detainee":  # the same consent gate as a plain status change: every door
                 require_consent(pid, status, crepo.wishes_by_person(conn, [pid])[pid])

@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import Connection, Date, and_, case, cast, func, not_, select
 from sqlalchemy.sql.elements import ColumnElement
 
+from ..domain.messages import Msg
 from ..domain.roles import Actor, require
 from ..store.tables import candidate_pairs, judgements, lists, persons, status_events
 from ..store.tables_custody import (
@@ -131,7 +132,7 @@ def registrations_chart(conn: Connection, today: date) -> Chart:
     rows = conn.execute(select(wk, persons.c.status, func.count()).where(persons.c.created_at >= start)
                         .group_by(wk, persons.c.status)).all()
     statuses = sorted({r[1] for r in rows})
-    return Chart("Registrations per week, by current status", [w.isoformat() for w in weeks],
+    return Chart(Msg("Registrations per week, by current status"), [w.isoformat() for w in weeks],
                  _series(weeks, [(r[0], r[1], r[2]) for r in rows], statuses), "/search")
 
 
@@ -149,7 +150,7 @@ def notifications_chart(conn: Connection, today: date) -> Chart:
                 notifications_sent.c.sent_on >= weeks[0])
          .group_by(wk, verdict))
     rows = conn.execute(q).all()
-    return Chart("Capture cards sent per week: on time vs late (GC III Art. 70, one week)",
+    return Chart(Msg("Capture cards sent per week: on time vs late (GC III Art. 70, one week)"),
                  [w.isoformat() for w in weeks], _series(weeks, [(r[0], r[1], r[2]) for r in rows],
                                                          ["on time", "late"]), "/notifications")
 
@@ -167,7 +168,7 @@ def exchanges_chart(conn: Connection, today: date) -> Chart:
         rec = json.loads(r["record"])
         rows.append((wk, "out", len(rec.get("crossed_outgoing", []))))
         rows.append((wk, "in", len(rec.get("arrived_incoming", [])) + len(rec.get("unknown_arrivals", []))))
-    return Chart("Exchanges: persons handed over (out) and received (in) per week", [w.isoformat() for w in weeks],
+    return Chart(Msg("Exchanges: persons handed over (out) and received (in) per week"), [w.isoformat() for w in weeks],
                  _series(weeks, rows, ["out", "in"]), "/exchanges")
 
 

@@ -5,6 +5,7 @@ Strict by default: any invalid row refuses the whole file with every error as ``
 
 from __future__ import annotations
 
+from ..domain.messages import Msg
 import hashlib
 import json
 from collections.abc import Callable
@@ -134,10 +135,10 @@ def import_list(uow: UnitOfWork, actor: Actor, opts: ImportOptions, *, progress:
     ``PermissionDenied``."""
     require(actor, "list.import")
     if opts.kind not in KINDS:
-        raise ValidationFailed(f"--kind {opts.kind!r} is not one of: {', '.join(KINDS)}")
+        raise ValidationFailed(Msg("--kind {kind!r} is not one of: {items}", kind=opts.kind, items=', '.join(KINDS)))
     source_kind = opts.source_kind or ("counterpart_list" if opts.kind == "counterpart_list" else "third_party")
     if source_kind not in SOURCE_KINDS:
-        raise ValidationFailed(f"--source-kind {source_kind!r} is not one of: {', '.join(SOURCE_KINDS)}")
+        raise ValidationFailed(Msg("--source-kind {source_kind!r} is not one of: {items}", source_kind=source_kind, items=', '.join(SOURCE_KINDS)))
     path = Path(opts.path)
     rejects_path = opts.rejects_path or path.with_name(path.name + ".rejects.csv")
     if opts.skip_invalid:
@@ -151,8 +152,7 @@ def import_list(uow: UnitOfWork, actor: Actor, opts: ImportOptions, *, progress:
         prev = repo.list_by_sha(conn, stream.content_sha256)
     if prev is not None:
         raise DuplicateImport(
-            f"{path.name} was already imported as list {prev['id']} ({prev['label']}) on "
-            f"{prev['imported_at']:%Y-%m-%d} by {prev['imported_by']}; nothing was imported again"
+            Msg("{name} was already imported as list {id} ({label}) on {imported_at} by {imported_by}; nothing was imported again", name=path.name, id=prev['id'], label=prev['label'], imported_at=f"{prev['imported_at']:%Y-%m-%d}", imported_by=prev['imported_by'])
         )
     list_id, now = new_id(), datetime.now(UTC)
     errors: list[RowError] = []
@@ -253,7 +253,7 @@ def preview_import(uow: UnitOfWork, actor: Actor, path: Path, kind: str, *, mapp
     for an unreadable file or an unknown kind, ``PermissionDenied``."""
     require(actor, "list.import")
     if kind not in KINDS:
-        raise ValidationFailed(f"--kind {kind!r} is not one of: {', '.join(KINDS)}")
+        raise ValidationFailed(Msg("--kind {kind!r} is not one of: {items}", kind=kind, items=', '.join(KINDS)))
     path = Path(path)
     stream = open_list(path, mapping=_mapping_of(mapping), encoding=encoding, kind=kind)
     with uow.read() as conn:

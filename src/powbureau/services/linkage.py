@@ -5,6 +5,7 @@ The engine is ``powbureau.linkage`` (pure); this module reads the registry, writ
 
 from __future__ import annotations
 
+from ..domain.messages import Msg
 import json
 from collections import defaultdict
 from collections.abc import Iterable
@@ -131,7 +132,7 @@ def run_dedupe(uow, actor: Actor, *, kind: str = "detainee", engine: str = "duck
     if out is not None:
         writable_file(out, what="--out")
     if kind not in AGAINST.values():
-        raise ValidationFailed(f"kind {kind!r} is not one of: {', '.join(AGAINST.values())}")
+        raise ValidationFailed(Msg("kind {kind!r} is not one of: {items}", kind=kind, items=', '.join(AGAINST.values())))
     settings = LinkSettings(engine=engine)
     with uow.read() as conn:
         recs, ext = registry_records(conn, kind)
@@ -181,22 +182,22 @@ def reconcile_list(uow, actor: Actor, list_id: str, *, against: str, out: Path |
     if out is not None:
         writable_file(out, what="--out")
     if against not in AGAINST:
-        raise ValidationFailed(f"--against {against!r} is not one of: {', '.join(AGAINST)}")
+        raise ValidationFailed(Msg("--against {against!r} is not one of: {items}", against=against, items=', '.join(AGAINST)))
     with uow.read() as conn:
         lst = repo.get_list(conn, list_id)
         if lst is None:
-            raise NotFound(f"no list {list_id!r}; `powbureau import --json` prints the list_id of an import")
+            raise NotFound(Msg("no list {list_id!r}; `powbureau import --json` prints the list_id of an import", list_id=list_id))
         rows = conn.execute(select(list_rows).where(list_rows.c.list_id == list_id).order_by(list_rows.c.line)).mappings().all()
         reg, ext = registry_records(conn, AGAINST[against])
     if not rows:
-        raise ValidationFailed(f"list {list_id} has no rows; import a list with at least one row")
+        raise ValidationFailed(Msg("list {list_id} has no rows; import a list with at least one row", list_id=list_id))
     list_recs, row_ids = [], {}
     for r in rows:
         rid = r["external_id"] or f"row {r['line']}"
         vals = [(v[0], v[1], bool(v[4])) for v in json.loads(r["data"])]
         rec = _record(f"{list_id}#{r['line']}", vals, "list")
         if rec is None:
-            raise ValidationFailed(f"list {list_id}, row {r['line']}: no name to match; every row needs a name")
+            raise ValidationFailed(Msg("list {list_id}, row {line}: no name to match; every row needs a name", list_id=list_id, line=r['line']))
         list_recs.append(rec)
         row_ids[rec.id] = rid
     results = engine_reconcile(list_recs, reg, LinkSettings(engine=engine))
@@ -258,11 +259,11 @@ def judge(uow, actor: Actor, pair_id: int, judgement: str, reason: str = "") -> 
     A later judgement supersedes an earlier one (undo = judge again); nothing is merged or deleted."""
     require(actor, "review.decide")
     if judgement not in JUDGEMENTS:
-        raise ValidationFailed(f"judgement {judgement!r} is not one of: {', '.join(JUDGEMENTS)}")
+        raise ValidationFailed(Msg("judgement {judgement!r} is not one of: {items}", judgement=judgement, items=', '.join(JUDGEMENTS)))
     with uow.transaction() as conn:
         r = conn.execute(select(candidate_pairs).where(candidate_pairs.c.id == pair_id)).mappings().first()
         if r is None:
-            raise NotFound(f"no review item {pair_id}; `powbureau review list` shows the open ones")
+            raise NotFound(Msg("no review item {pair_id}; `powbureau review list` shows the open ones", pair_id=pair_id))
         now = datetime.now(UTC)
         jid = conn.execute(judgements.insert().values(left_id=r["left_id"], right_id=r["right_id"], judgement=judgement,
                                                       actor=actor.name, decided_at=now, reason=reason)
@@ -289,14 +290,14 @@ def _side(conn: Connection, rid: str) -> dict:
         r = conn.execute(select(list_rows).where(list_rows.c.list_id == list_id,
                                                  list_rows.c.line == int(line or 0))).mappings().first()
         if r is None:
-            raise NotFound(f"no list row {rid}")
+            raise NotFound(Msg("no list row {rid}", rid=rid))
         for prop, value, *_ in json.loads(r["data"]):
             fields[prop].append(value)
         kind, link = f"row {line} of list {list_id}", None
     else:
         p = repo.get_person(conn, rid)
         if p is None:
-            raise NotFound(f"no person {rid}")
+            raise NotFound(Msg("no person {rid}", rid=rid))
         ss = repo.statements_for(conn, [rid])[rid]
         gone = repo.retracted_ids(conn, [x.id for x in ss])
         for st in ss:
@@ -324,7 +325,7 @@ def review_item(uow, actor: Actor, pair_id: int) -> dict:  # noqa: ANN001
     with uow.read() as conn:
         r = conn.execute(select(candidate_pairs).where(candidate_pairs.c.id == pair_id)).mappings().first()
         if r is None:
-            raise NotFound(f"no review item {pair_id}; `powbureau review list` shows the open ones")
+            raise NotFound(Msg("no review item {pair_id}; `powbureau review list` shows the open ones", pair_id=pair_id))
         left, right = _side(conn, r["left_id"]), _side(conn, r["right_id"])
         history = [dict(h) for h in conn.execute(
             select(judgements).where(judgements.c.left_id == r["left_id"], judgements.c.right_id == r["right_id"])

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+from ..domain.messages import Msg
 import json
 import os
 import shutil
@@ -167,7 +168,7 @@ def record_event(uow: UnitOfWork, actor: Actor, person_id: str, kind: str, on: d
     rules.NotifiableEvent(kind, person_id, on, place)  # validates the kind
     with uow.transaction() as conn:
         if repo.get_person(conn, person_id) is None:
-            raise NotFound(f"no person with id {person_id!r}")
+            raise NotFound(Msg("no person with id {person_id!r}", person_id=person_id))
         conn.execute(insert(custody_events).values(person_id=person_id, kind=kind, occurred_on=on, place=place,
                                                    recorded_by=actor.name, recorded_at=datetime.now(UTC)))
         audit.append(conn, actor=actor.name, action="custody.event", target=person_id, detail={"kind": kind})
@@ -248,7 +249,7 @@ def _export(uow: UnitOfWork, actor: Actor, today: date | None, copy_to: Path | N
     with uow.transaction() as conn, tempfile.TemporaryDirectory(prefix="powbureau-export-") as tmp:
         dues = _dues(conn, today)
         if not dues:
-            raise ValidationFailed(f"nothing is due on {today.isoformat()}; no export written")
+            raise ValidationFailed(Msg("nothing is due on {value}; no export written", value=today.isoformat()))
         files = _build(conn, actor, dues, Path(tmp), stamp, key)
         files.append(Path(tmp) / pub.name)
         files[-1].write_bytes(pub.read_bytes())
@@ -343,7 +344,7 @@ def export_download(uow: UnitOfWork, actor: Actor, export_id: str) -> tuple[str,
     with uow.transaction() as conn:
         row = nrepo.get_export(conn, export_id)
         if row is None:
-            raise NotFound(f"no export {export_id!r} in the sent log; see /notifications/sent")
+            raise NotFound(Msg("no export {export_id!r} in the sent log; see /notifications/sent", export_id=export_id))
         audit.append(conn, actor=actor.name, action="notify.download", target=export_id,
                      detail={"file": row["filename"]})
     return row["filename"], row["media_type"], bytes(row["content"])

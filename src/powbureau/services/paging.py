@@ -5,6 +5,7 @@ detainees is never loaded whole to show a hundred of them; without ``limit`` it 
 
 from __future__ import annotations
 
+from ..domain.messages import Msg
 from collections.abc import Iterable, Sequence
 
 from sqlalchemy import Connection, Select, case, exists, func, select
@@ -36,11 +37,11 @@ class Page(list):
 def check(limit: int | None, offset: int) -> None:
     """Refuse a page outside 1..``MAX_LIMIT`` items or a negative offset with ``ValidationFailed``."""
     if limit is not None and not 1 <= limit <= MAX_LIMIT:
-        raise ValidationFailed(f"limit={limit} is out of range; ask for 1 to {MAX_LIMIT} items and page with offset")
+        raise ValidationFailed(Msg("limit={limit} is out of range; ask for 1 to {MAX_LIMIT} items and page with offset", limit=limit, MAX_LIMIT=MAX_LIMIT))
     if offset < 0:
-        raise ValidationFailed(f"offset={offset} is negative; start at 0")
+        raise ValidationFailed(Msg("offset={offset} is negative; start at 0", offset=offset))
     if offset > MAX_OFFSET:
-        raise ValidationFailed(f"offset={offset} is past any list the bureau holds; give at most {MAX_OFFSET:,}")
+        raise ValidationFailed(Msg("offset={offset} is past any list the bureau holds; give at most {MAX_OFFSET}", offset=offset, MAX_OFFSET=MAX_OFFSET))
 
 
 def rows(conn: Connection, q: Select, *, limit: int | None, offset: int = 0,

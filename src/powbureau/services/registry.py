@@ -5,6 +5,7 @@ runs in one transaction and writes its audit entry in that transaction."""
 
 from __future__ import annotations
 
+from ..domain.messages import Msg
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 
@@ -139,7 +140,7 @@ def check_kind(kind: str | None) -> str | None:
     from ..domain.person import PERSON_KINDS
 
     if kind is not None and kind not in PERSON_KINDS:
-        raise ValidationFailed(f"unknown kind {kind!r}; choose one of: {', '.join(PERSON_KINDS)}")
+        raise ValidationFailed(Msg("unknown kind {kind!r}; choose one of: {items}", kind=kind, items=', '.join(PERSON_KINDS)))
     return kind
 
 
@@ -159,7 +160,7 @@ def search(uow: UnitOfWork, actor: Actor, text: str, *, kind: str | None = None,
     paging.check(limit, offset)
     text = text.strip()
     if not text:
-        raise ValidationFailed("search needs a name (any script), e.g. `powbureau search 'Kim Jong Un'`")
+        raise ValidationFailed(Msg("search needs a name (any script), e.g. `powbureau search 'Kim Jong Un'`"))
     number = looks_like_number(text)
     if number:
         found = _search_number(uow, actor, number, kind)
@@ -167,7 +168,7 @@ def search(uow: UnitOfWork, actor: Actor, text: str, *, kind: str | None = None,
     qkeys = names.token_keys(text)
     qset = {k[:64] for k in qkeys}
     if not qkeys:
-        raise ValidationFailed(f"no searchable name in {text!r}: give letters in Latin, Cyrillic or Hangul")
+        raise ValidationFailed(Msg("no searchable name in {text!r}: give letters in Latin, Cyrillic or Hangul", text=text))
     near = set().union(*(neighbour_keys(k) for k in qkeys)) - set(qkeys)
     with uow.read() as conn:
         exact = dict(repo.persons_by_keys(conn, qkeys, kind=kind, limit=None))
@@ -252,7 +253,7 @@ def show(uow: UnitOfWork, actor: Actor, person_id: str) -> PersonView:
     with uow.read() as conn:  # a snapshot: reading a person never waits for an import's write lock
         p = repo.get_person(conn, person_id)
         if p is None:
-            raise NotFound(f"no person with id {person_id!r}; find the full id with `powbureau search NAME --json`")
+            raise NotFound(Msg("no person with id {person_id!r}; find the full id with `powbureau search NAME --json`", person_id=person_id))
         ss = repo.statements_for(conn, [person_id])[person_id]
         withdrawn = repo.retractions_of(conn, [s.id for s in ss])
         gone = set(withdrawn)
@@ -335,13 +336,13 @@ def add_statement(
     )
     with uow.transaction() as conn:
         if repo.get_person(conn, person_id) is None:
-            raise NotFound(f"no person with id {person_id!r}")
+            raise NotFound(Msg("no person with id {person_id!r}", person_id=person_id))
         if interview_id:
             from ..store.custody_repo import get_interview
 
             iv = get_interview(conn, interview_id)
             if iv is None or iv.person_id != person_id:
-                raise NotFound(f"no interview {interview_id!r} with person {person_id}; record the interview first")
+                raise NotFound(Msg("no interview {interview_id!r} with person {person_id}; record the interview first", interview_id=interview_id, person_id=person_id))
         if conn.execute(select(statements.c.id).where(statements.c.id == s.id)).first() is None:
             conn.execute(insert(statements).values(repo.statement_row(s)))
             index_names(conn, [s])
@@ -359,12 +360,12 @@ def check_value(prop: str, value: str) -> str:
     from ..io.properties import check_country
 
     if any(ord(ch) < 32 and ch not in "\t\n\r" for ch in value):
-        raise ValidationFailed(f"{prop}: the value holds control characters (e.g. a NUL byte); remove them")
+        raise ValidationFailed(Msg("{prop}: the value holds control characters (e.g. a NUL byte); remove them", prop=prop))
     value = value.strip()
     if prop in ("birth_date", "capture_date"):
         pd = parse_written_date(value, date_order=None)
         if pd.earliest() > date.today():
-            raise ValidationFailed(f"{prop}: {value!r} is in the future; check the date")
+            raise ValidationFailed(Msg("{prop}: {value!r} is in the future; check the date", prop=prop, value=value))
         return pd.iso()
     if prop in ("serving_power", "nationality"):
         return check_country(value)
@@ -379,11 +380,12 @@ def retract_statement(uow: UnitOfWork, actor: Actor, statement_id: str, reason: 
     with uow.transaction() as conn:
         row = conn.execute(select(statements).where(statements.c.id == statement_id)).mappings().first()
         if row is None or (person_id is not None and row["person_id"] != person_id):
-            raise NotFound(f"no statement {statement_id!r}" + (f" about person {person_id}" if person_id else "")
-                           + "; `powbureau show PERSON_ID --json` lists his statement ids")
+            raise NotFound(Msg("no statement {statement_id!r} about this person; `powbureau show PERSON_ID --json` "
+                               "lists his statement ids", statement_id=statement_id) if person_id else
+                           Msg("no statement {statement_id!r}", statement_id=statement_id))
         require(actor, "medical.write" if row["prop"] in RESTRICTED_PROPERTIES else "person.write")
         if repo.retracted_ids(conn, [statement_id]):
-            raise ValidationFailed(f"statement {statement_id} is already retracted")
+            raise ValidationFailed(Msg("statement {statement_id} is already retracted", statement_id=statement_id))
         repo.add_retraction(conn, Retraction(statement_id, reason, actor.name, datetime.now(UTC)))
         audit.append(conn, actor=actor.name, action="statement.retract", target=row["person_id"],
                      detail={"statement": statement_id, "reason": reason}, covers=[("retractions", statement_id)])
@@ -396,13 +398,13 @@ def change_status(
     46-48, 91, 118-120). Raises ``IllegalTransition``, ``NotFound``, ``PermissionDenied``."""
     require(actor, "status.change")
     if not place.strip():
-        raise ValidationFailed("a status change needs the place where it happened")
+        raise ValidationFailed(Msg("a status change needs the place where it happened"))
     if len(place) > 200 or len(note) > 500:
-        raise ValidationFailed("--place is limited to 200 characters and --note to 500; shorten them")
+        raise ValidationFailed(Msg("--place is limited to 200 characters and --note to 500; shorten them"))
     with uow.transaction() as conn:
         p = repo.get_person(conn, person_id)
         if p is None:
-            raise NotFound(f"no person with id {person_id!r}")
+            raise NotFound(Msg("no person with id {person_id!r}", person_id=person_id))
         covered.check_status(conn, person_id)  # move on from the recorded status, never a forged one
         rule = check_transition(p["kind"], p["status"], to_status)
         if p["kind"] == "detainee":

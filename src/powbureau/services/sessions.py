@@ -5,6 +5,7 @@ idle period and at an absolute lifetime (``domain.sessions``; OWASP Session Mana
 
 from __future__ import annotations
 
+from ..domain.messages import Msg
 import hashlib
 import secrets
 from datetime import datetime
@@ -52,7 +53,7 @@ def resume(uow: UnitOfWork, token: str, *, now: datetime, policy: SessionPolicy)
     with uow.read() as conn:
         record = sessions_repo.session_by_hash(conn, h)
     if record is None:
-        raise NotAuthenticated("your session is not known to the bureau (signed out or expired); sign in again")
+        raise NotAuthenticated(Msg("your session is not known to the bureau (signed out or expired); sign in again"))
     why = session_ended(record, now, policy)
     if why is not None:
         if not record.user_active or record.revoked_reason == "user_disabled":

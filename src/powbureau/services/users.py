@@ -6,6 +6,8 @@ once; there is never a fixed default password."""
 
 from __future__ import annotations
 
+from ..domain.messages import Msg
+
 import hashlib
 import re
 import secrets
@@ -44,15 +46,15 @@ def add_user(uow: UnitOfWork, actor: Actor, name: str, role: str, password: str 
     name exists, ``PermissionDenied`` unless ``actor`` may ``user.manage``."""
     require(actor, "user.manage")
     if not NAME_RE.match(name):
-        raise ValidationFailed(f"user name {name!r} must be 2-64 letters, digits or . _ @ -")
+        raise ValidationFailed(Msg("user name {name!r} must be 2-64 letters, digits or . _ @ -", name=name))
     check_role(role)
     password = password or new_password()
     if len(password) < 10:
-        raise ValidationFailed("a password needs at least 10 characters")
+        raise ValidationFailed(Msg("a password needs at least 10 characters"))
     with uow.transaction() as conn:
         same = conn.execute(select(users.c.name).where(func.lower(users.c.name) == name.lower())).first()
         if same:
-            raise Conflict(f"user {same[0]!r} already exists (names are compared ignoring case); choose another name")
+            raise Conflict(Msg("user {value!r} already exists (names are compared ignoring case); choose another name", value=same[0]))
         conn.execute(
             insert(users).values(
                 name=name, role=role, password_hash=_hasher.hash(password), created_at=datetime.now(UTC), active=True
@@ -92,7 +94,7 @@ def actor_named(uow: UnitOfWork, name: str) -> Actor:
     with uow.read() as conn:
         row = conn.execute(select(users.c.role, users.c.active).where(users.c.name == name)).first()
     if row is None or not row.active:
-        raise NotAuthenticated(f"no active user {name!r}; run `powbureau init` or `powbureau user add`")
+        raise NotAuthenticated(Msg("no active user {name!r}; run `powbureau init` or `powbureau user add`", name=name))
     return Actor(name, row.role)
 
 
@@ -122,12 +124,13 @@ def _refusal(limits: SigninLimits, by_user: list[datetime], by_client: list[date
     wait = max(wait_user, wait_client)
     if not wait:
         return
-    who = "for this user name" if wait_user >= wait_client else "from your address"
+    who = Msg("for this user name") if wait_user >= wait_client else Msg("from your address")
     at = (now + timedelta(seconds=wait)).strftime("%H:%M UTC")
     minutes = round(limits.window.total_seconds() / 60)
     raise TooManyAttempts(
-        f"too many failed sign-ins {who} in the last {minutes} minutes; try again {wait_phrase(wait)} "
-        f"(after {at}), or ask an administrator to set a new password (Users page, or `powbureau user password NAME`)",
+        Msg("too many failed sign-ins {who} in the last {minutes} minutes; try again {wait} (after {at}), or ask an "
+            "administrator to set a new password (Users page, or `powbureau user password NAME`)", who=who,
+            minutes=minutes, wait=wait_phrase(wait), at=at),
         retry_after=wait,
     )
 
@@ -183,14 +186,14 @@ def authenticate(
         if not counted:  # may itself answer Busy (503): a failure is never left uncounted silently
             with uow.transaction() as conn:
                 sessions_repo.add_attempt(conn, user_key=key, client=client, now=now)
-        raise NotAuthenticated("wrong user name or password")
+        raise NotAuthenticated(Msg("wrong user name or password"))
     if not counted and on_success is None and row["active"]:
         return Actor(name, row["role"])  # nothing to clear or start: stay off the write lock
     if not row["active"]:
         with uow.transaction() as conn:
             sessions_repo.clear_attempts(conn, user_key=key, before=now - limits.window)
-        raise AccountDisabled(f"the account {name!r} is disabled; ask an administrator to enable it "
-                              f"(Users page, or `powbureau user enable {name}`)")
+        raise AccountDisabled(Msg("the account {name!r} is disabled; ask an administrator to enable it "
+                                  "(Users page, or `powbureau user enable {name}`)", name=name))
     actor = Actor(name, row["role"])
     with uow.transaction() as conn:
         sessions_repo.clear_attempts(conn, user_key=key, before=now - limits.window)
@@ -211,7 +214,7 @@ def actor_and_stamp(uow: UnitOfWork, name: str) -> tuple[Actor, str] | None:
     if row is None:
         return None
     if not row.active:
-        raise AccountDisabled(f"the account {name!r} is disabled; ask an administrator to enable it")
+        raise AccountDisabled(Msg("the account {name!r} is disabled; ask an administrator to enable it", name=name))
     return Actor(name, row.role), hashlib.sha256(row.password_hash.encode()).hexdigest()[:32]
 
 
@@ -225,10 +228,11 @@ def reset_password(uow: UnitOfWork, actor: Actor, name: str, password: str | Non
     require(actor, "user.manage")
     password = password or new_password()
     if len(password) < 10:
-        raise ValidationFailed("a password needs at least 10 characters")
+        raise ValidationFailed(Msg("a password needs at least 10 characters"))
     with uow.transaction() as conn:
         if name == OPERATOR or not conn.execute(select(users.c.name).where(users.c.name == name)).first():
-            raise NotFound(f"no web user {name!r}; create one on the Users page or with `powbureau user add {name} --role ROLE`")
+            raise NotFound(Msg("no web user {name!r}; create one on the Users page or with "
+                               "`powbureau user add {name} --role ROLE`", name=name))
         conn.execute(update(users).where(users.c.name == name).values(password_hash=_hasher.hash(password)))
         ended = sessions_repo.revoke_all(conn, name, datetime.now(UTC), "password_changed")
         audit.append(conn, actor=actor.name, action="user.password", target=name, detail={"sessions_ended": ended})
@@ -246,14 +250,14 @@ def set_enabled(uow: UnitOfWork, actor: Actor, name: str, enabled: bool) -> dict
 
     require(actor, "user.manage")
     if name == OPERATOR:
-        raise ValidationFailed(f"the local account {OPERATOR!r} cannot be disabled: the command line acts as it; "
-                               "whoever can run the CLI can open the database anyway")
+        raise ValidationFailed(Msg("the local account {OPERATOR!r} cannot be disabled: the command line acts as it; whoever can run the CLI can open the database anyway", OPERATOR=OPERATOR))
     if not enabled and name == actor.name:
-        raise ValidationFailed("you cannot disable your own account; ask another administrator")
+        raise ValidationFailed(Msg("you cannot disable your own account; ask another administrator"))
     with uow.transaction() as conn:
         row = conn.execute(select(users.c.active).where(users.c.name == name)).first()
         if row is None:
-            raise NotFound(f"no user {name!r}; create one on the Users page or with `powbureau user add {name} --role ROLE`")
+            raise NotFound(Msg("no user {name!r}; create one on the Users page or with "
+                               "`powbureau user add {name} --role ROLE`", name=name))
         changed = bool(row.active) != enabled
         ended = 0
         if changed:

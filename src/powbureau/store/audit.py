@@ -7,6 +7,7 @@ the head so that a rewound or forked chain is found later (``verify(against=…)
 
 from __future__ import annotations
 
+from ..domain.messages import Msg
 import hmac
 import json
 from collections.abc import Iterable, Mapping
@@ -121,7 +122,7 @@ def verify(conn: Connection, *, against: Mapping[str, Any] | None = None) -> Aud
         return _verify(conn, against)
     except SQLAlchemyError as exc:
         raise AuditChainBroken(
-            f"the audit log cannot be read ({exc.orig or exc}); its table was damaged or removed") from None
+            Msg("the audit log cannot be read ({value}); its table was damaged or removed", value=exc.orig or exc)) from None
 
 
 def _verify(conn: Connection, against: Mapping[str, Any] | None) -> AuditReport:
@@ -140,13 +141,13 @@ def _verify(conn: Connection, against: Mapping[str, Any] | None) -> AuditReport:
     rows = conn.execute(select(audit_log).order_by(audit_log.c.seq)).mappings()
     for r in rows:
         if r["seq"] != expected_seq:
-            raise AuditChainBroken(f"audit entry {expected_seq} is missing (next entry found is {r['seq']})")
+            raise AuditChainBroken(Msg("audit entry {expected_seq} is missing (next entry found is {seq})", expected_seq=expected_seq, seq=r['seq']))
         if r["prev_hash"] != prev:
-            raise AuditChainBroken(f"audit entry {r['seq']} does not link to entry {expected_seq - 1}")
+            raise AuditChainBroken(Msg("audit entry {seq} does not link to entry {value}", seq=r['seq'], value=expected_seq - 1))
         h = _digest(key, prev, r["seq"], r["at"], r["actor"], r["action"], r["target"], r["detail"])
         if not hmac.compare_digest(h, r["hash"]):
             raise AuditChainBroken(
-                f"audit entry {r['seq']} ({r['action']} by {r['actor']}) was altered: its keyed hash does not match"
+                Msg("audit entry {seq} ({action} by {actor}) was altered: its keyed hash does not match", seq=r['seq'], action=r['action'], actor=r['actor'])
             )
         exp.take(r["seq"], json.loads(r["detail"]))
         if against is not None and r["seq"] == against["seq"]:
@@ -156,11 +157,10 @@ def _verify(conn: Connection, against: Mapping[str, Any] | None) -> AuditReport:
         count += 1
     if count == 0:
         raise AuditChainBroken(
-            "the audit log is empty, but creating a database writes its first entries: entries were removed")
+            Msg("the audit log is empty, but creating a database writes its first entries: entries were removed"))
     if head is None or head[0] != count or head[1] != prev:
         raise AuditChainBroken(
-            f"the audit log ends at entry {count} but its head records entry {head[0] if head else 'none'}: "
-            "entries were removed"
+            Msg("the audit log ends at entry {count} but its head records entry {value}: entries were removed", count=count, value=head[0] if head else 'none')
         )
     problems = covered.verify_rows(conn, exp, key) + covered.status_problems(conn)
     if against is not None:
@@ -174,8 +174,7 @@ def _verify(conn: Connection, against: Mapping[str, Any] | None) -> AuditReport:
     if problems:
         shown = "; ".join(problems[: covered.MAX_NAMED])
         more = f"; … and {len(problems) - covered.MAX_NAMED} more" if len(problems) > covered.MAX_NAMED else ""
-        raise AuditChainBroken(f"the audit chain of {count} entries is intact but does not match the data: {shown}"
-                               f"{more}. Restore from a backup and find out who wrote to the database file",
+        raise AuditChainBroken(Msg("the audit chain of {count} entries is intact but does not match the data: {shown}{more}. Restore from a backup and find out who wrote to the database file", count=count, shown=shown, more=more),
                                details=problems)
     n_rows = len(exp.rows) + sum(b["count"] for b, _ in exp.bulks.values())
     return AuditReport(count, prev, n_rows, against["seq"] if against is not None else None)
@@ -228,10 +227,8 @@ def _check_signature(conn: Connection, key: AuditKey, cp: Mapping[str, Any]) -> 
     need = ("version", "database", "seq", "hash", "at", "key_id", "signature")
     missing = [k for k in need if k not in cp]
     if missing:
-        raise AuditChainBroken(f"the checkpoint lacks {', '.join(missing)}; use a file written by "
-                               "`powbureau audit checkpoint`")
+        raise AuditChainBroken(Msg("the checkpoint lacks {items}; use a file written by `powbureau audit checkpoint`", items=', '.join(missing)))
     if cp["key_id"] != key.key_id or not hmac.compare_digest(str(cp["signature"]), _signature(key, cp)):
-        raise AuditChainBroken("the checkpoint's signature does not verify under this database's audit key "
-                               f"({key.where}): it was altered, or it belongs to another key")
+        raise AuditChainBroken(Msg("the checkpoint's signature does not verify under this database's audit key ({where}): it was altered, or it belongs to another key", where=key.where))
     if cp["database"] != _database_tag(conn):
-        raise AuditChainBroken("the checkpoint was taken of another database; pass the checkpoint of this one")
+        raise AuditChainBroken(Msg("the checkpoint was taken of another database; pass the checkpoint of this one"))

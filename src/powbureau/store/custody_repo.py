@@ -5,6 +5,8 @@ from its rows by ``load_exchange`` and its changes written back by the ``save_*`
 
 from __future__ import annotations
 
+from ..domain.messages import from_data, to_data
+
 import json
 from collections import defaultdict
 from collections.abc import Iterable
@@ -208,13 +210,14 @@ def to_medical(r: dict) -> MedicalDecision:
 def eligibility_json(e: Eligibility) -> str:
     """An eligibility as JSON (for the member row)."""
     return json.dumps({"eligible": e.eligible, "medical_priority": e.medical_priority, "basis": e.basis,
-                       "checks": [[c.code, c.passed, c.text, c.rule] for c in e.checks]}, ensure_ascii=False)
+                       "checks": [[c.code, c.passed, c.text, c.rule, to_data(c.text)] for c in e.checks]},
+                      ensure_ascii=False)  # the 5th item keeps the sentence translatable (domain.messages)
 
 
 def eligibility_from_json(person_id: str, text: str) -> Eligibility:
     """The stored eligibility of a member row."""
     d = json.loads(text or "{}")
-    checks = tuple(Check(*c) for c in d.get("checks", ()))
+    checks = tuple(Check(c[0], c[1], from_data(c[4]) if len(c) > 4 else c[2], c[3]) for c in d.get("checks", ()))
     return Eligibility(person_id, bool(d.get("eligible")), bool(d.get("medical_priority")), checks,
                        str(d.get("basis") or ""))
 

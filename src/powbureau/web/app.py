@@ -72,6 +72,8 @@ def _wants_json(request: Request) -> bool:
 def error_response(request: Request, status: int, code: str, message: str, details: object = None) -> Response:
     """One rendering of every error: JSON on /api, a page elsewhere; 401 on a page redirects to /login."""
     if _wants_json(request):
+        with i18n.use_locale(i18n.api_language_of(request)):
+            message = i18n.tr(message)
         body: dict = {"error": {"code": code, "message": message}}
         if details is not None:
             body["error"]["details"] = details
@@ -83,7 +85,7 @@ def error_response(request: Request, status: int, code: str, message: str, detai
         return RedirectResponse(f"/login{nxt}", status_code=303)
     with i18n.use_locale(i18n.language_of(request)):
         return request.app.state.templates.TemplateResponse(
-            request, "error.html", {"status": status, "code": code, "message": message,
+            request, "error.html", {"status": status, "code": code, "message": i18n.tr(message),
                                     "actor": getattr(request.state, "actor", None)},
             status_code=status,
         )
@@ -104,22 +106,23 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
         where = ".".join(str(x) for x in e.get("loc", ()) if x not in ("body",)) or "request"
         parts.append(f"{where}: {e.get('msg', 'invalid')}")
     msg = "; ".join(parts) or "invalid request"
-    return error_response(request, 422, "validation_failed", f"{msg} (see /docs for the expected shape)")
+    return error_response(request, 422, "validation_failed",
+                          i18n.Msg("{problems} (see /docs for the expected shape)", problems=msg))
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     code = HTTP_CODES.get(exc.status_code, "http_error")
-    message = exc.detail if isinstance(exc.detail, str) else "request refused"
+    message = exc.detail if isinstance(exc.detail, str) else i18n.Msg("request refused")
     if exc.status_code == 404 and message == "Not Found":
-        message = f"nothing at {request.url.path}; the API is listed at /docs"
+        message = i18n.Msg("nothing at {path}; the API is listed at /docs", path=request.url.path)
     return error_response(request, exc.status_code, code, message)
 
 
 async def _unexpected(request: Request, exc: Exception) -> Response:
     log.error("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
-    return error_response(request, 500, "internal_error", "the bureau hit an unexpected error; nothing was "
-                          "written by this request; the server log has the details")
+    return error_response(request, 500, "internal_error", i18n.Msg(
+        "the bureau hit an unexpected error; nothing was written by this request; the server log has the details"))
 
 
 def _announce(password: str) -> None:
@@ -151,7 +154,8 @@ def create_app(bureau: Bureau | None = None, *, secret: str | None = None) -> Fa
             "REST API of the bureau. Authenticate with HTTP Basic (`curl -u NAME:PASSWORD`) or with the "
             "browser's session cookie; a write made with the session cookie must carry the session's CSRF "
             "token in the `X-CSRF-Token` header (GET /api/me returns it). Errors are "
-            '`{"error": {"code": ..., "message": ...}}` with the HTTP status of the error.'
+            '`{"error": {"code": ..., "message": ...}}` with the HTTP status of the error; the `code` is stable, the '
+            "`message` is in the request's Accept-Language (uk, ko, ru, en), else English."
         ),
         version="0.1.0",
         dependencies=[Depends(csrf_protect)],

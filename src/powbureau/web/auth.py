@@ -26,6 +26,7 @@ import anyio.to_thread
 from fastapi import Request
 
 from ..domain.errors import NotAuthenticated, PermissionDenied
+from ..domain.messages import Msg
 from ..domain.roles import Actor
 from ..domain.sessions import SessionPolicy, SigninLimits
 from ..services import sessions
@@ -113,9 +114,9 @@ def _basic_credentials(request: Request) -> tuple[str, str] | None:
     try:
         user, sep, password = base64.b64decode(value.strip(), validate=True).decode("utf-8").partition(":")
     except (binascii.Error, UnicodeDecodeError):
-        raise NotAuthenticated("malformed HTTP Basic credentials: send base64 of 'user:password'") from None
+        raise NotAuthenticated(Msg("malformed HTTP Basic credentials: send base64 of 'user:password'")) from None
     if not sep:
-        raise NotAuthenticated("malformed HTTP Basic credentials: send base64 of 'user:password'")
+        raise NotAuthenticated(Msg("malformed HTTP Basic credentials: send base64 of 'user:password'"))
     return user, password
 
 
@@ -241,7 +242,7 @@ async def current_actor(request: Request) -> Actor:
         request.state.actor = actor
         request.state.auth = "basic"
         return actor
-    raise NotAuthenticated("sign in first: open /login in a browser, or send HTTP Basic credentials to /api")
+    raise NotAuthenticated(Msg("sign in first: open /login in a browser, or send HTTP Basic credentials to /api"))
 
 
 async def optional_actor(request: Request) -> Actor | None:
@@ -271,9 +272,7 @@ async def csrf_protect(request: Request) -> None:
         value = form.get(CSRF_FIELD)
         sent = value if isinstance(value, str) else None
     if not expected or not sent or not hmac.compare_digest(str(expected).encode(), sent.encode()):
-        raise CsrfRejected(
-            "the form's security token is missing or out of date; reload the page and submit it again"
-        )
+        raise CsrfRejected(Msg("the form's security token is missing or out of date; reload the page and submit it again"))
 
 
 def safe_next(target: str | None) -> str:

@@ -8,6 +8,8 @@ from __future__ import annotations
 from markupsafe import Markup, escape
 
 from ..services.home import Chart
+from .i18n import Msg, N_, tr
+from .present import label
 
 #: Colours with a contrast of at least 3:1 on white (WCAG 1.4.11), in a fixed order per series.
 PALETTE = ("#0b5cad", "#1a7f37", "#cf222e", "#8250df", "#bc4c00", "#57606a", "#0a7b83", "#953800")
@@ -31,7 +33,7 @@ def stacked_bars(chart: Chart, chart_id: str) -> Markup:
     bar = step * 0.7
     parts = [f'<svg class="chart" id="{escape(chart_id)}" role="img" viewBox="0 0 {W} {H + 22 * ((len(names) + 2) // 3)}"'
              f' aria-labelledby="{escape(chart_id)}-t {escape(chart_id)}-d" xmlns="http://www.w3.org/2000/svg">',
-             f'<title id="{escape(chart_id)}-t">{escape(chart.title)}</title>',
+             f'<title id="{escape(chart_id)}-t">{escape(tr(chart.title))}</title>',
              f'<desc id="{escape(chart_id)}-d">{escape(describe(chart))}</desc>',
              f'<line x1="{LEFT}" y1="{TOP + plot_h}" x2="{W - 8}" y2="{TOP + plot_h}" stroke="#59636e"/>',
              f'<text x="{LEFT - 4}" y="{TOP + 4}" text-anchor="end" class="tick">{top}</text>',
@@ -46,14 +48,14 @@ def stacked_bars(chart: Chart, chart_id: str) -> Markup:
             h = plot_h * n / top
             y -= h
             parts.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar:.1f}" height="{h:.1f}" fill="{colour(name, k)}">'
-                         f'<title>{escape(name)}, week of {escape(week)}: {n}</title></rect>')
+                         f'<title>{escape(tr(Msg("{series}, week of {week}: {count}", series=_series(name), week=week, count=n)))}</title></rect>')
         if i % 2 == 0 or len(weeks) <= 6:
             parts.append(f'<text x="{x + bar / 2:.1f}" y="{TOP + plot_h + 14}" text-anchor="middle" class="tick">'
                          f'{escape(week[5:])}</text>')
     for k, name in enumerate(names):
         lx, ly = LEFT + (k % 3) * 175, H + 4 + 22 * (k // 3)
         parts.append(f'<rect x="{lx}" y="{ly}" width="12" height="12" fill="{colour(name, k)}"/>'
-                     f'<text x="{lx + 16}" y="{ly + 11}" class="legend">{escape(name.replace("_", " "))} ({sum(chart.series[name])})</text>')
+                     f'<text x="{lx + 16}" y="{ly + 11}" class="legend">{escape(tr(_series(name)))} ({sum(chart.series[name])})</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
 
@@ -61,9 +63,19 @@ def stacked_bars(chart: Chart, chart_id: str) -> Markup:
 def describe(chart: Chart) -> str:
     """The chart in words: per series its total over the weeks shown, and the busiest week."""
     if not any(any(v) for v in chart.series.values()):
-        return f"Nothing in the {len(chart.weeks)} weeks from {chart.weeks[0]} to {chart.weeks[-1]}."
-    totals = ", ".join(f"{name}: {sum(v)}" for name, v in chart.series.items())
+        return tr(Msg("Nothing in the {count} weeks from {first} to {last}.", count=len(chart.weeks),
+                      first=chart.weeks[0], last=chart.weeks[-1]))
+    totals = ", ".join(f"{tr(_series(name))}: {sum(v)}" for name, v in chart.series.items())
     per_week = [sum(v[i] for v in chart.series.values()) for i in range(len(chart.weeks))]
     busiest = max(range(len(per_week)), key=per_week.__getitem__)
-    return (f"{len(chart.weeks)} weeks from {chart.weeks[0]}: {totals}; busiest week {chart.weeks[busiest]} "
-            f"with {per_week[busiest]}.")
+    return tr(Msg("{count} weeks from {first}: {totals}; busiest week {busiest} with {most}.", count=len(chart.weeks),
+                  first=chart.weeks[0], totals=totals, busiest=chart.weeks[busiest], most=per_week[busiest]))
+
+
+#: Series that are not domain codes, listed for extraction (statuses are translated by their label).
+SERIES = (N_("on time"), N_("late"), N_("out"), N_("in"))
+
+
+def _series(name: str) -> str:
+    """A series name as a msgid: its readable label (``held_by_adverse_power`` → ``held by adverse power``)."""
+    return label(name)

@@ -19,6 +19,7 @@ from ..domain.wish import WISH_KINDS
 from ..services import custody, exchanges, notify
 from ..services.paging import DEFAULT_LIMIT, MAX_LIMIT, cut
 from .auth import current_actor
+from .i18n import Msg, N_
 from .pages import flash, render
 from .paging import Offset, nav
 
@@ -45,8 +46,8 @@ def _try(request: Request, ok: str, fn, *args, **kwargs):  # noqa: ANN001, ANN00
     except PowBureauError as exc:
         flash(request, "error", exc.message)
         return None
-    if ok:
-        flash(request, "ok", ok.format(r=result) if isinstance(result, dict) else ok)
+    if ok:  # a Msg template whose fields name the result's keys (``{id}``, ``{state}``)
+        flash(request, "ok", Msg(ok, **result) if isinstance(result, dict) and "{" in ok else Msg(ok))
     return result
 
 
@@ -87,7 +88,7 @@ def record_interview(
     present: Annotated[str, Form(max_length=1000)] = "",
 ) -> Response:
     """Record an interview; a wish or private interview leads on to the wishes page with it selected."""
-    r = _try(request, "interview {r[id]} recorded ({r[purpose]}, {r[language]})", custody.record_interview,
+    r = _try(request, N_("interview {id} recorded ({purpose}, {language})"), custody.record_interview,
              _uow(request), actor, person_id, purpose=purpose, language=language, where=where,
              interpreter=interpreter or None, supplied_by=supplied_by or None, present=_split(present))
     if r and r["purpose"] in ("wish", "icrc_private"):
@@ -101,7 +102,7 @@ def add_interpreter(
     languages: Annotated[str, Form(max_length=200)], supplied_by: Annotated[str, Form(max_length=200)] = "independent",
 ) -> Response:
     """Put an interpreter on the roster."""
-    _try(request, "interpreter {r[name]} is on the roster", custody.add_interpreter, _uow(request), actor, name,
+    _try(request, N_("interpreter {name} is on the roster"), custody.add_interpreter, _uow(request), actor, name,
          _split(languages), supplied_by)
     return _back("/interviews")
 
@@ -137,8 +138,8 @@ def record_wish(
     r = _try(request, "", custody.record_wish, uow, actor, iv["person_id"], kind, interview_id,
              destination=destination or None)
     if r:
-        flash(request, "ok", f"wish '{kind}' of {iv['person_name']} recorded; it is not verified until an ICRC "
-                             "delegate confirms it in a private interview")
+        flash(request, "ok", Msg("wish '{kind}' of {name} recorded; it is not verified until an ICRC delegate "
+                                 "confirms it in a private interview", kind=kind, name=iv["person_name"]))
         for n in r["notices"]:
             flash(request, "error", n["message"])
     return _back("/wishes")
@@ -150,7 +151,9 @@ def verify_wish(
     interview_id: Annotated[str, Form(max_length=26)],
 ) -> Response:
     """The delegate verifies a wish in his private interview."""
-    _try(request, "wish verified: {r[wish][kind]}", custody.verify_wish, _uow(request), actor, wish_id, interview_id)
+    r = _try(request, "", custody.verify_wish, _uow(request), actor, wish_id, interview_id)
+    if r:
+        flash(request, "ok", Msg("wish verified: {kind}", kind=r["wish"]["kind"]))
     return _back("/wishes")
 
 
@@ -166,7 +169,7 @@ def exchanges_page(request: Request, actor: ActorDep, offset: Offset = 0) -> Res
 @router.post("/exchanges")
 def create_exchange(request: Request, actor: ActorDep, counterpart: Annotated[str, Form(max_length=200)]) -> Response:
     """Start a draft exchange."""
-    r = _try(request, "exchange created (draft)", exchanges.create, _uow(request), actor, counterpart)
+    r = _try(request, N_("exchange created (draft)"), exchanges.create, _uow(request), actor, counterpart)
     return _back(f"/exchanges/{r['id']}" if r else "/exchanges")
 
 
@@ -193,7 +196,7 @@ def exchange_page(request: Request, exchange_id: str, actor: ActorDep, offset: O
 def add_outgoing(request: Request, exchange_id: str, actor: ActorDep,
                  person_id: Annotated[str, Form(max_length=26)]) -> Response:
     """List a detainee; refused (with the reasons) unless his latest wish is a verified return."""
-    _try(request, "added to the outgoing list", exchanges.add_outgoing, _uow(request), actor, exchange_id, person_id)
+    _try(request, N_("added to the outgoing list"), exchanges.add_outgoing, _uow(request), actor, exchange_id, person_id)
     return _back(f"/exchanges/{exchange_id}")
 
 
@@ -201,7 +204,7 @@ def add_outgoing(request: Request, exchange_id: str, actor: ActorDep,
 def withdraw(request: Request, exchange_id: str, actor: ActorDep, person_id: Annotated[str, Form(max_length=26)],
              reason: Annotated[str, Form(max_length=500)] = "") -> Response:
     """Take a detainee off the outgoing list."""
-    _try(request, "withdrawn from the outgoing list", exchanges.remove_outgoing, _uow(request), actor, exchange_id,
+    _try(request, N_("withdrawn from the outgoing list"), exchanges.remove_outgoing, _uow(request), actor, exchange_id,
          person_id, reason)
     return _back(f"/exchanges/{exchange_id}")
 
@@ -210,7 +213,7 @@ def withdraw(request: Request, exchange_id: str, actor: ActorDep, person_id: Ann
 def add_incoming(request: Request, exchange_id: str, actor: ActorDep,
                  list_id: Annotated[str, Form(max_length=26)]) -> Response:
     """Put every row of a counterpart list on the incoming list, matched where the linkage is sure."""
-    _try(request, "incoming rows added", exchanges.add_incoming_from_list, _uow(request), actor, exchange_id, list_id)
+    _try(request, N_("incoming rows added"), exchanges.add_incoming_from_list, _uow(request), actor, exchange_id, list_id)
     return _back(f"/exchanges/{exchange_id}")
 
 
@@ -218,7 +221,7 @@ def add_incoming(request: Request, exchange_id: str, actor: ActorDep,
 def transition(request: Request, exchange_id: str, actor: ActorDep, action: Annotated[str, Form(max_length=16)],
                reason: Annotated[str, Form(max_length=500)] = "") -> Response:
     """propose, reopen, agree, close or cancel."""
-    _try(request, "exchange is now {r[state]}", exchanges.transition, _uow(request), actor, exchange_id, action,
+    _try(request, N_("exchange is now {state}"), exchanges.transition, _uow(request), actor, exchange_id, action,
          reason=reason)
     return _back(f"/exchanges/{exchange_id}")
 
@@ -230,7 +233,7 @@ def execute(
     unknown: Annotated[str, Form(max_length=2000)] = "", place: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     """Record who actually crossed; the reconciliation and status changes follow."""
-    _try(request, "execution recorded: {r[state]}", exchanges.execute, _uow(request), actor, exchange_id,
+    _try(request, N_("execution recorded: {state}"), exchanges.execute, _uow(request), actor, exchange_id,
          crossed=crossed, arrived=arrived, unknown_arrivals=[(u.strip(), None) for u in unknown.splitlines()
                                                              if u.strip()], place=place.strip() or "crossing point")
     return _back(f"/exchanges/{exchange_id}")

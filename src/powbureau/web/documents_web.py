@@ -18,6 +18,7 @@ from ..domain.roles import Actor
 from ..services import documents
 from .api import ERRORS
 from .auth import current_actor
+from .i18n import Msg
 from .pages import flash
 
 api = APIRouter(prefix="/api", tags=["documents"], responses=ERRORS)
@@ -90,7 +91,7 @@ def _back(request: Request, person_id: str, fn, ok: str, *args, **kwargs) -> Res
     except PowBureauError as exc:
         flash(request, "error", exc.message)
     else:
-        flash(request, "ok", ok)
+        flash(request, "ok", ok)  # a Msg
     return RedirectResponse(f"/persons/{person_id}#documents", status_code=303)
 
 
@@ -110,11 +111,11 @@ async def add_form(
     if scan is not None and scan.filename:
         data = await scan.read(MAX_SCAN + 1)
         if len(data) > MAX_SCAN:
-            flash(request, "error", str(ValidationFailed("the scan is larger than 10 MiB")))
+            flash(request, "error", ValidationFailed(Msg("the scan is larger than 10 MiB")).message)
             return RedirectResponse(f"/persons/{person_id}#documents", status_code=303)
     claims = [("name_full", name_full), ("birth_date", birth_date), ("birth_place", birth_place), ("unit", unit),
               ("service_number", service_number)]
-    return _back(request, person_id, documents.add_document, "document recorded; judge whose it is below",
+    return _back(request, person_id, documents.add_document, Msg("document recorded; judge whose it is below"),
                  request.app.state.bureau.uow, actor, person_id, doc_type=doc_type, issuing_state=issuing_state,
                  number=number, claims=[(p, v) for p, v in claims if v.strip()], issued_on=issued_on or None,
                  found_place=found_place, found_on=found_on or None, custody=custody, custody_note=custody_note,
@@ -127,5 +128,5 @@ def judge_form(
     judgement: Annotated[str, Form(max_length=16)], reason: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
     """The person page's judge form (registrar, admin)."""
-    return _back(request, person_id, documents.judge_document, f"judgement recorded: {judgement.replace('_', ' ')}",
+    return _back(request, person_id, documents.judge_document, Msg("judgement recorded: {judgement}", judgement=judgement),
                  request.app.state.bureau.uow, actor, document_id, judgement, reason)

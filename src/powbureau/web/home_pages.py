@@ -14,6 +14,7 @@ from ..domain.roles import Actor
 from ..services import home as home_service
 from .auth import current_actor
 from .charts import stacked_bars
+from .i18n import language_of, use_locale
 from .pages import render
 
 router = APIRouter(include_in_schema=False)
@@ -26,7 +27,8 @@ def home_page(request: Request, actor: ActorDep) -> Response:
     if request.url.query:
         return RedirectResponse(f"/search?{request.url.query}", status_code=303)
     h = home_service.home(request.app.state.bureau.uow, actor)
-    charts = [(c, stacked_bars(c, f"chart-{i}")) for i, c in enumerate(h.charts)]
+    with use_locale(language_of(request)):
+        charts = [(c, stacked_bars(c, f"chart-{i}")) for i, c in enumerate(h.charts)]
     return render(request, "home.html", {"h": h, "charts": charts})
 
 

@@ -7,7 +7,10 @@ README, "Languages"). The English catalogue translates each message to itself: t
 
 Templates use ``{% trans %}`` and ``_()`` (``jinja2.ext.i18n``); the callables installed in the environment read
 the locale of the page being rendered from a context variable, which ``use_locale`` sets around one render.
-API error ``code``s never change with the language; API ``message``s and the CLI stay in English."""
+Sentences from the services arrive as ``domain.messages.Msg`` (English text + msgid + parameters) and are
+translated here by ``tr``. A signed-in user's language is, in order: the one picked in the switcher during this
+session, his profile setting (``/profile``), the switcher's cookie, Accept-Language, Ukrainian. API error ``code``s
+never change with the language; API ``message``s follow Accept-Language, else English; the CLI stays in English."""
 
 from __future__ import annotations
 
@@ -20,6 +23,7 @@ from pathlib import Path
 
 from babel import Locale
 from babel.dates import format_date
+from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 from jinja2 import Environment
 from starlette.requests import Request
@@ -38,9 +42,10 @@ COOKIE_MAX_AGE = 365 * 24 * 3600
 _current: contextvars.ContextVar[str] = contextvars.ContextVar("powbureau_lang", default=DEFAULT)
 
 
-def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark for extraction, translate later"
-    """Mark ``message`` for extraction without translating it now (nav labels, flash templates)."""
-    return message
+from ..domain.messages import Day, Msg, N_  # noqa: E402 - N_ re-exported for the web modules
+
+SESSION_LANG = "lang"  # the switcher's choice for this session (signed in)
+PROFILE_LANG = "profile_lang"  # the user's profile setting, copied into his session at sign-in and on change
 
 
 @cache
@@ -101,11 +106,62 @@ def from_accept_language(header: str | None) -> str | None:
 
 
 def language_of(request: Request) -> str:
-    """The language of ``request``: the switcher's cookie, else Accept-Language, else Ukrainian."""
-    chosen = request.cookies.get(COOKIE)
-    if chosen in LANGUAGES:
-        return chosen
+    """The language of a page request: the switcher's choice in this session, else the signed-in user's profile
+    setting, else the switcher's cookie, else Accept-Language, else Ukrainian."""
+    session = request.scope.get("session") or {}
+    for chosen in (session.get(SESSION_LANG), session.get(PROFILE_LANG), request.cookies.get(COOKIE)):
+        if chosen in LANGUAGES:
+            return chosen
     return from_accept_language(request.headers.get("accept-language")) or DEFAULT
+
+
+def api_language_of(request: Request) -> str:
+    """The language of an API error ``message``: Accept-Language, else English (API clients are programs)."""
+    return from_accept_language(request.headers.get("accept-language")) or "en"
+
+
+#: Parameters of a ``Msg`` that hold a domain code (a status, a wish kind, a role...): shown by their translated
+#: label. Other parameters (names of people and users, places, ids) are shown as given, never translated.
+CODE_PARAMS = frozenset({"kind", "status", "from_status", "to_status", "current", "target", "state", "purpose",
+                         "judgement", "wanted", "role", "verifier", "outcome", "side"})
+
+
+def _param(value: object, lang: str, key: str = "") -> object:
+    from .present import VOCABULARY, label
+
+    if isinstance(value, Msg):
+        return tr(value)
+    if isinstance(value, Day):  # English keeps the sentence's own "2 Dec 2026"
+        return str(value) if lang == "en" else ldate(value.value)
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return format_decimal(value, locale=lang)
+    if isinstance(value, (date, datetime)):
+        return ldate(value, isinstance(value, datetime))
+    if key in CODE_PARAMS and isinstance(value, str) and value and label(value) in VOCABULARY:
+        return gettext(label(value))
+    return value
+
+
+def tr(text: object) -> str:
+    """``text`` in the current language: a ``Msg`` by its msgid with its parameters translated too (domain codes
+    by their label, numbers and dates per locale); any other string through the catalogue as it is (a string
+    that is no msgid comes back unchanged). A translation whose fields do not fit falls back to English."""
+    if text is None:
+        return ""
+    if isinstance(text, Msg):
+        if not text.params:
+            return gettext(text.msgid)
+        lang = current()
+        template = gettext(text.msgid)
+        for params in ({k: _param(v, lang, k) for k, v in text.params.items()}, text.params):
+            try:  # the second time with the raw values, for a field with a format spec (``{month:02d}``)
+                return template.format(**params)
+            except (KeyError, IndexError, ValueError, TypeError):
+                continue
+        return str(text)
+    return gettext(str(text))
 
 
 def _as_datetime(value: object) -> datetime | date | None:
@@ -140,6 +196,8 @@ def install(env: Environment) -> None:
     env.globals["languages"] = LANGUAGES
     env.globals["current_language"] = current
     env.filters["ldate"] = ldate
+    env.globals["tr"] = tr
 
 
-__all__ = ["COOKIE", "DEFAULT", "LANGUAGES", "N_", "install", "language_of", "ldate", "use_locale"]
+__all__ = ["COOKIE", "DEFAULT", "LANGUAGES", "N_", "Msg", "api_language_of", "install", "language_of", "ldate",
+           "tr", "use_locale"]

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from ..domain.errors import Conflict, ValidationFailed
+from ..domain.messages import Msg
 from ..domain.roles import Actor
 from ..services import imports
 from . import uploads
@@ -130,5 +131,5 @@ def rejects(request: Request, token: str, actor: ActorDep) -> Response:
     imports.import_choices(actor)
     path = uploads.rejects_path(token, actor.name)
     if not path.is_file():
-        raise ValidationFailed("this import rejected no row, so it has no rejects file")
+        raise ValidationFailed(Msg("this import rejected no row, so it has no rejects file"))
     return FileResponse(path, media_type="text/csv; charset=utf-8", filename="rejects.csv")

@@ -13,6 +13,7 @@ import os
 from fastapi import HTTPException
 
 from ..domain.errors import ValidationFailed
+from ..domain.messages import Msg
 
 DEFAULT_MAX_BODY = 1024 * 1024  # bytes
 DEFAULT_MAX_UPLOAD = 50 * 1024 * 1024  # bytes: a list file (CSV, XLSX, JSON) uploaded to /imports
@@ -23,7 +24,8 @@ def _bytes_setting(name: str, default: int) -> int:
     if not raw:
         return default
     if not raw.isdigit() or int(raw) <= 0:
-        raise ValidationFailed(f"{name}={raw!r} is not a positive number of bytes; set e.g. {default}")
+        raise ValidationFailed(Msg("{name}={raw!r} is not a positive number of bytes; set e.g. {default}", name=name,
+                                   raw=raw, default=str(default)))
     return int(raw)
 
 

@@ -14,9 +14,9 @@ from ..domain.errors import IllegalTransition, NotAuthenticated, TooManyAttempts
 from ..domain.lifecycle import transitions_for
 from ..domain.person import PERSON_KINDS
 from ..domain.roles import Actor
-from ..services import cards, case, registry, sessions
+from ..services import cards, case, preferences, registry, sessions
 from ..services.users import OPERATOR
-from .i18n import COOKIE, COOKIE_MAX_AGE, LANGUAGES, language_of, use_locale
+from .i18n import COOKIE, COOKIE_MAX_AGE, LANGUAGES, PROFILE_LANG, SESSION_LANG, Msg, language_of, tr, use_locale
 from .auth import (
     SESSION_KEY,
     client_address,
@@ -41,8 +41,11 @@ def render(request: Request, name: str, context: dict, status: int = 200) -> Res
 
 
 def flash(request: Request, kind: str, text: str) -> None:
-    """Queue a message (``kind`` "ok" or "error") for the next page this session renders."""
-    request.session["flash"] = [*request.session.get("flash", []), {"kind": kind, "text": text}]
+    """Queue a message (``kind`` "ok" or "error") for the next page this session renders, translated now into
+    the reader's language (``i18n.tr``: pass a ``Msg`` or an error's ``message``, never a bare English literal)."""
+    with use_locale(language_of(request)):
+        shown = tr(text)
+    request.session["flash"] = [*request.session.get("flash", []), {"kind": kind, "text": shown}]
 
 
 @router.get("/lang/{code}")
@@ -51,6 +54,8 @@ def switch_language(request: Request, code: str, next: str = "/") -> Response:  
     response = RedirectResponse(safe_next(next), status_code=303)
     if code in LANGUAGES:
         response.set_cookie(COOKIE, code, max_age=COOKIE_MAX_AGE, samesite="lax", httponly=True)
+        if request.session.get(SESSION_KEY):  # signed in: for this session it beats his profile setting
+            request.session[SESSION_LANG] = code
     return response
 
 
@@ -77,7 +82,7 @@ async def login(
     state = request.app.state
     try:
         if not user or not password:
-            raise NotAuthenticated("give your user name and your password")
+            raise NotAuthenticated(Msg("give your user name and your password"))
         actor, token = await run_password_work(
             request, sessions.sign_in, state.bureau.uow, user, password, client=client_address(request),
             now=now_of(request), limits=state.signin_limits, policy=state.session_policy)
@@ -89,10 +94,14 @@ async def login(
     except NotAuthenticated as exc:
         hint = exc.message
         if user == OPERATOR:
-            hint += f"; the local account {OPERATOR!r} works only on the command line"
+            hint = Msg("{reason}; the local account {operator!r} works only on the command line", reason=hint,
+                       operator=OPERATOR)
         return render(request, "login.html", {"next": safe_next(next), "user": user, "error": hint}, status=401)
     request.session.clear()  # a new session: no fixation, a new CSRF token
     request.session[SESSION_KEY] = token
+    chosen = preferences.language(state.bureau.uow, actor)  # his profile setting beats Accept-Language
+    if chosen:
+        request.session[PROFILE_LANG] = chosen
     csrf_token(request)
     return RedirectResponse(safe_next(next), status_code=303)
 
@@ -177,7 +186,32 @@ def change_status(
         flash(request, "error", exc.message)
     else:
         view = registry.show(request.app.state.bureau.uow, actor, person_id)
-        name = view.resolved.get("name_full") or view.resolved.get("surname") or "this person"
-        flash(request, "ok", f"{name} (…{person_id[-6:]}): status changed from {e.from_status} to {e.to_status}"
-                             f" at {e.place}; see what is now due under Notifications")
+        name = view.resolved.get("name_full") or view.resolved.get("surname") or Msg("this person")
+        flash(request, "ok", Msg("{name} (…{short}): status changed from {from_status} to {to_status} at {place}; "
+                                 "see what is now due under Notifications", name=name, short=person_id[-6:],
+                                 from_status=e.from_status, to_status=e.to_status, place=e.place))
     return RedirectResponse(f"/persons/{person_id}", status_code=303)
+
+
+@router.get("/profile", response_class=HTMLResponse)
+def profile_page(request: Request, actor: ActorDep) -> Response:
+    """The signed-in user's own settings: the language of his pages (``services.preferences``)."""
+    return render(request, "profile.html", {"chosen": preferences.language(request.app.state.bureau.uow, actor)})
+
+
+@router.post("/profile")
+def save_profile(request: Request, actor: ActorDep, language: Annotated[str, Form(max_length=8)] = "") -> Response:
+    """Store the language the user picked (empty: follow the browser again); it applies at once, in this session
+    too, and at each later sign-in, wherever he signs in from."""
+    try:
+        chosen = preferences.set_language(request.app.state.bureau.uow, actor, language)
+    except ValidationFailed as exc:
+        flash(request, "error", exc.message)
+        return RedirectResponse("/profile", status_code=303)
+    request.session.pop(SESSION_LANG, None)
+    if chosen:
+        request.session[PROFILE_LANG] = chosen
+    else:
+        request.session.pop(PROFILE_LANG, None)
+    flash(request, "ok", Msg("your settings are saved"))
+    return RedirectResponse("/profile", status_code=303)

@@ -16,6 +16,7 @@ from ..domain.roles import Actor
 from ..services import linkage
 from .api import ERRORS
 from .auth import current_actor
+from .i18n import Msg
 from .pages import flash, render
 from .paging import Limit, Offset, next_url
 
@@ -70,7 +71,7 @@ def decide(request: Request, pair_id: int, actor: ActorDep,
     except ValidationFailed as exc:
         flash(request, "error", exc.message)
         return RedirectResponse(f"/review/{pair_id}", status_code=303)
-    flash(request, "ok", f"pair {pair_id}: {judgement.replace('_', ' ')} recorded (revisable)")
+    flash(request, "ok", Msg("pair {pair}: {judgement} recorded (revisable)", pair=pair_id, judgement=judgement))
     return RedirectResponse("/review", status_code=303)
 
 

@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 from ..domain.errors import NotFound, ValidationFailed
+from ..domain.messages import Msg
 
 MAX_AGE = 24 * 3600  # seconds an upload and its rejects file are kept
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
@@ -51,7 +52,7 @@ async def stage(upload, owner: str, limit: int) -> tuple[str, Path]:  # noqa: AN
     """Copy ``upload`` (a Starlette ``UploadFile``) into a new folder owned by ``owner``; returns (token, path).
     Raises ``ValidationFailed`` for no file, an empty one or one over ``limit`` bytes."""
     if upload is None or not getattr(upload, "filename", ""):
-        raise ValidationFailed("choose a list file (CSV, XLSX or JSON) to upload")
+        raise ValidationFailed(Msg("choose a list file (CSV, XLSX or JSON) to upload"))
     base = root()
     _sweep(base)
     token = secrets.token_urlsafe(24)
@@ -64,11 +65,11 @@ async def stage(upload, owner: str, limit: int) -> tuple[str, Path]:  # noqa: AN
             size += len(chunk)
             if size > limit:
                 shutil.rmtree(folder, ignore_errors=True)
-                raise ValidationFailed(f"the file is larger than {limit:,} bytes; split the list")
+                raise ValidationFailed(Msg("the file is larger than {limit} bytes; split the list", limit=limit))
             out.write(chunk)
     if size == 0:
         shutil.rmtree(folder, ignore_errors=True)
-        raise ValidationFailed(f"{path.name}: the file is empty — export the list again")
+        raise ValidationFailed(Msg("{file}: the file is empty — export the list again", file=path.name))
     (folder / "meta.json").write_text(json.dumps({"owner": owner, "file": path.name}), encoding="utf-8")
     return token, path
 
@@ -82,8 +83,8 @@ def folder_of(token: str, owner: str) -> Path:
     except (OSError, ValueError):
         meta = None
     if not meta or meta.get("owner") != owner:
-        raise NotFound("this upload is gone (uploads are kept for a day, for the user who sent them); "
-                       "upload the file again")
+        raise NotFound(Msg("this upload is gone (uploads are kept for a day, for the user who sent them); "
+                       "upload the file again"))
     return folder
 
 
@@ -93,7 +94,7 @@ def upload_path(token: str, owner: str) -> Path:
     meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
     path = folder / meta["file"]
     if not path.is_file():
-        raise NotFound("this upload was already imported; upload the file again to import another list")
+        raise NotFound(Msg("this upload was already imported; upload the file again to import another list"))
     return path
 
 

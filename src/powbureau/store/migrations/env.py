@@ -7,6 +7,7 @@ from powbureau.store.tables import metadata
 import powbureau.store.tables_custody  # noqa: E402,F401  (custody tables on the same metadata)
 import powbureau.store.tables_documents  # noqa: E402,F401  (documents and prisoner numbers, 0005)
 import powbureau.store.tables_enquiries  # noqa: E402,F401  (enquiries, 0006)
+import powbureau.store.tables_prefs  # noqa: E402,F401  (user preferences, 0007)
 
 config = context.config
 
