@@ -207,7 +207,7 @@ def test_a_hotline_file_is_imported_on_the_web_all_or_nothing(world, browser_for
                files={"file": ("hotline.csv", good.encode(), "text/csv")})
     assert r.status_code == 303 and r.headers["location"] == "/enquiries"
     listing = c.get("/enquiries").text
-    assert "2 enquiries imported" in listing and "Коваленко Ігор" in listing and "Шевченко Андрій" in listing
+    assert "enquiries imported: 2" in listing and "Коваленко Ігор" in listing and "Шевченко Андрій" in listing
     neg = browser_for("negotiator")
     r = neg.post("/enquiries/import", data={"csrf_token": csrf_of(neg.get("/").text)},
                  files={"file": ("hotline.csv", good.encode(), "text/csv")})

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ..domain.enquiry import CHANNELS, SIDES, STATES, audience_of
+from ..domain.messages import Msg
 from ..domain.errors import Busy, PermissionDenied, PowBureauError, ValidationFailed
 from ..domain.notifications import DeadlinePolicy
 from ..domain.roles import Actor
@@ -53,7 +54,7 @@ def list_page(request: Request, actor: ActorDep, state: Annotated[str, Query(max
               offset: Annotated[int, Query(ge=0)] = 0) -> Response:
     """Enquiries newest first, 100 a page; ``state`` filters (open, possible_hit, answered, closed)."""
     if state and state not in STATES:
-        raise ValidationFailed(f"state {state!r} is not one of {', '.join(STATES)}")
+        raise ValidationFailed(Msg("state {value!r} is not one of {allowed}", value=state, allowed=", ".join(STATES)))
     items = enquiries.list_enquiries(request.app.state.bureau.uow, actor, state=state or None, limit=10**9)
     page = cut(items, limit=PAGE, offset=offset)
     for r in page:
@@ -72,7 +73,8 @@ def _form(request: Request, values: dict, error: str | None = None, status: int 
 def new_page(request: Request, actor: ActorDep) -> Response:
     """The intake form (registrar, admin): who asks, and about whom."""
     if not actor.can("enquiry.write"):
-        raise PermissionDenied(f"{actor.name} ({actor.role}) may not take enquiries; ask a registrar")
+        raise PermissionDenied(Msg("{user} ({role}) may not take enquiries; ask a registrar", user=actor.name,
+                                   role=actor.role))
     return _form(request, {"enquirer_language": "uk", "channel": "hotline"})
 
 
@@ -88,7 +90,7 @@ async def new_submit(request: Request, actor: ActorDep) -> Response:
     except ValidationFailed as exc:
         return _form(request, values, exc.message, status=422)
     hits = sum(1 for c in view["candidates"] if c["proposed"])
-    flash(request, "ok", f"enquiry {view['id'][-6:]} recorded; {hits} possible hit(s)")
+    flash(request, "ok", Msg("enquiry …{short} recorded; possible hits: {count}", short=view["id"][-6:], count=hits))
     return RedirectResponse(f"/enquiries/{view['id']}", status_code=303)
 
 
@@ -97,7 +99,8 @@ async def import_submit(request: Request, actor: ActorDep,
                         file: Annotated[UploadFile | None, File()] = None) -> Response:
     """A hotline's CSV/XLSX/JSON of enquiries, all or nothing (``services.enquiries.import_enquiries``)."""
     if not actor.can("enquiry.write"):
-        raise PermissionDenied(f"{actor.name} ({actor.role}) may not take enquiries; ask a registrar")
+        raise PermissionDenied(Msg("{user} ({role}) may not take enquiries; ask a registrar", user=actor.name,
+                                   role=actor.role))
     folder = None
     try:
         _, path = await uploads.stage(file, actor.name, max_upload())
@@ -111,7 +114,8 @@ async def import_submit(request: Request, actor: ActorDep,
     finally:
         if folder is not None:
             shutil.rmtree(folder, ignore_errors=True)
-    flash(request, "ok", f"{out['imported']} enquiries imported; {out['possible_hits']} with a possible hit")
+    flash(request, "ok", Msg("enquiries imported: {count}; with a possible hit: {hits}", count=out["imported"],
+                             hits=out["possible_hits"]))
     return RedirectResponse("/enquiries", status_code=303)
 
 
@@ -171,14 +175,14 @@ def judge_form(request: Request, enquiry_id: str, actor: ActorDep, target: Annot
                judgement: Annotated[str, Form(max_length=16)],
                reason: Annotated[str, Form(max_length=500)] = "") -> Response:
     """Confirm or reject a candidate, with a reason (a revisable judgement; the latest counts)."""
-    return _back(request, enquiry_id, enquiries.judge_candidate, f"{target}: {judgement} recorded (revisable)",
+    return _back(request, enquiry_id, enquiries.judge_candidate, Msg("{target}: {judgement} recorded (revisable)", target=target, judgement=judgement),
                  request.app.state.bureau.uow, actor, enquiry_id, target, judgement, reason)
 
 
 @router.post("/enquiries/{enquiry_id}/match")
 def match_form(request: Request, enquiry_id: str, actor: ActorDep) -> Response:
     """Match the enquiry again now."""
-    return _back(request, enquiry_id, enquiries.match_enquiry, "matched again",
+    return _back(request, enquiry_id, enquiries.match_enquiry, Msg("matched again"),
                  request.app.state.bureau.uow, actor, enquiry_id)
 
 
@@ -187,13 +191,14 @@ def answer_form(request: Request, enquiry_id: str, actor: ActorDep) -> Response:
     """Answer the enquiry; the message names the other enquiries of its tracing case, to answer them too."""
     uow = request.app.state.bureau.uow
 
-    def ok(out: dict) -> str:
+    def ok(out: dict) -> Msg:
         others = [x for x in tracing.tracing_case(uow, actor, enquiry_id)["enquiries"] if x["id"] != enquiry_id]
-        text = f"answered ({out['outcome'].replace('_', ' ')}); the reply letter is ready"
-        if others:
-            text += "; the same person is sought by " + ", ".join(
-                f"{x['enquirer'] or x['channel']} (…{x['id'][-6:]}, {x['state'].replace('_', ' ')})" for x in others)
-        return text
+        if not others:
+            return Msg("answered ({outcome}); the reply letter is ready", outcome=out["outcome"])
+        return Msg("answered ({outcome}); the reply letter is ready; the same person is sought by {others}",
+                   outcome=out["outcome"], others=", ".join(
+                       f"{x['enquirer'] or x['channel']} (…{x['id'][-6:]}, {x['state'].replace('_', ' ')})"
+                       for x in others))
     return _back(request, enquiry_id, enquiries.answer_enquiry, ok, uow, actor, enquiry_id)
 
 
