@@ -1,7 +1,8 @@
 """Clusters: groups of records joined by match pairs, never through contradictory birth dates.
 
 Pairs are applied best first; two groups join only when no member of one has a birth date more than two years
-from a member of the other (known case 16: r1 and r2 never meet through u1). A cluster is a view, not a merge."""
+from a member of the other (known case 16: r1 and r2 never meet through u1), unless one miswritten digit or
+decade explains the gap (``vectors.birth_typo``). A cluster is a view, not a merge."""
 
 from __future__ import annotations
 
@@ -9,19 +10,7 @@ from collections.abc import Iterable, Sequence
 
 from powbureau.linkage.dedupe import CandidatePair
 from powbureau.linkage.records import LinkRecord, P_NONE, birth_interval
-
-
-def _ydiff(a: tuple[int, int], b: tuple[int, int]) -> int:
-    return max(0, max(a[0], b[0]) - min(a[1], b[1]))
-
-
-def _years(birth: object) -> tuple[int, int] | None:
-    from datetime import date
-
-    lo, hi, prec = birth_interval(birth)
-    if prec == P_NONE:
-        return None
-    return date.fromordinal(lo).year, date.fromordinal(hi).year
+from powbureau.linkage.vectors import births_contradict
 
 
 def cluster(records: Sequence[LinkRecord], pairs: Iterable[CandidatePair], *,
@@ -31,9 +20,10 @@ def cluster(records: Sequence[LinkRecord], pairs: Iterable[CandidatePair], *,
     in the same shape). Pairs whose decision is in ``trusted`` (a human's ``accepted``) join first and regardless
     of birth dates; the others never join contradictory births. Returns clusters as sorted id tuples
     (singletons included), largest first, then by id."""
-    years = {r.id: _years(r.birth) for r in records}
+    births = {r.id: birth_interval(r.birth) for r in records}
     parent = {r.id: r.id for r in records}
-    spans: dict[str, list[tuple[int, int]]] = {r.id: ([years[r.id]] if years[r.id] else []) for r in records}
+    spans: dict[str, list[tuple[int, int, int]]] = {
+        r.id: ([births[r.id]] if births[r.id][2] != P_NONE else []) for r in records}
 
     def find(x: str) -> str:
         while parent[x] != x:
@@ -49,7 +39,8 @@ def cluster(records: Sequence[LinkRecord], pairs: Iterable[CandidatePair], *,
         ra, rb = find(p.left), find(p.right)
         if ra == rb:
             continue
-        if p.decision not in trusted and any(_ydiff(x, y) > max_year_gap for x in spans[ra] for y in spans[rb]):
+        if p.decision not in trusted and any(births_contradict(x, y, max_year_gap)
+                                             for x in spans[ra] for y in spans[rb]):
             continue  # joining would put contradictory birth dates in one cluster
         small, big = (ra, rb) if len(spans[ra]) <= len(spans[rb]) else (rb, ra)
         parent[small] = big

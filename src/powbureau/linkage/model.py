@@ -15,8 +15,8 @@ from powbureau.linkage.vectors import Comparison
 
 # Starting m per level (index 0 = missing is never used); strongest agreement first.
 _M_START = {
-    "name": (0, .55, .25, .12, .03, .03, .02),
-    "birth": (0, .70, .08, .10, .08, .04),
+    "name": (0, .55, .25, .12, .03, .03, .03, .02),
+    "birth": (0, .70, .08, .10, .08, .02, .02),
     "service_number": (0, .85, .10, .05),
     "rank": (0, .8, .2), "unit": (0, .8, .2), "father": (0, .85, .15),
     "place": (0, .75, .15, .10),
@@ -24,8 +24,8 @@ _M_START = {
 _M_DEFAULT_3 = (0, .75, .15, .10)
 # Fallback u per level for inputs too small to learn from (judged shares among random pairs of a registry).
 _U_DEFAULT = {
-    "name": (0, .001, .001, .003, .005, .03, .96),
-    "birth": (0, .0001, .002, .03, .1, .8679),
+    "name": (0, .001, .001, .003, .005, .01, .02, .96),
+    "birth": (0, .0001, .002, .03, .1, .003, .8649),
     "service_number": (0, .0001, .001, .9989),
     "rank": (0, .2, .8), "unit": (0, .05, .95), "father": (0, .02, .98),
     "place": (0, .02, .03, .95),
