@@ -18,7 +18,8 @@ def cluster(records: Sequence[LinkRecord], pairs: Iterable[CandidatePair], *,
             trusted: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
     """Group record ids by the pairs whose decision is in ``decisions`` (accepted review edges can be passed
     in the same shape). Pairs whose decision is in ``trusted`` (a human's ``accepted``) join first and regardless
-    of birth dates; the others never join contradictory births. Returns clusters as sorted id tuples
+    of birth dates; the others never join contradictory births, unless the pair's own service numbers agree
+    (``CandidatePair.identifier_agrees``: the number outweighs a miswritten date). Returns clusters as sorted id tuples
     (singletons included), largest first, then by id."""
     births = {r.id: birth_interval(r.birth) for r in records}
     parent = {r.id: r.id for r in records}
@@ -39,8 +40,8 @@ def cluster(records: Sequence[LinkRecord], pairs: Iterable[CandidatePair], *,
         ra, rb = find(p.left), find(p.right)
         if ra == rb:
             continue
-        if p.decision not in trusted and any(births_contradict(x, y, max_year_gap)
-                                             for x in spans[ra] for y in spans[rb]):
+        exempt = p.decision in trusted or getattr(p, "identifier_agrees", False)
+        if not exempt and any(births_contradict(x, y, max_year_gap) for x in spans[ra] for y in spans[rb]):
             continue  # joining would put contradictory birth dates in one cluster
         small, big = (ra, rb) if len(spans[ra]) <= len(spans[rb]) else (rb, ra)
         parent[small] = big

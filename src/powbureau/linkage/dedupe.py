@@ -38,6 +38,18 @@ class CandidatePair:
     birth_contradicts: bool = False
     initial_only: bool = False
 
+    @property
+    def identifier_agrees(self) -> bool:
+        """True when the service numbers are present and equal: a person's own number outweighs a contradicting
+        birth date (dates are miswritten and rewritten; GC III Art. 17 makes the number the identity), so such a
+        pair may cluster despite ``birth_contradicts`` (``cluster``, ``services.linkage.dedupe_clusters``)."""
+        return any(e.field == "service_number" and e.level == "exact" for e in self.evidence)
+
+    @property
+    def may_cluster(self) -> bool:
+        """True unless the births contradict with no agreeing service number to outweigh them."""
+        return not self.birth_contradicts or self.identifier_agrees
+
 
 def pairs_from_scored(sc: Scored, settings: LinkSettings, *, keep: np.ndarray | None = None) -> list[CandidatePair]:
     """CandidatePairs for the scored pairs at or above the review threshold (initial-only pairs always)."""
