@@ -46,6 +46,13 @@ class CandidatePair:
         return any(e.field == "service_number" and e.level == "exact" for e in self.evidence)
 
     @property
+    def score_without_name(self) -> float:
+        """The match probability the other fields give by themselves (the name's weight, frequency bonus
+        included, taken out): how far the pair holds without its names."""
+        name_w = sum(e.weight for e in self.evidence if e.field == "name")
+        return float(1.0 / (1.0 + 2.0 ** -(self.weight - name_w))) if self.evidence else 0.0
+
+    @property
     def may_cluster(self) -> bool:
         """True unless the births contradict with no agreeing service number to outweigh them."""
         return not self.birth_contradicts or self.identifier_agrees
