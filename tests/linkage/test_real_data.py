@@ -61,7 +61,8 @@ def test_clusters_of_fake_1000_reach_the_quality_floor(shared_data):
     """Splink's fake_1000 (250 people, 1,000 rows with typos and missing fields): the clusters `dedupe --out`
     writes, scored pairwise. Floors reached with blocking on birth day, place and e-mail besides name keys,
     clustering only on high-confidence pairs, births a digit or a decade off kept apart from contradictions, and
-    the name guard (reached F1 0.951, P 0.967, R 0.935; was 0.814; Splink 0.928)."""
+    the name guard, blocking on a name key with births ten years apart (reached F1 0.967, P 0.968, R 0.966;
+    was 0.814; Splink 0.928)."""
     from powbureau.linkage import LinkSettings, dedupe
     from powbureau.services.linkage import dedupe_clusters
 
@@ -72,7 +73,7 @@ def test_clusters_of_fake_1000_reach_the_quality_floor(shared_data):
     settings = LinkSettings(extra_fields=("email",))
     clusters = dedupe_clusters(recs, dedupe(recs, settings), {}, settings.cluster_threshold)
     p, r, f1 = _pair_f1(clusters, {x["unique_id"]: x["cluster"] for x in rows})
-    assert f1 >= 0.94 and p >= 0.955 and r >= 0.925, (p, r, f1)
+    assert f1 >= 0.955 and p >= 0.955 and r >= 0.95, (p, r, f1)
 
 
 def test_clusters_of_the_pow_list_join_the_persons_listed_twice_and_nobody_else(shared_data):
