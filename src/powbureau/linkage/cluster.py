@@ -9,14 +9,33 @@ merge."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import date
 
 from powbureau.linkage.dedupe import CandidatePair
+
 import numpy as np
 from rapidfuzz.distance import JaroWinkler
 
 from powbureau.linkage.records import LinkRecord, P_DAY, P_NONE, birth_interval
 from powbureau.linkage.namecmp import agreement, is_initial_only, tokens_of
 from powbureau.linkage.vectors import _one_part, birth_typo, births_contradict
+
+
+def _year_of(o: int) -> int:
+    return date.fromordinal(o).year
+
+
+def _merge_bounds(a: tuple[int, int] | None, b: tuple[int, int] | None) -> tuple[int, int] | None:
+    if a is None or b is None:
+        return a or b
+    return min(a[0], b[0]), max(a[1], b[1])
+
+
+def _may_contradict(a: tuple[int, int] | None, b: tuple[int, int] | None, gap: int) -> bool:
+    """Cheap pre-check on two groups' (earliest, latest) birth years: False when no pair can be ``gap`` apart."""
+    if a is None or b is None:
+        return False
+    return max(a[1], b[1]) - min(a[0], b[0]) > gap
 
 
 def _unexplained_contradiction(a: list[tuple[int, int, int]], b: list[tuple[int, int, int]], gap: int) -> bool:
@@ -110,6 +129,7 @@ def cluster(records: Sequence[LinkRecord], pairs: Iterable[CandidatePair], *,
     spans: dict[str, list[tuple[int, int, int]]] = {
         r.id: ([births[r.id]] if births[r.id][2] != P_NONE else []) for r in records}
     full: dict[str, frozenset[tuple[str, ...]]] = {r.id: _full_names(r) for r in records}
+    bounds = {k: ((_year_of(v[0][0]), _year_of(v[0][1])) if v else None) for k, v in spans.items()}
 
     def find(x: str) -> str:
         while parent[x] != x:
@@ -126,7 +146,8 @@ def cluster(records: Sequence[LinkRecord], pairs: Iterable[CandidatePair], *,
         if ra == rb:
             continue
         exempt = p.decision in trusted or getattr(p, "identifier_agrees", False)
-        if not exempt and _unexplained_contradiction(spans[ra], spans[rb], max_year_gap):
+        if not exempt and _may_contradict(bounds[ra], bounds[rb], max_year_gap) \
+                and _unexplained_contradiction(spans[ra], spans[rb], max_year_gap):
             continue  # joining would put contradictory birth dates in one cluster
         if not exempt and getattr(p, "score_without_name", 0.0) < NAME_GUARD_OVERRULED \
                 and _names_conflict(full[ra], full[rb]):
@@ -135,7 +156,10 @@ def cluster(records: Sequence[LinkRecord], pairs: Iterable[CandidatePair], *,
         parent[small] = big
         spans[big] = sorted(set(spans[big]) | set(spans[small]))
         del spans[small]
-        full[big] = full[big] | full.pop(small)
+        bounds[big] = _merge_bounds(bounds[big], bounds.pop(small))
+        fs = full.pop(small)
+        if fs and len(full[big]) <= 400:  # beyond that the name guard does not look (see _names_conflict)
+            full[big] = full[big] | fs
     groups: dict[str, list[str]] = {}
     for r in records:
         groups.setdefault(find(r.id), []).append(r.id)

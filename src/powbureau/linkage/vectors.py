@@ -6,6 +6,8 @@ side" and carries no weight. Names are compared by ``powbureau.names``; dates ke
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
 
 import numpy as np
 from rapidfuzz import process
@@ -100,13 +102,23 @@ def births_contradict(a: tuple[int, int, int], b: tuple[int, int, int], max_year
     than ``max_year_gap`` calendar years apart and no slip of the pen (``birth_typo``) explains it."""
     if a[2] == P_NONE or b[2] == P_NONE:
         return False
-    ya = _years(np.array([a[0], a[1]], dtype=np.int64))
-    yb = _years(np.array([b[0], b[1]], dtype=np.int64))
-    if max(0, int(max(ya[0], yb[0]) - min(ya[1], yb[1]))) <= max_year_gap:
+    ya_lo, ya_hi, yb_lo, yb_hi = _year(a[0]), _year(a[1]), _year(b[0]), _year(b[1])
+    if max(0, max(ya_lo, yb_lo) - min(ya_hi, yb_hi)) <= max_year_gap:
         return False
     if a[2] == P_DAY and b[2] == P_DAY:
-        return not bool(birth_typo(np.array([a[0]]), np.array([b[0]]))[0])
+        return not _typo_one(a[0], b[0])
     return True
+
+
+@lru_cache(maxsize=200_000)
+def _year(o: int) -> int:
+    return date.fromordinal(o).year
+
+
+@lru_cache(maxsize=200_000)
+def _typo_one(lo_a: int, lo_b: int) -> bool:
+    """``birth_typo`` for one pair of ordinals (cached; the clustering guard asks it many times)."""
+    return bool(birth_typo(np.array([lo_a]), np.array([lo_b]))[0])
 
 
 def birth_levels(a: Prepared, b: Prepared, i: np.ndarray, j: np.ndarray) -> np.ndarray:
