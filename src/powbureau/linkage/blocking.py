@@ -1,7 +1,8 @@
 """Blocking: which pairs of records are compared at all.
 
-Three rules, united: a shared cross-script name key with births at most ``birth_window_years`` apart; a shared
-name key where a birth date is missing (rarer keys only); a service number equal or one edit apart."""
+Rules, united: a shared cross-script name key with births at most ``birth_window_years`` apart (or about ten
+years apart, a miswritten decade); a shared name key where a birth date is missing (rarer keys only); a service
+number equal or one edit apart; the same birth day, birth place or extra field (rarer values only)."""
 
 from __future__ import annotations
 
@@ -87,7 +88,9 @@ def blocking_sql(order: str, settings: LinkSettings) -> str:
     same birth day (cap ×5); (3) a shared name key where a birth is missing (cap ÷2); (4) service numbers
     equal or one edit apart (one-deletion variants), or the same birth day, birth place or extra field (e-mail,
     postcode) where at most ``max_key_block`` records of the right side share the value; (5) a shared surname where one name is initial-only
-    (case 14; cap ×20). Same SQL for DuckDB and Spark."""
+    (case 14; cap ×20); (6) a shared whole-name key held by at most ``max_key_block`` records of the right side,
+    with exact birth days about ten years apart (a miswritten decade digit, ``vectors.birth_typo``). Same SQL for
+    DuckDB and Spark."""
     w = int(settings.birth_window_years)
     cap = int(settings.max_key_block)
     return f"""
@@ -117,9 +120,12 @@ def blocking_sql(order: str, settings: LinkSettings) -> str:
            WHERE {order} AND NOT l.ini
              AND (l.ylo IS NULL OR r.ylo IS NULL OR (l.ylo - {w} <= r.yhi AND r.ylo - {w} <= l.yhi))),
     p4 AS (SELECT l.idx AS i, r.idx AS j FROM sa l JOIN snf ON l.key = snf.key JOIN sb r ON l.key = r.key
-           WHERE {order})
+           WHERE {order}),
+    p6 AS (SELECT l.idx AS i, r.idx AS j FROM kaw l JOIN freq f ON l.key = f.key JOIN kbw r ON l.key = r.key
+           WHERE {order} AND l.day IS NOT NULL AND r.day IS NOT NULL AND f.n <= {cap}
+             AND abs(l.ylo - r.ylo) BETWEEN 9 AND 11)
     SELECT DISTINCT i, j FROM (SELECT * FROM p1 UNION ALL SELECT * FROM p2 UNION ALL SELECT * FROM p3
-                               UNION ALL SELECT * FROM p4 UNION ALL SELECT * FROM p5)
+                               UNION ALL SELECT * FROM p4 UNION ALL SELECT * FROM p5 UNION ALL SELECT * FROM p6)
     """
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date
 
 import numpy as np
 
@@ -16,7 +15,7 @@ from powbureau.linkage.explain import FieldEvidence, evidence, summary
 from powbureau.linkage.model import FSModel
 from powbureau.linkage.records import LinkRecord
 from powbureau.linkage.settings import LinkSettings
-from powbureau.linkage.vectors import BIRTH_FAR, NAME_INITIAL
+from powbureau.linkage.vectors import BIRTH_FAR, NAME_INITIAL, births_contradict
 
 
 @dataclass(frozen=True)
@@ -26,7 +25,7 @@ class CandidatePair:
     ``left``/``right``: record ids (left sorts first in input order); ``score``: match probability 0..1;
     ``weight``: match weight in bits; ``decision``: ``match`` (score ≥ match threshold, name not initial-only)
     or ``review``; ``explanation``: one readable line per field joined by ``; ``; ``evidence``: the same,
-    structured; ``birth_contradicts``: the birth dates are more than two years apart; ``initial_only``: one
+    structured; ``birth_contradicts``: the birth dates are more than two years apart and no miswritten digit or decade explains it; ``initial_only``: one
     name is only an initial (such a pair is for a human, never clustered automatically)."""
 
     left: str
@@ -38,6 +37,25 @@ class CandidatePair:
     evidence: tuple[FieldEvidence, ...]
     birth_contradicts: bool = False
     initial_only: bool = False
+
+    @property
+    def identifier_agrees(self) -> bool:
+        """True when the service numbers are present and equal: a person's own number outweighs a contradicting
+        birth date (dates are miswritten and rewritten; GC III Art. 17 makes the number the identity), so such a
+        pair may cluster despite ``birth_contradicts`` (``cluster``, ``services.linkage.dedupe_clusters``)."""
+        return any(e.field == "service_number" and e.level == "exact" for e in self.evidence)
+
+    @property
+    def score_without_name(self) -> float:
+        """The match probability the other fields give by themselves (the name's weight, frequency bonus
+        included, taken out): how far the pair holds without its names."""
+        name_w = sum(e.weight for e in self.evidence if e.field == "name")
+        return float(1.0 / (1.0 + 2.0 ** -(self.weight - name_w))) if self.evidence else 0.0
+
+    @property
+    def may_cluster(self) -> bool:
+        """True unless the births contradict with no agreeing service number to outweigh them."""
+        return not self.birth_contradicts or self.identifier_agrees
 
 
 def pairs_from_scored(sc: Scored, settings: LinkSettings, *, keep: np.ndarray | None = None) -> list[CandidatePair]:
@@ -65,7 +83,7 @@ def _no_contradictory_matches(sc: Scored, pairs: list[CandidatePair]) -> list[Ca
     years = {}
     for k, rid in enumerate(sc.a.ids):
         if sc.a.birth_prec[k]:
-            years[rid] = (date.fromordinal(int(sc.a.birth_lo[k])).year, date.fromordinal(int(sc.a.birth_hi[k])).year)
+            years[rid] = (int(sc.a.birth_lo[k]), int(sc.a.birth_hi[k]), int(sc.a.birth_prec[k]))
     partners: dict[str, list[str]] = {}
     linked = {(p.left, p.right) for p in pairs if p.decision == "match"}
     for p in pairs:
@@ -77,10 +95,9 @@ def _no_contradictory_matches(sc: Scored, pairs: list[CandidatePair]) -> list[Ca
         dated = [x for x in ps if x in years]
         for x in dated:
             for y in dated:
-                ya, yb = years[x], years[y]
                 if (x, y) in linked or (y, x) in linked:
                     continue  # the two partners are themselves a match: the evidence outweighs the dates
-                if max(0, max(ya[0], yb[0]) - min(ya[1], yb[1])) > 2:
+                if births_contradict(years[x], years[y]):
                     bad.add((rid, x))
                     bad.add((x, rid))
     if not bad:

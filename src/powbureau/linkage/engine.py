@@ -16,7 +16,8 @@ from powbureau.linkage.blocking import block_pairs
 from powbureau.linkage.model import FSModel, default_model, estimate_u, match_weights, probability, run_em
 from powbureau.linkage.records import LinkRecord, Prepared, encode_codes, prepare
 from powbureau.linkage.settings import LinkSettings
-from powbureau.linkage.vectors import Comparison, comparisons, compute_vectors, name_levels, other_levels
+from powbureau.linkage.vectors import (NAME_LONE, Comparison, _one_part, comparisons, compute_vectors, name_levels,
+                                      other_levels)
 
 AGREE_NAME_LEVELS = (1, 2, 3)
 
@@ -67,13 +68,44 @@ def _random_pairs(na: int, nb: int, same: bool, size: int, seed: int) -> tuple[n
     return i.astype(np.int64), j.astype(np.int64)
 
 
+def _token_tf(p: Prepared, b: Prepared) -> tuple[np.ndarray, float]:
+    """Per record of ``p``: the share of ``b`` (the registry) holding its most common name-part key, and the
+    mean of that share over ``b`` (cached on both sides)."""
+    counts = b.cache.get("tok_counts")
+    if counts is None:
+        counts = b.cache["tok_counts"] = Counter(k for ts in b.tokens for k in ts)
+    n = max(len(b), 1)
+
+    def shares(q: Prepared) -> np.ndarray:
+        key = "tok_tf" if q is b else "tok_tf_list"
+        if key not in q.cache:
+            q.cache[key] = np.maximum(np.array([max((counts.get(k, 0) for k in ts), default=0) / n
+                                                for ts in q.tokens]), 1.0 / n)
+        return q.cache[key]
+
+    if "tok_tf_mean" not in b.cache:
+        b.cache["tok_tf_mean"] = float(np.mean(shares(b))) if len(b) else 1.0
+    return shares(p), b.cache["tok_tf_mean"]
+
+
 def tf_adjustment(sc_a: Prepared, sc_b: Prepared, i: np.ndarray, j: np.ndarray, gamma: np.ndarray,
                   tf_mean: float, clip: float) -> np.ndarray:
     """Bits added to the name weight for agreeing names: log2(mean frequency / this name's frequency),
-    clipped to ±clip, so agreeing on Kim counts less than agreeing on a rare surname."""
+    clipped to ±clip, so agreeing on Kim counts less than agreeing on a rare surname. Where one side gives a
+    lone name part (``vectors.NAME_LONE``) the frequency is that of the lone part's word among all name parts,
+    so a lone ``Smith`` counts less than a lone ``Vilums`` (Splink's term-frequency adjustment, per part)."""
     tf = np.maximum(sc_a.surname_tf[i], sc_b.surname_tf[j])
     adj = np.clip(np.log2(tf_mean / tf), -clip, clip)
-    return np.where(np.isin(gamma[:, 0], AGREE_NAME_LEVELS), adj, 0.0)
+    out = np.where(np.isin(gamma[:, 0], AGREE_NAME_LEVELS), adj, 0.0)
+    lone = np.flatnonzero(gamma[:, 0] == NAME_LONE)
+    if len(lone):
+        ta, mean = _token_tf(sc_a, sc_b)
+        tb, _ = _token_tf(sc_b, sc_b)
+        li, lj = i[lone], j[lone]
+        one_a = np.array([_one_part(sc_a.names[x]) for x in li], dtype=bool)
+        t = np.where(one_a, ta[li], tb[lj])
+        out[lone] = np.clip(np.log2(mean / t), -clip, 0.0)
+    return out
 
 
 def _may_reach_review(model: FSModel, gamma: np.ndarray, settings: LinkSettings) -> np.ndarray:

@@ -15,8 +15,8 @@ from powbureau.linkage.vectors import Comparison
 
 # Starting m per level (index 0 = missing is never used); strongest agreement first.
 _M_START = {
-    "name": (0, .55, .25, .12, .03, .03, .02),
-    "birth": (0, .70, .08, .10, .08, .04),
+    "name": (0, .55, .25, .12, .03, .03, .03, .02),
+    "birth": (0, .70, .08, .10, .08, .02, .02),
     "service_number": (0, .85, .10, .05),
     "rank": (0, .8, .2), "unit": (0, .8, .2), "father": (0, .85, .15),
     "place": (0, .75, .15, .10),
@@ -24,14 +24,15 @@ _M_START = {
 _M_DEFAULT_3 = (0, .75, .15, .10)
 # Fallback u per level for inputs too small to learn from (judged shares among random pairs of a registry).
 _U_DEFAULT = {
-    "name": (0, .001, .001, .003, .005, .03, .96),
-    "birth": (0, .0001, .002, .03, .1, .8679),
+    "name": (0, .001, .001, .003, .005, .01, .02, .96),
+    "birth": (0, .0001, .002, .03, .1, .003, .8649),
     "service_number": (0, .0001, .001, .9989),
     "rank": (0, .2, .8), "unit": (0, .05, .95), "father": (0, .02, .98),
     "place": (0, .02, .03, .95),
 }
 _U_DEFAULT_3 = (0, .05, .05, .90)
 DEFAULT_PRIOR = 0.01
+U_ANCHOR = 0.5  # random-pair u counts as this share of the candidate pairs in EM's u (see run_em)
 
 
 def _start_m(c: Comparison) -> np.ndarray:
@@ -133,13 +134,16 @@ def monotone_ratio(m: np.ndarray, u: np.ndarray) -> np.ndarray:
 
 def run_em(gamma: np.ndarray, comps: tuple[Comparison, ...], u: dict[str, np.ndarray], *,
            max_iterations: int = 60, tolerance: float = 1e-5, prior: float = 0.05,
-           pseudo_pairs: float = 50.0) -> FSModel:
+           pseudo_pairs: float = 50.0, u_anchor: float = U_ANCHOR) -> FSModel:
     """Estimate m, u and the match share among the candidate pairs by EM (Winkler 1988).
 
     u from random pairs (``u``) describes all pairs; candidate pairs share a name key or a birth year, so their
     non-matches agree more often. EM therefore re-estimates u within the candidate pairs too, starting from and
     pulled towards the random-pair u by ``pseudo_pairs`` pseudo-counts (and m towards its starting values),
-    which keeps the two classes from swapping. Works on the distinct vectors with their counts. Raises
+    which keeps the two classes from swapping. The random-pair u also weighs as ``u_anchor`` × the number of
+    candidate pairs: the fields blocking joined on (place, e-mail, birth day) agree far more often among candidate
+    non-matches than among all pairs, and without that anchor EM reads such agreement as no evidence at all
+    (fake_1000's birth place came out m = u). Works on the distinct vectors with their counts. Raises
     ``ValidationFailed`` when there are no candidate pairs to learn from."""
     if len(gamma) == 0:
         raise ValidationFailed("no candidate pairs to estimate m from — the blocking found nothing to compare")
@@ -172,7 +176,7 @@ def run_em(gamma: np.ndarray, comps: tuple[Comparison, ...], u: dict[str, np.nda
             su = np.bincount(g, weights=wu, minlength=L)[:L]
             sm[0] = su[0] = 0.0
             sm[1:] += pseudo_pairs * m0[c.name][1:]
-            su[1:] += pseudo_pairs * u[c.name][1:]
+            su[1:] += (pseudo_pairs + u_anchor * len(gamma)) * u[c.name][1:]
             new_m = sm / sm[1:].sum()
             new_u = su / su[1:].sum()
             new_m[0] = new_u[0] = 1.0

@@ -32,11 +32,30 @@ def keys_of(name: str) -> frozenset[str]:
     hit = _KEYS.get(name)
     if hit is None:
         try:
-            hit = frozenset(name_keys(name))
+            hit = frozenset(name_keys(name)) | korean_given_keys(name)
         except Exception:  # a name the transliterator cannot read
             hit = frozenset()
         _KEYS[name] = hit
     return hit
+
+
+def korean_given_keys(name: str) -> frozenset[str]:
+    """Finer Korean blocking keys, ``KG:<surname reading>:<loosened given-name reading>`` for every Korean
+    reading of the name (김성용, Kim Seong-yong and Ким Сон Ён share ``KG:GIM:SONON``). The names package's
+    ``K:`` keys keep only the given name's consonants, so ``K:GIM:SN`` is shared by hundreds of Kims and drops
+    out of blocking where a birth date is missing; these keep the vowels as the readings fold them, so they
+    stay rare enough to block on (bench/linkage_crossscript.py: blocking recall 0.9895 -> 0.9912)."""
+    from powbureau.names import korean
+    from powbureau.names.keys import _korean_surnames
+
+    out = set()
+    for r in parse_name(name).korean:
+        for sur in _korean_surnames(r):
+            for g in r.given_keys:
+                giv = re.sub(r"[^A-Z]", "", korean.loosen(g).upper())
+                if giv:
+                    out.add(f"KG:{re.sub(r'[^A-Z]', '', sur.upper())}:{giv}")
+    return frozenset(out)
 
 
 def _name_facts(names: list[str]) -> list[tuple[frozenset[str], frozenset[str], bool]]:

@@ -6,6 +6,8 @@ side" and carries no weight. Names are compared by ``powbureau.names``; dates ke
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
 
 import numpy as np
 from rapidfuzz import process
@@ -25,9 +27,9 @@ class Comparison:
 
 
 NAME = Comparison("name", "name", ("missing", "exact", "strong agreement", "agreement", "initial only",
-                                   "weak agreement", "different"))
+                                   "only one name part given", "weak agreement", "different"))
 BIRTH = Comparison("birth", "birth date", ("missing", "exact", "same year and month", "same year or compatible",
-                                           "1-2 years apart", "contradicts"))
+                                           "1-2 years apart", "a digit or a decade apart", "contradicts"))
 SERVICE = Comparison("service_number", "service number", ("missing", "exact", "one edit apart", "different"))
 RANK = Comparison("rank", "rank", ("missing", "same", "different"))
 UNIT = Comparison("unit", "unit", ("missing", "same", "different"))
@@ -36,8 +38,13 @@ PLACE = Comparison("place", "birth place", ("missing", "same", "similar", "diffe
 CORE = (NAME, BIRTH, SERVICE, RANK, UNIT, FATHER, PLACE)
 STRONG_NAME = 0.93
 WEAK_NAME = max(0.0, MATCH_THRESHOLD - 0.2)
-BIRTH_FAR = 5  # level index meaning the birth dates contradict
+BIRTH_FAR = 6  # level index meaning the birth dates contradict
+BIRTH_TYPO = 5  # more than two years apart, but one miswritten digit or decade explains it
 NAME_INITIAL = 4
+NAME_LONE = 5  # one side gives only a given name or only a surname, and it agrees
+NAME_WEAK = 6
+NAME_DIFFERENT = 7
+TYPO_DAYS = 45  # a miswritten year digit may come with a day slip of up to this many days
 
 
 def comparisons(extra_fields: tuple[str, ...] = ()) -> tuple[Comparison, ...]:
@@ -55,8 +62,68 @@ def _months(lo: np.ndarray) -> np.ndarray:
     return (lo - 719163).astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
 
 
+def _ymd(lo: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    d = (lo - 719163).astype("datetime64[D]")
+    m = d.astype("datetime64[M]")
+    y = m.astype("datetime64[Y]").astype(np.int64) + 1970
+    return y, m.astype(np.int64) % 12 + 1, (d - m.astype("datetime64[D]")).astype(np.int64) + 1
+
+
+def birth_typo(lo_a: np.ndarray, lo_b: np.ndarray) -> np.ndarray:
+    """True where two exact birth days (proleptic ordinals) differ as a clerk's slip does, not as two people do:
+    the years differ in one digit or are two digits transposed (1923/1933, 1983/1938) with day and month within
+    ``TYPO_DAYS`` or day and month swapped; or the dates lie ten years apart within ``TYPO_DAYS`` (a miswritten
+    decade digit with a day slip). Such pairs get their own level, and neither the birth-contradiction guard of
+    clustering nor ``birth_contradicts`` treats them as different persons (Splink's DateOfBirthComparison
+    likewise keeps a "within ten years" level apart from "different")."""
+    lo_a = np.asarray(lo_a, dtype=np.int64)
+    lo_b = np.asarray(lo_b, dtype=np.int64)
+    ya, ma, da = _ymd(lo_a)
+    yb, mb, db = _ymd(lo_b)
+    ndiff = np.zeros(len(lo_a), dtype=np.int64)
+    for k in range(4):
+        ndiff += (ya // 10 ** k % 10) != (yb // 10 ** k % 10)
+    da4 = np.stack([ya // 10 ** k % 10 for k in range(4)], axis=1)
+    db4 = np.stack([yb // 10 ** k % 10 for k in range(4)], axis=1)
+    transposed = (ndiff == 2) & (np.sort(da4, axis=1) == np.sort(db4, axis=1)).all(axis=1)
+    diff_pos = da4 != db4
+    adjacent = np.zeros(len(lo_a), dtype=bool)
+    for k in range(3):
+        adjacent |= diff_pos[:, k] & diff_pos[:, k + 1]
+    md = np.abs(((ma - 1) * 30.44 + da) - ((mb - 1) * 30.44 + db))
+    md = np.minimum(md, 365.25 - md)
+    near_md = (md <= TYPO_DAYS) | ((ma == db) & (da == mb))
+    decade = np.abs(np.abs(lo_a - lo_b) - 3652) <= TYPO_DAYS
+    return ((ndiff == 1) | (transposed & adjacent)) & near_md | decade
+
+
+def births_contradict(a: tuple[int, int, int], b: tuple[int, int, int], max_year_gap: int = 2) -> bool:
+    """True when two birth intervals ``(lo, hi, precision)`` (ordinals; precision ``P_NONE`` = unknown) lie more
+    than ``max_year_gap`` calendar years apart and no slip of the pen (``birth_typo``) explains it."""
+    if a[2] == P_NONE or b[2] == P_NONE:
+        return False
+    ya_lo, ya_hi, yb_lo, yb_hi = _year(a[0]), _year(a[1]), _year(b[0]), _year(b[1])
+    if max(0, max(ya_lo, yb_lo) - min(ya_hi, yb_hi)) <= max_year_gap:
+        return False
+    if a[2] == P_DAY and b[2] == P_DAY:
+        return not _typo_one(a[0], b[0])
+    return True
+
+
+@lru_cache(maxsize=200_000)
+def _year(o: int) -> int:
+    return date.fromordinal(o).year
+
+
+@lru_cache(maxsize=200_000)
+def _typo_one(lo_a: int, lo_b: int) -> bool:
+    """``birth_typo`` for one pair of ordinals (cached; the clustering guard asks it many times)."""
+    return bool(birth_typo(np.array([lo_a]), np.array([lo_b]))[0])
+
+
 def birth_levels(a: Prepared, b: Prepared, i: np.ndarray, j: np.ndarray) -> np.ndarray:
-    """Birth level per pair: exact / same year-month / same year or overlapping / 1-2 years / contradicts."""
+    """Birth level per pair: exact / same year-month / same year or overlapping / 1-2 years / a digit or a
+    decade apart (``birth_typo``) / contradicts."""
     pa, pb = a.birth_prec[i], b.birth_prec[j]
     lo_a, hi_a, lo_b, hi_b = a.birth_lo[i], a.birth_hi[i], b.birth_lo[j], b.birth_hi[j]
     known = (pa != P_NONE) & (pb != P_NONE)
@@ -69,7 +136,10 @@ def birth_levels(a: Prepared, b: Prepared, i: np.ndarray, j: np.ndarray) -> np.n
     fine = (pa >= P_MONTH) & (pa != P_INTERVAL) & (pb >= P_MONTH) & (pb != P_INTERVAL)
     same_month = fine & (_months(lo_a) == _months(lo_b))
     exact = (pa == P_DAY) & (pb == P_DAY) & (lo_a == lo_b)
-    out[:] = 5
+    out[:] = BIRTH_FAR
+    far = np.flatnonzero((ydiff > 2) & (pa == P_DAY) & (pb == P_DAY))
+    if len(far):
+        out[far[birth_typo(lo_a[far], lo_b[far])]] = BIRTH_TYPO
     out[ydiff <= 2] = 4
     out[(ydiff == 0) | overlap] = 3
     out[same_month] = 2
@@ -109,6 +179,20 @@ def _one_part(names: tuple[str, ...]) -> bool:
                for n in names)
 
 
+LONE_CLOSE = 0.9  # Jaro-Winkler from which a lone name part and a word of the other name are one spelling
+
+
+def _lone_part_close(lone: tuple[str, ...], other: tuple[str, ...]) -> bool:
+    """True when a lone name part is spelt like one word of the other name (``Oscar`` / ``Osacar Moore``):
+    Jaro-Winkler >= ``LONE_CLOSE`` on case-folded words of at least three letters."""
+    words = {w for n in other for w in n.replace(",", " ").casefold().split() if len(w) >= 3}
+    for x in lone:
+        x = x.replace(",", " ").strip().casefold()
+        if len(x) >= 3 and any(JaroWinkler.similarity(x, w) >= LONE_CLOSE for w in words):
+            return True
+    return False
+
+
 def name_level(a: Prepared, b: Prepared, i: int, j: int) -> tuple[int, float, str]:
     """Name level, best comparator score and its reason for one pair (best over all spellings)."""
     if a.initial_only[i] or b.initial_only[j]:
@@ -117,18 +201,22 @@ def name_level(a: Prepared, b: Prepared, i: int, j: int) -> tuple[int, float, st
             ok = bool(a.name_norm[i] & b.name_norm[j])
         else:
             ok = any(initials_compatible(x, y) for x in init for y in other)
-        return (NAME_INITIAL, 0.5, "one name has only an initial") if ok else (6, 0.0, "initials differ")
+        return (NAME_INITIAL, 0.5, "one name has only an initial") if ok else (NAME_DIFFERENT, 0.0, "initials differ")
     same = bool(a.name_norm[i] & b.name_norm[j])
-    if (same or (a.keys[i] and b.keys[j] and a.tokens[i] & b.tokens[j])) and (
-            _one_part(a.names[i]) or _one_part(b.names[j])):
-        # a lone given name or surname agreeing is weak evidence: many people share it
-        return 5, 0.5, "only one name part given"
+    one_a, one_b = _one_part(a.names[i]), _one_part(b.names[j])
+    if one_a or one_b:
+        # a lone given name or surname agreeing is its own level: EM learns how much it is worth
+        if same or (a.keys[i] and b.keys[j] and a.tokens[i] & b.tokens[j]):
+            return NAME_LONE, 0.5, "only one name part given"
+        lone, other = (a.names[i], b.names[j]) if one_a else (b.names[j], a.names[i])
+        if _lone_part_close(lone, other):
+            return NAME_LONE, 0.5, "only one name part given, spelt alike"
     if same:
         return 1, 1.0, "identical spelling"
     if not a.keys[i] or not b.keys[j]:
         return 0, 0.0, "a name gave no comparable key (no evidence)"  # known case 1
     if not (a.tokens[i] & b.tokens[j]):
-        return 6, 0.0, "no name part in common"
+        return NAME_DIFFERENT, 0.0, "no name part in common"
     best_s, best_m, best_r = -1.0, False, ""
     for x in a.names[i][:4]:
         for y in b.names[j][:4]:
@@ -137,7 +225,7 @@ def name_level(a: Prepared, b: Prepared, i: int, j: int) -> tuple[int, float, st
                 best_s, best_m, best_r = c.score, c.is_match, c.reason
     if best_m:
         return (2 if best_s >= STRONG_NAME else 3), best_s, best_r
-    return (5 if best_s >= WEAK_NAME else 6), best_s, best_r
+    return (NAME_WEAK if best_s >= WEAK_NAME else NAME_DIFFERENT), best_s, best_r
 
 
 _SHARED: tuple = ()

@@ -101,14 +101,14 @@ def _latest_judgements(conn: Connection) -> dict[tuple[str, str], dict]:
 def dedupe_clusters(recs: list[LinkRecord], pairs: list[CandidatePair], latest: dict[tuple[str, str], str],
                     threshold: float = LinkSettings.cluster_threshold) -> dict[str, str]:
     """Cluster id per person: persons joined by the engine's high-confidence pairs (score ≥ ``threshold``, no
-    initial-only name, births not contradicting) that no human has judged, and by pairs whose latest human
+    initial-only name, births not contradicting unless the service numbers agree) that no human has judged, and by pairs whose latest human
     judgement is ``match`` (these join first, even across birth dates: a human saw them). A pair judged
     ``no_match`` or ``unsure`` never joins by itself; the band below ``threshold`` is for the review queue.
     Engine pairs obey the birth-contradiction guard of ``linkage.cluster`` (a cluster never holds births more
     than two years apart). A cluster's id is its smallest person id, so a person alone is his own cluster."""
     edges: list[CandidatePair] = []
     for p in pairs:
-        if p.score >= threshold and not p.initial_only and not p.birth_contradicts \
+        if p.score >= threshold and not p.initial_only and p.may_cluster \
                 and tuple(sorted((p.left, p.right))) not in latest:
             edges.append(replace(p, decision="match"))
     for (left, right), j in latest.items():
