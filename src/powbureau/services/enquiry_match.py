@@ -1,34 +1,46 @@
 """Matching an enquiry against the registry and the counterpart lists, and re-matching after each import.
 
-Candidates come from the cross-script name index (``names.token_keys``): persons (detainees, own personnel, third
-parties named on documents) and counterpart-list rows; each is scored field by field with ``names.compare_names``
-and partial birth dates, and the explanation says why (GC III Art. 122(7): every enquiry is answered)."""
+Candidates come from indexed key tables only, never a scan: ``name_keys`` (persons: detainees, own personnel,
+third parties named on documents), ``list_row_keys`` (counterpart-list rows) and ``enquiry_keys`` (the other way
+round, after an import). The rarest keys are read whole, the commoner ones only probed for those candidates, and
+the best-weighted few are scored field by field with ``names.compare_names`` and partial birth dates; the
+explanation says why (GC III Art. 122(7): every enquiry is answered)."""
 
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, delete, select
+from sqlalchemy import Column, Connection, String, Table, delete, func, literal, select, union_all
 
 from .. import names
 from ..domain.dates import PartialDate
 from ..domain.enquiry import FieldAgreement, Sought, next_state
 from ..store import audit, repositories as repo
-from ..store.tables import list_rows, lists, persons
-from ..store.tables_enquiries import enquiries, enquiry_candidates, enquiry_events, enquiry_judgements, enquiry_keys
-from .registry import search_keys
+from ..store.tables import list_rows, lists, name_keys, persons
+from ..store.tables_enquiries import enquiries, enquiry_candidates, enquiry_events, enquiry_judgements, \
+    enquiry_keys, list_row_keys
+from .registry import neighbour_keys, search_keys
 
 PROPOSE = 0.8  # an auto-proposed hit: the names match and the score reaches this
 KEEP = 0.5  # candidates below are not shown
 MAX_CANDIDATES = 10
-PERSON_LIMIT = 200
+PERSON_LIMIT = 200  # persons (and rows) scored by the name matcher per enquiry, at most: the best-weighted ones
 REMATCH_STATES = ("open", "possible_hit")
 NAME_PROPS = ("name_full", "surname", "given_name", "alias")
 #: which persons an enquiry about our own serviceman / an enemy soldier may find
 KINDS_FOR_SIDE = {"own": ("own_personnel", "third_party"), "enemy": ("detainee", "third_party"),
                   None: ("detainee", "own_personnel", "third_party")}
+#: person kind of each list kind (a counterpart list's rows are no persons)
+LIST_PERSON_KIND = {"detainees": "detainee", "own_personnel": "own_personnel"}
+COUNT_CAP = 50_000  # a key's postings are counted up to this (a key that common says little)
+READ_BUDGET = 20_000  # postings of the rarest keys read whole per lookup, at most
+PROBE_MAX = 3_000  # candidates probed for the commoner keys, at most
+NEIGHBOUR_WEIGHT = 0.5  # a key one letter from the enquiry's (a misspelt surname) counts half
+ENQUIRIES_PER_ROW = 25  # enquiries a new list row is scored against, at most: the best-weighted ones
+CHUNK = 500
 
 
 def sought_of(raw: str) -> Sought:
@@ -114,30 +126,115 @@ def _values_of_row(data: str) -> dict[str, list[str]]:
     return out
 
 
-def candidates(conn: Connection, s: Sought) -> list[dict]:
-    """Ranked candidates for ``s``: ``{target, score, proposed, explanation}``, best first, at most
-    MAX_CANDIDATES, none below KEEP. ``target`` is ``person:<id>`` or ``row:<list_id>#<line>``."""
-    keys = sought_keys(s)
-    kinds = KINDS_FOR_SIDE.get(s.side, KINDS_FOR_SIDE[None])
-    found: dict[str, dict[str, list[str]]] = {}
-    pids = [pid for pid, _ in repo.persons_by_keys(conn, keys, limit=PERSON_LIMIT)]
-    if pids:
-        kind_of = dict(conn.execute(select(persons.c.id, persons.c.kind).where(persons.c.id.in_(pids))).all())
-        stmts = repo.statements_for(conn, [p for p in pids if kind_of.get(p) in kinds])
-        gone = repo.retracted_ids(conn, [x.id for ss in stmts.values() for x in ss])
-        for pid, ss in stmts.items():
-            vals: dict[str, list[str]] = {}
-            for x in ss:
-                if x.id not in gone:
-                    vals.setdefault(x.prop, []).append(x.value)
-            found[f"person:{pid}"] = vals
-    if s.side != "enemy":  # the other side's lists name the people it holds: our own servicemen
-        q = (select(list_rows.c.list_id, list_rows.c.line, list_rows.c.data)
-             .join(lists, lists.c.id == list_rows.c.list_id).where(lists.c.kind == "counterpart_list"))
-        for r in conn.execute(q):
-            vals = _values_of_row(r.data)
-            if keys & set().union(*(search_keys(n) for n in _candidate_names(vals))):
-                found[f"row:{r.list_id}#{r.line}"] = vals
+def row_keys(data: list) -> set[str]:
+    """The index keys of one list row (``list_rows.data`` parsed: ``[[prop, value, …], …]``): the search keys of
+    its names, as ``services.imports`` writes them to ``list_row_keys`` for counterpart-list rows."""
+    vals: dict[str, list[str]] = {}
+    for prop, value, *_ in data:
+        vals.setdefault(prop, []).append(value)
+    return _keys_of(vals)
+
+
+def _keys_of(values: dict[str, list[str]]) -> set[str]:
+    return set().union(*(search_keys(n) for n in _candidate_names(values)))
+
+
+def lookup_keys(keys: Iterable[str]) -> dict[str, float]:
+    """Keys to look up -> base weight: the given keys 1.0, and the keys one letter from a plain token key of at
+    least four letters (``registry.neighbour_keys``: a misspelt surname) ``NEIGHBOUR_WEIGHT``."""
+    out = {k: 1.0 for k in keys}
+    for k in list(out):
+        if len(k) >= 4:
+            for n in neighbour_keys(k):
+                out.setdefault(n, NEIGHBOUR_WEIGHT)
+    return out
+
+
+def _counts(conn: Connection, table: Table, keys: dict[str, float]) -> dict[str, int]:
+    """How many postings each key has in ``table`` (counted up to COUNT_CAP for the exact keys); absent keys
+    are left out. One bounded index range per exact key, one grouped lookup per chunk of neighbour keys."""
+    out: dict[str, int] = {}
+    exact = sorted(k for k, w in keys.items() if w >= 1.0)
+    for i in range(0, len(exact), 50):
+        parts = [select(literal(k, String).label("k"), func.count().label("n"))
+                 .select_from(select(table.c.key).where(table.c.key == k).limit(COUNT_CAP).subquery())
+                 for k in exact[i:i + 50]]
+        out.update(dict(conn.execute(parts[0] if len(parts) == 1 else union_all(*parts)).all()))
+    weak = sorted(k for k, w in keys.items() if w < 1.0)
+    for i in range(0, len(weak), CHUNK):
+        out.update(dict(conn.execute(select(table.c.key, func.count()).where(table.c.key.in_(weak[i:i + CHUNK]))
+                                     .group_by(table.c.key)).all()))
+    return {k: n for k, n in out.items() if n}
+
+
+def ranked(conn: Connection, table: Table, ref: Column, keys: dict[str, float], limit: int) -> list[tuple[str, float]]:
+    """The ``limit`` best ``(ref, weight)`` of a key table (``name_keys``, ``list_row_keys``, ``enquiry_keys``)
+    for ``keys`` (key -> base weight, as ``lookup_keys`` gives), through its (key, ref) index only.
+
+    A shared key weighs ``base * ln(1 + COUNT_CAP / postings)``: a rare surname says much, a common given name
+    little. The postings of the rarest keys are read whole (READ_BUDGET in all); the commoner keys are only
+    probed for the PROBE_MAX best candidates so far, so the work is bounded whatever the registry's size."""
+    counts = _counts(conn, table, keys)
+    if not counts:
+        return []
+    weight = {k: keys[k] * math.log(1 + COUNT_CAP / n) for k, n in counts.items()}
+    order = sorted(counts, key=lambda k: (counts[k], k))
+    rare: list[str] = []
+    used = 0
+    for k in order:
+        if rare and used + counts[k] > READ_BUDGET:
+            break
+        rare.append(k)
+        used += counts[k]
+    common = order[len(rare):]
+    got: dict[str, float] = {}
+    for k, r in conn.execute(select(table.c.key, ref).where(table.c.key.in_(rare)).limit(READ_BUDGET)):
+        got[r] = got.get(r, 0.0) + weight[k]
+    if common and got:
+        top = sorted(got, key=lambda r: (-got[r], r))[:PROBE_MAX]
+        for i in range(0, len(top), CHUNK):
+            for k, r in conn.execute(select(table.c.key, ref).where(table.c.key.in_(common),
+                                                                       ref.in_(top[i:i + CHUNK]))):
+                got[r] += weight[k]
+    return sorted(got.items(), key=lambda x: (-x[1], x[0]))[:limit]
+
+
+def _person_values(conn: Connection, pids: list[str], kinds: Iterable[str]) -> dict[str, dict[str, list[str]]]:
+    """``person:<id>`` -> property -> values (retracted statements left out) of those of ``pids`` of ``kinds``."""
+    out: dict[str, dict[str, list[str]]] = {}
+    if not pids:
+        return out
+    kind_of: dict[str, str] = {}
+    for i in range(0, len(pids), CHUNK):
+        kind_of.update(conn.execute(select(persons.c.id, persons.c.kind).where(persons.c.id.in_(pids[i:i + CHUNK])))
+                       .all())
+    stmts = repo.statements_for(conn, [p for p in pids if kind_of.get(p) in kinds])
+    gone = repo.retracted_ids(conn, [x.id for ss in stmts.values() for x in ss])
+    for pid, ss in stmts.items():
+        vals: dict[str, list[str]] = {}
+        for x in ss:
+            if x.id not in gone:
+                vals.setdefault(x.prop, []).append(x.value)
+        out[f"person:{pid}"] = vals
+    return out
+
+
+def _row_values(conn: Connection, refs: list[str]) -> dict[str, dict[str, list[str]]]:
+    """``row:<list_id>#<line>`` -> property -> values of the counterpart-list rows ``refs`` (``<list>#<line>``)."""
+    by_list: dict[str, list[int]] = {}
+    for ref in refs:
+        list_id, _, line = ref.partition("#")
+        by_list.setdefault(list_id, []).append(int(line))
+    out: dict[str, dict[str, list[str]]] = {}
+    for list_id, lines in by_list.items():
+        q = (select(list_rows.c.line, list_rows.c.data).join(lists, lists.c.id == list_rows.c.list_id)
+             .where(lists.c.kind == "counterpart_list", list_rows.c.list_id == list_id, list_rows.c.line.in_(lines)))
+        for line, data in conn.execute(q):
+            out[f"row:{list_id}#{line}"] = _values_of_row(data)
+    return out
+
+
+def _ranked_candidates(s: Sought, found: dict[str, dict[str, list[str]]]) -> list[dict]:
     out = []
     for target, vals in found.items():
         sc, match, why = score(s, vals)
@@ -148,12 +245,43 @@ def candidates(conn: Connection, s: Sought) -> list[dict]:
     return out[:MAX_CANDIDATES]
 
 
+def candidates(conn: Connection, s: Sought) -> list[dict]:
+    """Ranked candidates for ``s``: ``{target, score, proposed, explanation}``, best first, at most
+    MAX_CANDIDATES, none below KEEP. ``target`` is ``person:<id>`` or ``row:<list_id>#<line>``.
+
+    Persons come from ``name_keys`` and counterpart-list rows from ``list_row_keys`` (``ranked``: an index, not
+    a scan); at most PERSON_LIMIT of each are scored."""
+    keys = lookup_keys(sought_keys(s))
+    if not keys:
+        return []
+    kinds = KINDS_FOR_SIDE.get(s.side, KINDS_FOR_SIDE[None])
+    pids = [pid for pid, _ in ranked(conn, name_keys, name_keys.c.person_id, keys, PERSON_LIMIT)]
+    found = _person_values(conn, pids, kinds)
+    if s.side != "enemy":  # the other side's lists name the people it holds: our own servicemen
+        refs = [r for r, _ in ranked(conn, list_row_keys, list_row_keys.c.row_ref, keys, PERSON_LIMIT)]
+        found.update(_row_values(conn, refs))
+    return _ranked_candidates(s, found)
+
+
 def state_of(conn: Connection, enquiry_id: str) -> tuple[str, str | None]:
     """(state, outcome) of an enquiry: its latest event."""
     row = conn.execute(select(enquiry_events.c.state, enquiry_events.c.outcome)
                        .where(enquiry_events.c.enquiry_id == enquiry_id)
                        .order_by(enquiry_events.c.id.desc()).limit(1)).first()
     return (row[0], row[1]) if row else ("open", None)
+
+
+def _states_of(conn: Connection, ids: list[str]) -> dict[str, tuple[str, str | None]]:
+    """``state_of`` for many enquiries at once (those without events are left out)."""
+    out: dict[str, tuple[str, str | None]] = {}
+    for i in range(0, len(ids), CHUNK):
+        last = (select(func.max(enquiry_events.c.id)).where(enquiry_events.c.enquiry_id.in_(ids[i:i + CHUNK]))
+                .group_by(enquiry_events.c.enquiry_id))
+        for eid, state, outcome in conn.execute(select(enquiry_events.c.enquiry_id, enquiry_events.c.state,
+                                                       enquiry_events.c.outcome)
+                                                .where(enquiry_events.c.id.in_(last))):
+            out[eid] = (state, outcome)
+    return out
 
 
 def add_event(conn: Connection, enquiry_id: str, state: str, actor: str, note: str = "",
@@ -181,48 +309,93 @@ def rejected_targets(conn: Connection, enquiry_id: str) -> dict[str, str]:
     return out
 
 
+def _store(conn: Connection, enquiry_id: str, cands: list[dict], actor: str, note: str,
+           state: tuple[str, str | None]) -> None:
+    """Replace the enquiry's candidates by ``cands`` and move it to ``possible_hit`` when a proposed candidate
+    nobody has rejected is among them (from open, or reopening an answered ``not_yet_found``)."""
+    conn.execute(delete(enquiry_candidates).where(enquiry_candidates.c.enquiry_id == enquiry_id))
+    now = datetime.now(UTC)
+    repo.insert_many(conn, enquiry_candidates, [
+        {"enquiry_id": enquiry_id, "target": c["target"], "score": c["score"], "proposed": c["proposed"],
+         "explanation": json.dumps(c["explanation"], ensure_ascii=False), "found_at": now} for c in cands])
+    live = [c for c in cands if c["proposed"]]
+    if live:
+        judged = rejected_targets(conn, enquiry_id)
+        live = [c for c in live if judged.get(c["target"]) != "rejected"]
+    reopen = state[0] == "answered" and state[1] == "not_yet_found"
+    if live and (state[0] == "open" or reopen):
+        add_event(conn, enquiry_id, "possible_hit", actor, f"{note}: {len(live)} possible hit(s), best "
+                  f"{live[0]['target']} ({live[0]['score']:.2f})")
+
+
 def rematch(conn: Connection, enquiry_id: str, actor: str, note: str) -> list[dict]:
     """Recompute the candidates of one enquiry (in the caller's transaction) and move it to ``possible_hit``
     when a proposed candidate nobody has rejected appears (from open, or reopening an answered
     ``not_yet_found``). Returns the candidates."""
     row = conn.execute(select(enquiries.c.sought).where(enquiries.c.id == enquiry_id)).first()
     cands = candidates(conn, sought_of(row[0]))
-    conn.execute(delete(enquiry_candidates).where(enquiry_candidates.c.enquiry_id == enquiry_id))
-    now = datetime.now(UTC)
-    repo.insert_many(conn, enquiry_candidates, [
-        {"enquiry_id": enquiry_id, "target": c["target"], "score": c["score"], "proposed": c["proposed"],
-         "explanation": json.dumps(c["explanation"], ensure_ascii=False), "found_at": now} for c in cands])
-    judged = rejected_targets(conn, enquiry_id)
-    live = [c for c in cands if c["proposed"] and judged.get(c["target"]) != "rejected"]
-    state, outcome = state_of(conn, enquiry_id)
-    reopen = state == "answered" and outcome == "not_yet_found"
-    if live and (state == "open" or reopen):
-        add_event(conn, enquiry_id, "possible_hit", actor, f"{note}: {len(live)} possible hit(s), best "
-                  f"{live[0]['target']} ({live[0]['score']:.2f})")
+    _store(conn, enquiry_id, cands, actor, note, state_of(conn, enquiry_id))
     return cands
 
 
+def _eligible(state: tuple[str, str | None]) -> bool:
+    return state[0] in REMATCH_STATES or state == ("answered", "not_yet_found")
+
+
 def rematch_after_import(conn: Connection, actor: str, list_id: str) -> int:
-    """Re-match the open enquiries (and those answered ``not_yet_found``) whose name keys the rows of list
-    ``list_id`` share, inside the import's transaction; returns how many were re-matched. Called by
-    ``services.imports.import_list`` (issue 11: a possible hit appears without anyone asking)."""
-    keys: set[str] = set()
-    for (data,) in conn.execute(select(list_rows.c.data).where(list_rows.c.list_id == list_id)):
-        keys |= set().union(*(search_keys(n) for n in _candidate_names(_values_of_row(data))))
-    if not keys:
+    """Re-match the open enquiries (and those answered ``not_yet_found``) that the rows of list ``list_id``
+    could answer, inside the import's transaction; returns how many were re-matched. Called by
+    ``services.imports.import_list`` (issue 11: a possible hit appears without anyone asking).
+
+    Each new row (a counterpart-list row, or the person a registry list created) looks its keys up in
+    ``enquiry_keys`` (``ranked``: an index, never every enquiry); it is scored against its ENQUIRIES_PER_ROW
+    best-weighted enquiries, and the ones that reach KEEP join those enquiries' candidates."""
+    kind = conn.execute(select(lists.c.kind).where(lists.c.id == list_id)).scalar()
+    person_kind = LIST_PERSON_KIND.get(kind or "")
+    targets: dict[str, dict[str, list[str]]] = {}
+    wanted: dict[str, set[str]] = {}
+    for line, pid, data in conn.execute(select(list_rows.c.line, list_rows.c.person_id, list_rows.c.data)
+                                        .where(list_rows.c.list_id == list_id)):
+        if pid:
+            target = f"person:{pid}"
+        elif kind == "counterpart_list":
+            target = f"row:{list_id}#{line}"
+        else:
+            continue
+        vals = _values_of_row(data)
+        merged = targets.setdefault(target, {})
+        for prop, vs in vals.items():
+            merged.setdefault(prop, []).extend(vs)
+        keys = _keys_of(vals)
+        if keys:
+            for eid, _ in ranked(conn, enquiry_keys, enquiry_keys.c.enquiry_id, lookup_keys(keys),
+                                 ENQUIRIES_PER_ROW):
+                wanted.setdefault(eid, set()).add(target)
+    if not wanted:
         return 0
-    ids: set[str] = set()
-    kl = list(keys)
-    for i in range(0, len(kl), 500):
-        ids.update(conn.execute(select(enquiry_keys.c.enquiry_id).where(enquiry_keys.c.key.in_(kl[i:i + 500])))
-                   .scalars())
-    n = 0
-    for eid in sorted(ids):
-        state, outcome = state_of(conn, eid)
-        if state in REMATCH_STATES or (state == "answered" and outcome == "not_yet_found"):
-            rematch(conn, eid, actor, f"re-matched after list import {list_id}")
-            n += 1
-    return n
+    states = _states_of(conn, sorted(wanted))
+    live = sorted(e for e in wanted if _eligible(states.get(e, ("open", None))))
+    sought: dict[str, str] = {}
+    for i in range(0, len(live), CHUNK):
+        sought.update(conn.execute(select(enquiries.c.id, enquiries.c.sought)
+                                   .where(enquiries.c.id.in_(live[i:i + CHUNK]))).all())
+    note = f"re-matched after list import {list_id}"
+    for eid in live:
+        s = sought_of(sought[eid])
+        kinds = KINDS_FOR_SIDE.get(s.side, KINDS_FOR_SIDE[None])
+        found = {t: targets[t] for t in wanted[eid]
+                 if (t.startswith("row:") and s.side != "enemy") or (t.startswith("person:") and person_kind in kinds)}
+        new = _ranked_candidates(s, found)
+        if not new:
+            continue
+        fresh = {c["target"] for c in new}
+        old = [{"target": r.target, "score": r.score, "proposed": r.proposed,
+                "explanation": json.loads(r.explanation)}
+               for r in conn.execute(select(enquiry_candidates).where(enquiry_candidates.c.enquiry_id == eid))
+               if r.target not in fresh]
+        cands = sorted(old + new, key=lambda c: (-c["score"], c["target"]))[:MAX_CANDIDATES]
+        _store(conn, eid, cands, actor, note, states.get(eid, ("open", None)))
+    return len(live)
 
 
 def index_enquiry(conn: Connection, enquiry_id: str, keys: Iterable[str]) -> None:
