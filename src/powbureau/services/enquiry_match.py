@@ -19,7 +19,7 @@ from .. import names
 from ..domain.dates import PartialDate
 from ..domain.enquiry import FieldAgreement, Sought, next_state
 from ..store import audit, repositories as repo
-from ..store.tables import list_rows, lists, name_keys, persons
+from ..store.tables import list_rows, lists, name_keys, persons, statements
 from ..store.tables_enquiries import enquiries, enquiry_candidates, enquiry_events, enquiry_judgements, \
     enquiry_keys, list_row_keys
 from .registry import neighbour_keys, search_keys
@@ -27,7 +27,9 @@ from .registry import neighbour_keys, search_keys
 PROPOSE = 0.8  # an auto-proposed hit: the names match and the score reaches this
 KEEP = 0.5  # candidates below are not shown
 MAX_CANDIDATES = 10
-PERSON_LIMIT = 200  # persons (and rows) scored by the name matcher per enquiry, at most: the best-weighted ones
+PERSON_LIMIT = 500  # persons (and rows) read per enquiry, at most: the best-weighted by their shared keys
+FIELD_PROPS = ("birth_date", "service_number", "unit", "birth_place")  # what the pre-ranking reads
+SCORE_MAX = 40  # of those, scored by the name matcher, at most: the best by key weight and the other fields
 REMATCH_STATES = ("open", "possible_hit")
 NAME_PROPS = ("name_full", "surname", "given_name", "alias")
 #: which persons an enquiry about our own serviceman / an enemy soldier may find
@@ -38,7 +40,9 @@ LIST_PERSON_KIND = {"detainees": "detainee", "own_personnel": "own_personnel"}
 COUNT_CAP = 50_000  # a key's postings are counted up to this (a key that common says little)
 READ_BUDGET = 20_000  # postings of the rarest keys read whole per lookup, at most
 PROBE_MAX = 3_000  # candidates probed for the commoner keys, at most
-NEIGHBOUR_WEIGHT = 0.5  # a key one letter from the enquiry's (a misspelt surname) counts half
+NEAR_WEIGHT = 0.5  # a key a slip of the pen from the enquiry's (near_keys) counts half
+CONSONANT_WEIGHT = 0.7  # a consonant skeleton (registry.consonant_key) says less than the token key itself
+KG_LETTERS = "CHKLMNPST"  # the consonants of Korean given-name keys (names.token_keys ``KG:``)
 ENQUIRIES_PER_ROW = 25  # enquiries a new list row is scored against, at most: the best-weighted ones
 CHUNK = 500
 
@@ -73,16 +77,23 @@ def score(s: Sought, values: dict[str, list[str]]) -> tuple[float, bool, list[Fi
 
     The name decides (best ``compare_names`` over every pair); agreeing birth dates (Korean ages: ±2 years is
     ``close``), service numbers, fathers' names, places of birth and units add to it, disagreeing ones take away."""
-    why: list[FieldAgreement] = []
     best, pair, match = 0.0, ("", ""), False
     for a in s.names:
         for b in _candidate_names(values):
             c = names.compare_names(a, b)
             if (c.is_match, c.score) > (match, best):
                 best, pair, match = c.score, (a, b), c.is_match
-    why.append(FieldAgreement("name", pair[0], pair[1], "agree" if match else "close" if best >= 0.6 else "disagree",
-                              f"name matcher {best:.2f}"))
-    total = best
+    why = [FieldAgreement("name", pair[0], pair[1], "agree" if match else "close" if best >= 0.6 else "disagree",
+                          f"name matcher {best:.2f}")]
+    extra, more = _fields(s, values)
+    return max(0.0, min(1.0, round(best + extra, 4))), match, why + more
+
+
+def _fields(s: Sought, values: dict[str, list[str]], *, fathers: bool = True) -> tuple[float, list[FieldAgreement]]:
+    """What the fields beside the name add to a candidate's score, and why (``fathers=False`` skips the name
+    matcher on fathers' names: the cheap pre-ranking of ``_shortlist``)."""
+    why: list[FieldAgreement] = []
+    total = 0.0
     if s.birth_date and values.get("birth_date"):
         cand = values["birth_date"][0]
         try:
@@ -104,7 +115,7 @@ def score(s: Sought, values: dict[str, list[str]]) -> tuple[float, bool, list[Fi
         total += 0.3 if same else -0.1
         why.append(FieldAgreement("service_number", s.service_number, values["service_number"][0],
                                   "agree" if same else "disagree"))
-    if s.father_given_name and values.get("father_given_name"):
+    if fathers and s.father_given_name and values.get("father_given_name"):
         same = any(names.compare_names(s.father_given_name, v).is_match for v in values["father_given_name"])
         total += 0.1 if same else -0.1
         why.append(FieldAgreement("father_given_name", s.father_given_name, values["father_given_name"][0],
@@ -116,7 +127,7 @@ def score(s: Sought, values: dict[str, list[str]]) -> tuple[float, bool, list[Fi
             same = mine in theirs.casefold() or theirs.casefold() in mine
             total += 0.05 if same else -0.02
             why.append(FieldAgreement(prop, getattr(s, prop), theirs, "agree" if same else "disagree"))
-    return max(0.0, min(1.0, round(total, 4))), match, why
+    return total, why
 
 
 def _values_of_row(data: str) -> dict[str, list[str]]:
@@ -139,14 +150,48 @@ def _keys_of(values: dict[str, list[str]]) -> set[str]:
     return set().union(*(search_keys(n) for n in _candidate_names(values)))
 
 
+def near_keys(key: str) -> set[str]:
+    """Keys a slip of the pen away from ``key``: for a plain token key of at least four letters, one letter
+    deleted, changed, inserted or two neighbours swapped (``registry.neighbour_keys`` plus transpositions), and
+    for one of at least six letters its two halves (a lost space: ТитовПавел -> TITOV, PAVEL); for a Korean
+    given-name key (``KG:``) one consonant deleted, inserted or swapped (a syllable dropped or misheard)."""
+    if key.startswith("KG:"):
+        body = key[3:]
+        if len(body) > 6:
+            return set()
+        out = {body[:i] + body[i + 1:] for i in range(len(body))}
+        out |= {body[:i] + c + body[i:] for i in range(len(body) + 1) for c in KG_LETTERS}
+        out |= {body[:i] + body[i + 1] + body[i] + body[i + 2:] for i in range(len(body) - 1)}
+        return {f"KG:{b}" for b in out if b and b != body}
+    if ":" in key or len(key) < 4:
+        return set()
+    out = neighbour_keys(key)
+    out |= {key[:i] + key[i + 1] + key[i] + key[i + 2:] for i in range(len(key) - 1)}
+    if len(key) >= 6:
+        out |= {part for i in range(3, len(key) - 2) for part in (key[:i], key[i:])}
+    out.discard(key)
+    return out
+
+
 def lookup_keys(keys: Iterable[str]) -> dict[str, float]:
-    """Keys to look up -> base weight: the given keys 1.0, and the keys one letter from a plain token key of at
-    least four letters (``registry.neighbour_keys``: a misspelt surname) ``NEIGHBOUR_WEIGHT``."""
-    out = {k: 1.0 for k in keys}
+    """Keys to look up -> base weight: the given keys 1.0 (consonant keys ``V:`` CONSONANT_WEIGHT), and their
+    ``near_keys`` NEAR_WEIGHT."""
+    out = {k: CONSONANT_WEIGHT if k.startswith("V:") else 1.0 for k in keys}
     for k in list(out):
-        if len(k) >= 4:
-            for n in neighbour_keys(k):
-                out.setdefault(n, NEIGHBOUR_WEIGHT)
+        for n in near_keys(k):
+            out.setdefault(n, NEAR_WEIGHT)
+    return out
+
+
+def _query_keys(s: Sought) -> dict[str, float]:
+    """``lookup_keys`` of the enquiry's names, plus (at NEAR_WEIGHT) the keys of each Hangul name with its given
+    name's two syllables swapped (김길성 for 김성길: the order misheard on the telephone)."""
+    out = lookup_keys(sought_keys(s))
+    for n in s.names:
+        t = n.replace(" ", "")
+        if len(t) == 3 and all("\uac00" <= ch <= "\ud7a3" for ch in t):
+            for k in search_keys(t[0] + t[2] + t[1]):
+                out.setdefault(k, NEAR_WEIGHT)
     return out
 
 
@@ -199,23 +244,37 @@ def ranked(conn: Connection, table: Table, ref: Column, keys: dict[str, float], 
     return sorted(got.items(), key=lambda x: (-x[1], x[0]))[:limit]
 
 
-def _person_values(conn: Connection, pids: list[str], kinds: Iterable[str]) -> dict[str, dict[str, list[str]]]:
-    """``person:<id>`` -> property -> values (retracted statements left out) of those of ``pids`` of ``kinds``."""
-    out: dict[str, dict[str, list[str]]] = {}
-    if not pids:
-        return out
-    kind_of: dict[str, str] = {}
+def _of_kinds(conn: Connection, pids: list[str], kinds: Iterable[str]) -> list[str]:
+    kinds = set(kinds)
+    keep = set()
     for i in range(0, len(pids), CHUNK):
-        kind_of.update(conn.execute(select(persons.c.id, persons.c.kind).where(persons.c.id.in_(pids[i:i + CHUNK])))
-                       .all())
-    stmts = repo.statements_for(conn, [p for p in pids if kind_of.get(p) in kinds])
-    gone = repo.retracted_ids(conn, [x.id for ss in stmts.values() for x in ss])
-    for pid, ss in stmts.items():
-        vals: dict[str, list[str]] = {}
-        for x in ss:
-            if x.id not in gone:
-                vals.setdefault(x.prop, []).append(x.value)
-        out[f"person:{pid}"] = vals
+        keep.update(pid for pid, kind in conn.execute(select(persons.c.id, persons.c.kind)
+                                                      .where(persons.c.id.in_(pids[i:i + CHUNK]))) if kind in kinds)
+    return [p for p in pids if p in keep]
+
+
+def _field_values(conn: Connection, pids: list[str]) -> dict[str, dict[str, list[str]]]:
+    """``person:<id>`` -> the FIELD_PROPS values of ``pids`` (for the pre-ranking; retractions not checked)."""
+    out: dict[str, dict[str, list[str]]] = {f"person:{p}": {} for p in pids}
+    for i in range(0, len(pids), CHUNK):
+        for pid, prop, value in conn.execute(select(statements.c.person_id, statements.c.prop, statements.c.value)
+                                             .where(statements.c.person_id.in_(pids[i:i + CHUNK]),
+                                                    statements.c.prop.in_(FIELD_PROPS))):
+            out[f"person:{pid}"].setdefault(prop, []).append(value)
+    return out
+
+
+def _person_values(conn: Connection, pids: list[str]) -> dict[str, dict[str, list[str]]]:
+    """``person:<id>`` -> property -> values of ``pids``, retracted statements left out."""
+    rows = []
+    for i in range(0, len(pids), CHUNK):
+        rows += conn.execute(select(statements.c.id, statements.c.person_id, statements.c.prop, statements.c.value)
+                             .where(statements.c.person_id.in_(pids[i:i + CHUNK]))).all()
+    gone = repo.retracted_ids(conn, [r[0] for r in rows])
+    out: dict[str, dict[str, list[str]]] = {f"person:{p}": {} for p in pids}
+    for sid, pid, prop, value in rows:
+        if sid not in gone:
+            out[f"person:{pid}"].setdefault(prop, []).append(value)
     return out
 
 
@@ -245,21 +304,34 @@ def _ranked_candidates(s: Sought, found: dict[str, dict[str, list[str]]]) -> lis
     return out[:MAX_CANDIDATES]
 
 
+def _shortlist(s: Sought, found: dict[str, dict[str, list[str]]], weights: dict[str, float]) -> dict:
+    """The SCORE_MAX of ``found`` most worth the name matcher: key weight (relative to the best) plus what the
+    other fields say (``_fields`` without fathers' names)."""
+    if len(found) <= SCORE_MAX:
+        return found
+    top = max(weights.values(), default=1.0) or 1.0
+    pre = {t: weights.get(t, 0.0) / top + _fields(s, v, fathers=False)[0] for t, v in found.items()}
+    return {t: found[t] for t in sorted(pre, key=lambda t: (-pre[t], t))[:SCORE_MAX]}
+
+
 def candidates(conn: Connection, s: Sought) -> list[dict]:
     """Ranked candidates for ``s``: ``{target, score, proposed, explanation}``, best first, at most
     MAX_CANDIDATES, none below KEEP. ``target`` is ``person:<id>`` or ``row:<list_id>#<line>``.
 
     Persons come from ``name_keys`` and counterpart-list rows from ``list_row_keys`` (``ranked``: an index, not
-    a scan); at most PERSON_LIMIT of each are scored."""
-    keys = lookup_keys(sought_keys(s))
+    a scan); of the PERSON_LIMIT best-weighted of each, the SCORE_MAX best by ``_shortlist`` are scored."""
+    keys = _query_keys(s)
     if not keys:
         return []
     kinds = KINDS_FOR_SIDE.get(s.side, KINDS_FOR_SIDE[None])
-    pids = [pid for pid, _ in ranked(conn, name_keys, name_keys.c.person_id, keys, PERSON_LIMIT)]
-    found = _person_values(conn, pids, kinds)
+    hits = ranked(conn, name_keys, name_keys.c.person_id, keys, PERSON_LIMIT)
+    weights = {f"person:{p}": w for p, w in hits}
+    short = _shortlist(s, _field_values(conn, _of_kinds(conn, [p for p, _ in hits], kinds)), weights)
+    found = _person_values(conn, [t.removeprefix("person:") for t in short])
     if s.side != "enemy":  # the other side's lists name the people it holds: our own servicemen
-        refs = [r for r, _ in ranked(conn, list_row_keys, list_row_keys.c.row_ref, keys, PERSON_LIMIT)]
-        found.update(_row_values(conn, refs))
+        hits = ranked(conn, list_row_keys, list_row_keys.c.row_ref, keys, PERSON_LIMIT)
+        weights = {f"row:{r}": w for r, w in hits}
+        found.update(_shortlist(s, _row_values(conn, [r for r, _ in hits]), weights))
     return _ranked_candidates(s, found)
 
 

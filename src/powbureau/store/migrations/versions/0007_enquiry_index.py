@@ -1,6 +1,7 @@
 """enquiry index: the name keys of counterpart-list rows, so enquiries find rows through an index (issue 11)
 
-Existing counterpart-list rows are indexed by the upgrade with the same keys the import writes.
+Existing counterpart-list rows are indexed by the upgrade with the same keys the import writes, and the persons'
+and enquiries' name keys gain the consonant keys (``registry.consonant_key``) that ``registry.search_keys`` now adds.
 
 Revision ID: 0007_enquiry_index
 Revises: 0006_enquiries
@@ -38,5 +39,30 @@ def upgrade() -> None:
         conn.execute(sa.text("INSERT INTO list_row_keys (key, row_ref) VALUES (:key, :row_ref)"), batch)
 
 
+    _consonant_keys(conn, "name_keys", "person_id")
+    _consonant_keys(conn, "enquiry_keys", "enquiry_id")
+
+
+def _consonant_keys(conn, table: str, ref: str) -> None:  # noqa: ANN001
+    """Add the consonant key of every plain key in ``table``, one page of owners at a time."""
+    from powbureau.services.registry import consonant_key
+
+    after = ""
+    while True:
+        owners = conn.execute(sa.text(f"SELECT DISTINCT {ref} FROM {table} WHERE {ref} > :after ORDER BY {ref} "
+                                      "LIMIT 5000"), {"after": after}).scalars().all()
+        if not owners:
+            return
+        rows = conn.execute(sa.text(f"SELECT key, {ref} FROM {table} WHERE {ref} >= :lo AND {ref} <= :hi"),
+                            {"lo": owners[0], "hi": owners[-1]}).all()
+        new = {(c, owner) for key, owner in rows if (c := consonant_key(key))} - set(rows)
+        if new:
+            conn.execute(sa.text(f"INSERT INTO {table} (key, {ref}) VALUES (:key, :ref)"),
+                         [{"key": k, "ref": o} for k, o in sorted(new)])
+        after = owners[-1]
+
+
 def downgrade() -> None:
     op.drop_table('list_row_keys')
+    op.execute("DELETE FROM name_keys WHERE key LIKE 'V:%'")
+    op.execute("DELETE FROM enquiry_keys WHERE key LIKE 'V:%'")
