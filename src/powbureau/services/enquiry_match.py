@@ -42,6 +42,7 @@ READ_BUDGET = 20_000  # postings of the rarest keys read whole per lookup, at mo
 PROBE_MAX = 3_000  # candidates probed for the commoner keys, at most
 NEAR_WEIGHT = 0.5  # a key a slip of the pen from the enquiry's (near_keys) counts half
 CONSONANT_WEIGHT = 0.7  # a consonant skeleton (registry.consonant_key) says less than the token key itself
+NUMBER_WEIGHT = 3.0  # the same service number says more than any one name token
 KG_LETTERS = "CHKLMNPST"  # the consonants of Korean given-name keys (names.token_keys ``KG:``)
 ENQUIRIES_PER_ROW = 25  # enquiries a new list row is scored against, at most: the best-weighted ones
 CHUNK = 500
@@ -57,8 +58,16 @@ def sought_of(raw: str) -> Sought:
 
 
 def sought_keys(s: Sought) -> set[str]:
-    """The name-index keys of every name the enquiry gives."""
-    return set().union(*(search_keys(n) for n in s.names)) if s.names else set()
+    """The index keys of the enquiry: the name keys of every name it gives (``registry.search_keys``) and
+    ``SN:<service number>`` (letters and digits only, upper case) when it gives one."""
+    keys = set().union(*(search_keys(n) for n in s.names)) if s.names else set()
+    return keys | ({sn} if (sn := number_key(s.service_number)) else set())
+
+
+def number_key(service_number: str) -> str | None:
+    """``SN:<letters and digits, upper case>`` of a service number (None for one with fewer than 4 of them)."""
+    n = _norm_id(service_number or "")
+    return f"SN:{n}"[:64] if len(n) >= 4 else None
 
 
 def _candidate_names(values: dict[str, list[str]]) -> list[str]:
@@ -139,7 +148,8 @@ def _values_of_row(data: str) -> dict[str, list[str]]:
 
 def row_keys(data: list) -> set[str]:
     """The index keys of one list row (``list_rows.data`` parsed: ``[[prop, value, …], …]``): the search keys of
-    its names, as ``services.imports`` writes them to ``list_row_keys`` for counterpart-list rows."""
+    its names and its service numbers (``number_key``), as ``services.imports`` writes them to ``list_row_keys`` for
+    counterpart-list rows."""
     vals: dict[str, list[str]] = {}
     for prop, value, *_ in data:
         vals.setdefault(prop, []).append(value)
@@ -147,7 +157,8 @@ def row_keys(data: list) -> set[str]:
 
 
 def _keys_of(values: dict[str, list[str]]) -> set[str]:
-    return set().union(*(search_keys(n) for n in _candidate_names(values)))
+    keys = set().union(*(search_keys(n) for n in _candidate_names(values)))
+    return keys | {k for v in values.get("service_number", []) if (k := number_key(v))}
 
 
 def near_keys(key: str) -> set[str]:
@@ -176,7 +187,8 @@ def near_keys(key: str) -> set[str]:
 def lookup_keys(keys: Iterable[str]) -> dict[str, float]:
     """Keys to look up -> base weight: the given keys 1.0 (consonant keys ``V:`` CONSONANT_WEIGHT), and their
     ``near_keys`` NEAR_WEIGHT."""
-    out = {k: CONSONANT_WEIGHT if k.startswith("V:") else 1.0 for k in keys}
+    out = {k: CONSONANT_WEIGHT if k.startswith("V:") else NUMBER_WEIGHT if k.startswith("SN:") else 1.0
+           for k in keys}
     for k in list(out):
         for n in near_keys(k):
             out.setdefault(n, NEAR_WEIGHT)
@@ -242,6 +254,18 @@ def ranked(conn: Connection, table: Table, ref: Column, keys: dict[str, float], 
                                                                        ref.in_(top[i:i + CHUNK]))):
                 got[r] += weight[k]
     return sorted(got.items(), key=lambda x: (-x[1], x[0]))[:limit]
+
+
+def _persons_by_number(conn: Connection, service_number: str) -> list[str]:
+    """Persons with a ``service_number`` statement spelt as ``service_number`` is, or upper-cased, or without its
+    spaces (through the partial index ``ix_statements_service_number``, migration 0007); at most 20."""
+    raw = (service_number or "").strip()
+    if len(_norm_id(raw)) < 4:
+        return []
+    forms = sorted({raw, raw.upper(), raw.replace(" ", ""), raw.upper().replace(" ", ""), _norm_id(raw)})
+    return list(conn.execute(select(statements.c.person_id.distinct())
+                             .where(statements.c.prop == "service_number", statements.c.value.in_(forms))
+                             .limit(20)).scalars())
 
 
 def _of_kinds(conn: Connection, pids: list[str], kinds: Iterable[str]) -> list[str]:
@@ -326,7 +350,10 @@ def candidates(conn: Connection, s: Sought) -> list[dict]:
     kinds = KINDS_FOR_SIDE.get(s.side, KINDS_FOR_SIDE[None])
     hits = ranked(conn, name_keys, name_keys.c.person_id, keys, PERSON_LIMIT)
     weights = {f"person:{p}": w for p, w in hits}
-    short = _shortlist(s, _field_values(conn, _of_kinds(conn, [p for p, _ in hits], kinds)), weights)
+    for pid in _persons_by_number(conn, s.service_number):
+        weights[f"person:{pid}"] = weights.get(f"person:{pid}", 0.0) + NUMBER_WEIGHT * math.log(1 + COUNT_CAP)
+    pids = [t.removeprefix("person:") for t in weights]
+    short = _shortlist(s, _field_values(conn, _of_kinds(conn, pids, kinds)), weights)
     found = _person_values(conn, [t.removeprefix("person:") for t in short])
     if s.side != "enemy":  # the other side's lists name the people it holds: our own servicemen
         hits = ranked(conn, list_row_keys, list_row_keys.c.row_ref, keys, PERSON_LIMIT)

@@ -1,7 +1,7 @@
 """enquiry index: the name keys of counterpart-list rows, so enquiries find rows through an index (issue 11)
 
-Existing counterpart-list rows are indexed by the upgrade with the same keys the import writes, and the persons'
-and enquiries' name keys gain the consonant keys (``registry.consonant_key``) that ``registry.search_keys`` now adds.
+Existing counterpart-list rows are indexed by the upgrade with the same keys the import writes, and a partial index
+on statements' service numbers finds a person by his number, and the persons' and enquiries' name keys gain the consonant keys (``registry.consonant_key``) that ``registry.search_keys`` now adds.
 
 Revision ID: 0007_enquiry_index
 Revises: 0006_enquiries
@@ -24,6 +24,9 @@ def upgrade() -> None:
     sa.Column('row_ref', sa.String(length=40), nullable=False),
     sa.PrimaryKeyConstraint('key', 'row_ref', name=op.f('pk_list_row_keys'))
     )
+    op.create_index('ix_statements_service_number', 'statements', ['value'], unique=False,
+                    sqlite_where=sa.text("prop = 'service_number'"),
+                    postgresql_where=sa.text("prop = 'service_number'"))
     from powbureau.services.enquiry_match import row_keys
 
     conn = op.get_bind()
@@ -63,6 +66,7 @@ def _consonant_keys(conn, table: str, ref: str) -> None:  # noqa: ANN001
 
 
 def downgrade() -> None:
+    op.drop_index('ix_statements_service_number', table_name='statements')
     op.drop_table('list_row_keys')
     op.execute("DELETE FROM name_keys WHERE key LIKE 'V:%'")
     op.execute("DELETE FROM enquiry_keys WHERE key LIKE 'V:%'")
