@@ -370,8 +370,8 @@ def state_of(conn: Connection, enquiry_id: str) -> tuple[str, str | None]:
     return (row[0], row[1]) if row else ("open", None)
 
 
-def _states_of(conn: Connection, ids: list[str]) -> dict[str, tuple[str, str | None]]:
-    """``state_of`` for many enquiries at once (those without events are left out)."""
+def states_of(conn: Connection, ids: list[str]) -> dict[str, tuple[str, str | None]]:
+    """``state_of`` for many enquiries at once: enquiry id -> (state, outcome); those without events are left out."""
     out: dict[str, tuple[str, str | None]] = {}
     for i in range(0, len(ids), CHUNK):
         last = (select(func.max(enquiry_events.c.id)).where(enquiry_events.c.enquiry_id.in_(ids[i:i + CHUNK]))
@@ -472,7 +472,7 @@ def rematch_after_import(conn: Connection, actor: str, list_id: str) -> int:
                 wanted.setdefault(eid, set()).add(target)
     if not wanted:
         return 0
-    states = _states_of(conn, sorted(wanted))
+    states = states_of(conn, sorted(wanted))
     live = sorted(e for e in wanted if _eligible(states.get(e, ("open", None))))
     sought: dict[str, str] = {}
     for i in range(0, len(live), CHUNK):
