@@ -6,7 +6,7 @@ transaction and audits it. What an answer tells whom is ``domain.enquiry.disclos
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
+from dataclasses import fields
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -34,13 +34,18 @@ INTAKE_BATCH = 1000
 DETAINING_POWER = "the Detaining Power (this National Information Bureau)"
 
 
+def _shallow(obj: object) -> dict:
+    """A flat dataclass as a dict (``dataclasses.asdict`` without its deep copy: the intake's hot path)."""
+    return {f.name: getattr(obj, f.name) for f in fields(obj)}  # type: ignore[arg-type]
+
+
 def _row(e: Enquiry, eid: str, actor: Actor, source_ref: str, now: datetime) -> dict:
     """The ``enquiries`` row of ``e``."""
-    sought = {**asdict(e.sought), "names": list(e.sought.names),
+    sought = {**_shallow(e.sought), "names": list(e.sought.names),
               "birth_date": e.sought.birth_date.iso() if e.sought.birth_date else None,
               "last_seen_date": e.sought.last_seen_date.iso() if e.sought.last_seen_date else None}
     return {"id": eid, "channel": e.channel, "reference": e.reference,
-            "enquirer": json.dumps(asdict(e.enquirer), ensure_ascii=False),
+            "enquirer": json.dumps(_shallow(e.enquirer), ensure_ascii=False),
             "sought": json.dumps(sought, ensure_ascii=False), "language": e.enquirer.language,
             "source_ref": source_ref, "received_at": now, "recorded_by": actor.name}
 

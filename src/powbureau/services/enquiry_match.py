@@ -263,7 +263,7 @@ def _persons_by_number(conn: Connection, service_number: str) -> list[str]:
     if len(_norm_id(raw)) < 4:
         return []
     forms = sorted({raw, raw.upper(), raw.replace(" ", ""), raw.upper().replace(" ", ""), _norm_id(raw)})
-    return list(conn.execute(select(statements.c.person_id.distinct())
+    return list(conn.execute(select(statements.c.person_id).distinct()
                              .where(statements.c.prop == "service_number", statements.c.value.in_(forms))
                              .limit(20)).scalars())
 
