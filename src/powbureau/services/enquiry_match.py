@@ -13,7 +13,7 @@ import math
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from sqlalchemy import Column, Connection, String, Table, delete, func, literal, select, union_all
+from sqlalchemy import Column, Connection, Table, delete, func, select
 
 from .. import names
 from ..domain.dates import PartialDate
@@ -44,7 +44,7 @@ NEAR_WEIGHT = 0.5  # a key a slip of the pen from the enquiry's (near_keys) coun
 CONSONANT_WEIGHT = 0.7  # a consonant skeleton (registry.consonant_key) says less than the token key itself
 NUMBER_WEIGHT = 3.0  # the same service number says more than any one name token
 KG_LETTERS = "CHKLMNPST"  # the consonants of Korean given-name keys (names.token_keys ``KG:``)
-ENQUIRIES_PER_ROW = 25  # enquiries a new list row is scored against, at most: the best-weighted ones
+ENQUIRIES_PER_ROW = 12  # enquiries a new list row is scored against, at most: the best-weighted ones
 CHUNK = 500
 
 
@@ -207,20 +207,34 @@ def _query_keys(s: Sought) -> dict[str, float]:
     return out
 
 
+def _raw(conn: Connection, sql: str, params: list) -> list[tuple]:
+    """Run ``sql`` written with ``?`` placeholders on the driver directly (the per-lookup queries here vary in
+    their number of keys, which SQLAlchemy would compile afresh each time: the hot path of matching)."""
+    if conn.dialect.paramstyle != "qmark":
+        sql = sql.replace("?", "%s")
+    return conn.exec_driver_sql(sql, tuple(params)).all()
+
+
+def _marks(n: int) -> str:
+    return ", ".join("?" * n)
+
+
 def _counts(conn: Connection, table: Table, keys: dict[str, float]) -> dict[str, int]:
     """How many postings each key has in ``table`` (counted up to COUNT_CAP for the exact keys); absent keys
-    are left out. One bounded index range per exact key, one grouped lookup per chunk of neighbour keys."""
+    are left out. One bounded index range per exact key, one grouped lookup per chunk of near keys."""
     out: dict[str, int] = {}
+    name = table.name
     exact = sorted(k for k, w in keys.items() if w >= 1.0)
     for i in range(0, len(exact), 50):
-        parts = [select(literal(k, String).label("k"), func.count().label("n"))
-                 .select_from(select(table.c.key).where(table.c.key == k).limit(COUNT_CAP).subquery())
-                 for k in exact[i:i + 50]]
-        out.update(dict(conn.execute(parts[0] if len(parts) == 1 else union_all(*parts)).all()))
+        part = exact[i:i + 50]
+        sql = " UNION ALL ".join(f"SELECT CAST(? AS VARCHAR(64)), count(*) FROM (SELECT 1 AS one FROM {name} "
+                                 f"WHERE key = ? LIMIT {COUNT_CAP}) AS x{j}" for j in range(len(part)))
+        out.update(dict(_raw(conn, sql, [v for k in part for v in (k, k)])))
     weak = sorted(k for k, w in keys.items() if w < 1.0)
     for i in range(0, len(weak), CHUNK):
-        out.update(dict(conn.execute(select(table.c.key, func.count()).where(table.c.key.in_(weak[i:i + CHUNK]))
-                                     .group_by(table.c.key)).all()))
+        part = weak[i:i + CHUNK]
+        out.update(dict(_raw(conn, f"SELECT key, count(*) FROM {name} WHERE key IN ({_marks(len(part))}) "
+                                   "GROUP BY key", part)))
     return {k: n for k, n in out.items() if n}
 
 
@@ -244,14 +258,17 @@ def ranked(conn: Connection, table: Table, ref: Column, keys: dict[str, float], 
         rare.append(k)
         used += counts[k]
     common = order[len(rare):]
+    name, col = table.name, ref.name
     got: dict[str, float] = {}
-    for k, r in conn.execute(select(table.c.key, ref).where(table.c.key.in_(rare)).limit(READ_BUDGET)):
+    for k, r in _raw(conn, f"SELECT key, {col} FROM {name} WHERE key IN ({_marks(len(rare))}) LIMIT {READ_BUDGET}",
+                     rare):
         got[r] = got.get(r, 0.0) + weight[k]
     if common and got:
         top = sorted(got, key=lambda r: (-got[r], r))[:PROBE_MAX]
         for i in range(0, len(top), CHUNK):
-            for k, r in conn.execute(select(table.c.key, ref).where(table.c.key.in_(common),
-                                                                       ref.in_(top[i:i + CHUNK]))):
+            part = top[i:i + CHUNK]
+            for k, r in _raw(conn, f"SELECT key, {col} FROM {name} WHERE key IN ({_marks(len(common))}) "
+                                   f"AND {col} IN ({_marks(len(part))})", common + part):
                 got[r] += weight[k]
     return sorted(got.items(), key=lambda x: (-x[1], x[0]))[:limit]
 
