@@ -79,9 +79,26 @@ def _date(born: object) -> str | None:
     return born.isoformat()  # type: ignore[attr-defined]
 
 
-def build(engine, n: int, n_rows: int, picks: set[int], seed: int) -> tuple[dict[int, tuple[str, dict]], int]:  # noqa: ANN001
+def build(engine, n: int, n_rows: int, picks: set[int], seed: int,  # noqa: ANN001
+          write: bool = True) -> tuple[dict[int, tuple[str, dict]], int]:
     """Write ``n`` persons and a counterpart list of ``n_rows`` rows; returns ({index: (person id, person)} for
-    ``picks``, seconds taken)."""
+    ``picks``, seconds taken). ``write=False`` only replays the generator over a database built before with the
+    same arguments (``--reuse``) and reads the picked persons' ids back."""
+    if not write:
+        rng = random.Random(seed)
+        wanted: dict[int, dict] = {}
+        row_share = n_rows / max(1, n)
+        for i in range(n):
+            p = person(rng)
+            kind = "own_personnel" if p["origin"] in ("ua",) or rng.random() < 0.15 else "detainee"
+            if i in picks:
+                wanted[i] = p
+            if kind == "own_personnel" and rng.random() < row_share * 2:
+                variant(rng, p, latin=True)
+        with engine.connect() as conn:
+            return {i: (conn.execute(text("SELECT id FROM persons WHERE kind IN ('detainee', 'own_personnel') AND "
+                                          "external_id = :e"), {"e": f"S{i}"}).scalar(), p)
+                    for i, p in wanted.items()}, 0
     rng = random.Random(seed)
     t0 = time.perf_counter()
     now = datetime.now(UTC)
@@ -156,9 +173,9 @@ def run(url: str, args: argparse.Namespace) -> None:
     ensure_operator(b.uow)
     with b.uow.read() as conn:
         have = conn.execute(text("SELECT count(*) FROM persons")).scalar()
-    if have:
-        raise SystemExit(f"{url}: the database is not empty ({have} persons); give an empty one")
-    kept, secs = build(b.uow.engine, args.persons, args.rows, picks, args.seed)
+    if have and not args.reuse:
+        raise SystemExit(f"{url}: the database is not empty ({have} persons); give an empty one, or --reuse it")
+    kept, secs = build(b.uow.engine, args.persons, args.rows, picks, args.seed, write=not args.reuse)
     times, cpu, at5 = [], [], 0
     qrng = random.Random(args.seed + 2)
     for i in sorted(kept):
@@ -192,6 +209,8 @@ def main() -> None:
     ap.add_argument("--pg", help="an EMPTY PostgreSQL database URL (postgresql+psycopg://…)")
     ap.add_argument("--no-sqlite", action="store_true")
     ap.add_argument("--keep", help="folder for the SQLite database (kept); default a temporary one")
+    ap.add_argument("--reuse", action="store_true", help="query a database built before with the same arguments "
+                                                         "(--keep folder, or --pg URL) instead of building it")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["XDG_CONFIG_HOME"] = tmp  # the throwaway database's audit key stays out of the home folder

@@ -243,8 +243,9 @@ def ranked(conn: Connection, table: Table, ref: Column, keys: dict[str, float], 
     for ``keys`` (key -> base weight, as ``lookup_keys`` gives), through its (key, ref) index only.
 
     A shared key weighs ``base * ln(1 + COUNT_CAP / postings)``: a rare surname says much, a common given name
-    little. The postings of the rarest keys are read whole (READ_BUDGET in all); the commoner keys are only
-    probed for the PROBE_MAX best candidates so far, so the work is bounded whatever the registry's size."""
+    little. The postings of the rarest keys are read whole (READ_BUDGET in all) and the commoner keys are only
+    probed for those candidates (a self-join on the index), so the work is bounded whatever the registry's size;
+    when even the rarest key has more postings, its PROBE_MAX best-weighted are probed."""
     counts = _counts(conn, table, keys)
     if not counts:
         return []
@@ -263,7 +264,14 @@ def ranked(conn: Connection, table: Table, ref: Column, keys: dict[str, float], 
     for k, r in _raw(conn, f"SELECT key, {col} FROM {name} WHERE key IN ({_marks(len(rare))}) LIMIT {READ_BUDGET}",
                      rare):
         got[r] = got.get(r, 0.0) + weight[k]
-    if common and got:
+    if common and got and used <= READ_BUDGET:  # every candidate so far, probed for the commoner keys in SQL
+        pairs = _raw(conn, f"SELECT DISTINCT b.key, b.{col} FROM {name} a JOIN {name} b ON b.{col} = a.{col} "
+                           f"WHERE a.key IN ({_marks(len(rare))}) AND b.key IN ({_marks(len(common))})",
+                     rare + common)
+        for k, r in pairs:
+            if r in got:
+                got[r] += weight[k]
+    elif common and got:  # the rarest key alone is too common to read whole: probe its best-weighted part
         top = sorted(got, key=lambda r: (-got[r], r))[:PROBE_MAX]
         for i in range(0, len(top), CHUNK):
             part = top[i:i + CHUNK]
