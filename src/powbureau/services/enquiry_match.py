@@ -40,6 +40,7 @@ LIST_PERSON_KIND = {"detainees": "detainee", "own_personnel": "own_personnel"}
 COUNT_CAP = 50_000  # a key's postings are counted up to this (a key that common says little)
 READ_BUDGET = 20_000  # postings of the rarest keys read whole per lookup, at most
 PROBE_MAX = 3_000  # candidates probed for the commoner keys, at most
+JOIN_BUDGET = 6_000  # up to this many postings of the rarer keys, ALL their candidates are probed (a self-join)
 NEAR_WEIGHT = 0.5  # a key a slip of the pen from the enquiry's (near_keys) counts half
 CONSONANT_WEIGHT = 0.7  # a consonant skeleton (registry.consonant_key) says less than the token key itself
 NUMBER_WEIGHT = 3.0  # the same service number says more than any one name token
@@ -244,8 +245,8 @@ def ranked(conn: Connection, table: Table, ref: Column, keys: dict[str, float], 
 
     A shared key weighs ``base * ln(1 + COUNT_CAP / postings)``: a rare surname says much, a common given name
     little. The postings of the rarest keys are read whole (READ_BUDGET in all) and the commoner keys are only
-    probed for those candidates (a self-join on the index), so the work is bounded whatever the registry's size;
-    when even the rarest key has more postings, its PROBE_MAX best-weighted are probed."""
+    probed for those candidates (a self-join on the index, up to JOIN_BUDGET postings; beyond, for the PROBE_MAX
+    best-weighted), so the work is bounded whatever the registry's size."""
     counts = _counts(conn, table, keys)
     if not counts:
         return []
@@ -264,14 +265,14 @@ def ranked(conn: Connection, table: Table, ref: Column, keys: dict[str, float], 
     for k, r in _raw(conn, f"SELECT key, {col} FROM {name} WHERE key IN ({_marks(len(rare))}) LIMIT {READ_BUDGET}",
                      rare):
         got[r] = got.get(r, 0.0) + weight[k]
-    if common and got and used <= READ_BUDGET:  # every candidate so far, probed for the commoner keys in SQL
+    if common and got and used <= JOIN_BUDGET:  # every candidate so far, probed for the commoner keys in SQL
         pairs = _raw(conn, f"SELECT DISTINCT b.key, b.{col} FROM {name} a JOIN {name} b ON b.{col} = a.{col} "
                            f"WHERE a.key IN ({_marks(len(rare))}) AND b.key IN ({_marks(len(common))})",
                      rare + common)
         for k, r in pairs:
             if r in got:
                 got[r] += weight[k]
-    elif common and got:  # the rarest key alone is too common to read whole: probe its best-weighted part
+    elif common and got:  # too many candidates to probe them all: probe the best-weighted part
         top = sorted(got, key=lambda r: (-got[r], r))[:PROBE_MAX]
         for i in range(0, len(top), CHUNK):
             part = top[i:i + CHUNK]
