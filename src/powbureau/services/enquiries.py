@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from ..domain.messages import Msg
 import json
-from dataclasses import asdict
+from dataclasses import fields
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -25,25 +25,36 @@ from ..io.rows import ImportRow, RowError
 from ..store import audit, custody_repo as crepo, repositories as repo
 from ..store.tables import list_rows, lists
 from ..store.tables_enquiries import enquiries, enquiry_answers, enquiry_candidates, enquiry_events, \
-    enquiry_judgements
+    enquiry_judgements, enquiry_keys
 from ..store.uow import UnitOfWork
 from . import enquiry_match as em
 from .imports import _errors_message
 
 NAME_COLUMNS = ("name_full", "surname", "given_name")
+INTAKE_BATCH = 1000
 #: Who holds a detainee of ours, as an answer says it.
 DETAINING_POWER = "the Detaining Power (this National Information Bureau)"
 
 
-def _insert(conn: Connection, e: Enquiry, actor: Actor, source_ref: str, now: datetime) -> str:
-    eid = new_id()
-    sought = {**asdict(e.sought), "names": list(e.sought.names),
+def _shallow(obj: object) -> dict:
+    """A flat dataclass as a dict (``dataclasses.asdict`` without its deep copy: the intake's hot path)."""
+    return {f.name: getattr(obj, f.name) for f in fields(obj)}  # type: ignore[arg-type]
+
+
+def _row(e: Enquiry, eid: str, actor: Actor, source_ref: str, now: datetime) -> dict:
+    """The ``enquiries`` row of ``e``."""
+    sought = {**_shallow(e.sought), "names": list(e.sought.names),
               "birth_date": e.sought.birth_date.iso() if e.sought.birth_date else None,
               "last_seen_date": e.sought.last_seen_date.iso() if e.sought.last_seen_date else None}
-    conn.execute(enquiries.insert().values(
-        id=eid, channel=e.channel, reference=e.reference, enquirer=json.dumps(asdict(e.enquirer), ensure_ascii=False),
-        sought=json.dumps(sought, ensure_ascii=False), language=e.enquirer.language, source_ref=source_ref,
-        received_at=now, recorded_by=actor.name))
+    return {"id": eid, "channel": e.channel, "reference": e.reference,
+            "enquirer": json.dumps(_shallow(e.enquirer), ensure_ascii=False),
+            "sought": json.dumps(sought, ensure_ascii=False), "language": e.enquirer.language,
+            "source_ref": source_ref, "received_at": now, "recorded_by": actor.name}
+
+
+def _insert(conn: Connection, e: Enquiry, actor: Actor, source_ref: str, now: datetime) -> str:
+    eid = new_id()
+    conn.execute(enquiries.insert().values(**_row(e, eid, actor, source_ref, now)))
     audit.append(conn, actor=actor.name, action="enquiry.intake", target=eid,
                  detail={"channel": e.channel, "source": source_ref}, covers=[("enquiries", eid)])
     em.index_enquiry(conn, eid, em.sought_keys(e.sought))
@@ -77,10 +88,12 @@ def _row_values(r: ImportRow) -> dict:
 
 
 def import_enquiries(uow: UnitOfWork, actor: Actor, path: Path | str, *, mapping: str | None = None,
-                     encoding: str | None = None, channel: str | None = None) -> dict:
+                     encoding: str | None = None, channel: str | None = None, match: bool = True) -> dict:
     """Import a hotline's CSV/XLSX/JSON of enquiries, all or nothing; returns ``{imported, enquiry_ids,
-    possible_hits}``. Columns: the sought person's properties (DESIGN §5) plus ``reference, channel,
-    enquirer_name, enquirer_relationship, enquirer_contact, enquirer_language, consent, last_seen_place,
+    possible_hits, matched}``; rows are stored in batches of INTAKE_BATCH with executemany, one audit entry per
+    batch, inside one transaction. ``match=False`` stores them open and indexed without matching each against the
+    registry now (a very large file; later list imports still re-match them). Columns: the sought person's
+    properties (DESIGN §5) plus ``reference, channel, enquirer_name, enquirer_relationship, enquirer_contact, enquirer_language, consent, last_seen_place,
     last_seen_date, side``; ``channel`` (option) fills an empty channel cell. Raises ``ValidationFailed`` listing
     every problem as ``row N, column C: …`` (as list imports do), ``DuplicateImport`` for a file already
     imported, ``PermissionDenied`` (``enquiry.write``)."""
@@ -98,32 +111,61 @@ def import_enquiries(uow: UnitOfWork, actor: Actor, path: Path | str, *, mapping
     if prev is not None:
         raise DuplicateImport(Msg("{name} was already imported on {value:%Y-%m-%d} by {value2}; nothing was imported again", name=path.name, value=prev[0], value2=prev[1]))
     errors: list[RowError] = []
-    good: list[tuple[int, Enquiry]] = []
-    for item in stream:
-        if isinstance(item, RowError):
-            if item.fatal or item.line is None:
-                raise ValidationFailed(_errors_message(path, [item]), details=[str(item)])
-            errors.append(item)
-            continue
-        vals = _row_values(item)
-        if channel and not vals.get("channel"):
-            vals["channel"] = channel
-        try:
-            good.append((item.line, new_enquiry(vals)))
-        except ValidationFailed as exc:
-            col, _, msg = exc.message.partition(": ")
-            errors.append(RowError(item.line, col if msg else None, msg or exc.message, item.file_line))
-    if errors:
-        raise ValidationFailed(_errors_message(path, errors), details=[str(e) for e in errors])
-    if not good:
-        raise ValidationFailed(Msg("{name}: no enquiry rows; nothing was imported", name=path.name))
+    batch: list[tuple[int, Enquiry]] = []
+    ids: list[str] = []
     now = datetime.now(UTC)
-    ids = []
-    with uow.transaction() as conn:
-        for line, e in good:
-            ids.append(_insert(conn, e, actor, f"{tag}{path.name[:100]}#{line}", now))
-        hits = sum(1 for i in ids if em.state_of(conn, i)[0] == "possible_hit")
-    return {"imported": len(ids), "enquiry_ids": ids, "possible_hits": hits}
+    with uow.transaction() as conn:  # written in batches as read; any error rolls the whole file back
+        for item in stream:
+            if isinstance(item, RowError):
+                if item.fatal or item.line is None:
+                    raise ValidationFailed(_errors_message(path, [item]), details=[str(item)])
+                errors.append(item)
+                continue
+            vals = _row_values(item)
+            if channel and not vals.get("channel"):
+                vals["channel"] = channel
+            try:
+                batch.append((item.line, new_enquiry(vals)))
+            except ValidationFailed as exc:
+                col, _, msg = exc.message.partition(": ")
+                errors.append(RowError(item.line, col if msg else None, msg or exc.message, item.file_line))
+            if len(batch) >= INTAKE_BATCH:
+                if not errors:
+                    ids += _intake(conn, batch, actor, f"{tag}{path.name[:100]}#", now)
+                batch.clear()
+        if errors:
+            raise ValidationFailed(_errors_message(path, errors), details=[str(e) for e in errors])
+        ids += _intake(conn, batch, actor, f"{tag}{path.name[:100]}#", now)
+        if not ids:
+            raise ValidationFailed(Msg("{name}: no enquiry rows; nothing was imported", name=path.name))
+        if match:
+            for eid in ids:
+                em.rematch(conn, eid, actor.name, "matched at intake")
+        hits = sum(1 for st in em.states_of(conn, ids).values() if st[0] == "possible_hit") if match else 0
+    return {"imported": len(ids), "enquiry_ids": ids, "possible_hits": hits, "matched": match}
+
+
+def _intake(conn: Connection, batch: list[tuple[int, Enquiry]], actor: Actor, ref: str, now: datetime) -> list[str]:
+    """Store one batch of a hotline file's enquiries with executemany: the enquiries, their index keys and their
+    ``open`` events, covered by ONE audit entry for the batch (``enquiry.intake``, target the file's rows)."""
+    if not batch:
+        return []
+    ids = [new_id() for _ in batch]
+    repo.insert_many(conn, enquiries, [_row(e, eid, actor, f"{ref}{line}", now)
+                                       for eid, (line, e) in zip(ids, batch)])
+    repo.insert_rows(conn, enquiry_keys, ("key", "enquiry_id"),
+                     [(k[:64], eid) for eid, (_, e) in zip(ids, batch) for k in em.sought_keys(e.sought)])
+    repo.insert_many(conn, enquiry_events, [{"enquiry_id": eid, "state": "open", "outcome": None,
+                                             "note": "enquiry received", "actor": actor.name, "at": now}
+                                            for eid in ids])
+    events = []
+    for i in range(0, len(ids), 500):
+        events += conn.execute(select(enquiry_events.c.id).where(enquiry_events.c.enquiry_id.in_(ids[i:i + 500])))\
+            .scalars().all()
+    audit.append(conn, actor=actor.name, action="enquiry.intake", target=f"{ref}{batch[0][0]}-{batch[-1][0]}",
+                 detail={"channel": sorted({e.channel for _, e in batch}), "rows": len(ids)},
+                 covers=[("enquiries", i) for i in ids] + [("enquiry_events", i) for i in events])
+    return ids
 
 
 def _summary(conn: Connection, row) -> dict:  # noqa: ANN001

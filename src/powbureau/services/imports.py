@@ -26,7 +26,9 @@ from ..io.readers import open_list, read_head, write_rejects
 from ..io.rows import ImportRow, RowError
 from ..store import audit, covered, repositories as repo
 from ..store.tables import list_rows, lists, name_keys, persons, statements
+from ..store.tables_enquiries import list_row_keys
 from ..store.uow import UnitOfWork
+from .enquiry_match import row_keys
 from .registry import SEARCH_NAME_PROPS, search_keys
 
 KINDS = {"detainees": "detainee", "own_personnel": "own_personnel", "counterpart_list": None}
@@ -92,7 +94,7 @@ class _Writer:
     def write(self, batch: list[ImportRow]) -> None:
         """Insert persons, statements, name keys and list rows for ``batch`` (already validated)."""
         now = repo.db_time(self.conn, self.now)
-        prows, srows, lrows, keys = [], [], [], set()
+        prows, srows, lrows, keys, rkeys = [], [], [], set(), set()
         for r in batch:
             pid = None
             if self.person_kind:
@@ -112,14 +114,16 @@ class _Writer:
                                   ref, self.actor, now))
                     if v.property in SEARCH_NAME_PROPS:
                         keys.update((k, pid) for k in search_keys(v.value))
-            lrows.append((self.list_id, r.line, r.external_id, pid,
-                          json.dumps([[v.property, v.value, v.original, v.script, v.alias] for v in r.values],
-                                     ensure_ascii=False)))
+            data = [[v.property, v.value, v.original, v.script, v.alias] for v in r.values]
+            lrows.append((self.list_id, r.line, r.external_id, pid, json.dumps(data, ensure_ascii=False)))
+            if pid is None:  # a counterpart-list row: its name keys, so enquiries find it through an index
+                rkeys.update((k, f"{self.list_id}#{r.line}") for k in row_keys(data))
         repo.insert_rows(self.conn, persons, PERSON_COLS, prows)
         repo.insert_rows(self.conn, statements, STATEMENT_COLS, srows)
         self.cover.add_statements(srows)
         repo.insert_rows(self.conn, list_rows, LIST_ROW_COLS, lrows)
         repo.insert_rows(self.conn, name_keys, ("key", "person_id"), list(keys))
+        repo.insert_rows(self.conn, list_row_keys, ("key", "row_ref"), list(rkeys))
         self.persons += len(prows)
         self.statements += len(srows)
         self.rows += len(batch)

@@ -5,6 +5,7 @@ runs in one transaction and writes its audit entry in that transaction."""
 
 from __future__ import annotations
 
+import re
 from ..domain.messages import Msg
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -40,9 +41,25 @@ def same_value(prop: str, a: str, b: str) -> bool:
     return False
 
 
+_VOWELS = re.compile(r"[AEIOUYW]")
+_DOUBLE = re.compile(r"(.)\1+")
+
+
+def consonant_key(key: str) -> str | None:
+    """``V:<consonants>`` of a plain token key (vowels and glides dropped, doubled letters folded), or None when
+    fewer than three consonants remain: Алексеев (ALEKSIV) and Alekseyev (ALEKSEEV) -> ``V:LKSV``, Тюлюш and
+    Tülüš/Tulus -> ``V:TLS``; romanizations that differ in their vowels meet on it (enquiry matching)."""
+    if ":" in key:
+        return None
+    cons = _DOUBLE.sub(r"\1", _VOWELS.sub("", key))
+    return f"V:{cons}"[:64] if len(cons) >= 3 else None
+
+
 def search_keys(value: str) -> set[str]:
-    """Search keys (at most 64 characters each) of one name in any script."""
-    return {k[:64] for k in names.token_keys(value)}
+    """Index keys (at most 64 characters each) of one name in any script: ``names.token_keys`` and the
+    ``consonant_key`` of each plain token key. A search looks up ``names.token_keys`` only."""
+    keys = {k[:64] for k in names.token_keys(value)}
+    return keys | {c for k in keys if (c := consonant_key(k))}
 
 
 def keys_for_statement(s: Statement) -> set[str]:

@@ -117,10 +117,19 @@ def entries(conn: Connection, covers: Iterable[tuple[str, Any]]) -> list[list]:
     """``[[table, key, person, sha256], …]`` for each ``(table, key)`` in ``covers``, read back as stored.
 
     Raises ``KeyError`` for a table that is not covered and ``LookupError`` for a row that is not there."""
+    covers = list(covers)
+    stored: dict[tuple[str, str], Any] = {}
+    by_table: dict[str, list[Any]] = {}
+    for table, key in covers:
+        by_table.setdefault(table, []).append(key)
+    for table, keys in by_table.items():  # read back in chunks: one query per 500 rows, not one per row
+        spec = TABLES[table]
+        for i in range(0, len(keys), 500):
+            for row in conn.execute(select(spec.table).where(spec.table.c[spec.key].in_(keys[i:i + 500]))).mappings():
+                stored[(table, str(row[spec.key]))] = row
     out = []
     for table, key in covers:
-        spec = TABLES[table]
-        row = conn.execute(select(spec.table).where(spec.table.c[spec.key] == key)).mappings().first()
+        row = stored.get((table, str(key)))
         if row is None:
             raise LookupError(f"{table} row {key!r} is not in the database; cover rows after inserting them")
         out.append([table, str(key), _person_of(conn, table, row), row_hash(table, row)])

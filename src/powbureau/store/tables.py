@@ -18,6 +18,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 
 metadata = MetaData(
@@ -121,6 +122,9 @@ statements = Table(
     Column("recorded_by", String(64), nullable=False),
     Column("recorded_at", DateTime(timezone=True), nullable=False),
     Column("interview_id", String(26)),
+    # a person found by his service number (enquiry matching; migration 0007)
+    Index("ix_statements_service_number", "value", sqlite_where=text("prop = 'service_number'"),
+          postgresql_where=text("prop = 'service_number'")),
 )
 
 retractions = Table(

@@ -83,3 +83,13 @@ enquiry_answers = Table(
     Column("actor", String(64), nullable=False),
     Column("answered_at", DateTime(timezone=True), nullable=False),
 )
+
+#: The name index of counterpart-list rows (migration 0007): the same token keys as ``name_keys`` holds for
+#: persons, so an enquiry finds a row of the other side's list through an index, never a scan. ``row_ref`` is
+#: ``<list_id>#<line>`` (a candidate's target without its ``row:`` prefix). Derived data, written by the import.
+list_row_keys = Table(
+    "list_row_keys",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("row_ref", String(40), primary_key=True),
+)
