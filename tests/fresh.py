@@ -23,6 +23,7 @@ from sqlalchemy.engine import make_url
 
 from powbureau.services.bootstrap import bootstrap
 from powbureau.services.users import ensure_operator
+from powbureau.store.db import empty_schema
 
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
 TEST_DB, TEMPLATE_DB = f"powbureau_test_{WORKER}", f"powbureau_tmpl_{WORKER}"
@@ -84,15 +85,7 @@ def pg_empty(base: str) -> str:
     if TEST_DB not in _pg_templates:
         _pg_templates.add(TEST_DB)
         return pg_recreate(base, TEST_DB)
-    url = pg_url(base, TEST_DB)
-    eng = create_engine(url)
-    try:
-        with eng.begin() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE"))
-            conn.execute(text("CREATE SCHEMA public"))
-    finally:
-        eng.dispose()
-    return url
+    return empty_schema(pg_url(base, TEST_DB))
 
 
 def pg_copy(base: str, *, operator: bool) -> str:
