@@ -35,6 +35,19 @@ def _private_config_home(tmp_path_factory):
         os.environ["XDG_CONFIG_HOME"] = old
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _absolute_pythonpath():
+    """Make a relative ``PYTHONPATH`` (``PYTHONPATH=src``, as run from a worktree) absolute for the whole run, so
+    the CLI subprocesses that tests start in their temporary folders import this checkout's code, not whatever
+    the virtualenv's editable install points at."""
+    old = os.environ.get("PYTHONPATH")
+    if old:
+        os.environ["PYTHONPATH"] = os.pathsep.join(str(Path(p).resolve()) for p in old.split(os.pathsep) if p)
+    yield
+    if old is not None:
+        os.environ["PYTHONPATH"] = old
+
+
 @pytest.fixture(params=["sqlite", "postgres"])
 def db_url(request, tmp_path) -> str:
     """A fresh, empty database URL: SQLite in a temp folder, and PostgreSQL when ``POWBUREAU_TEST_PG`` is set
