@@ -38,6 +38,7 @@ from powbureau.domain.roles import Actor  # noqa: E402
 from powbureau.services.bootstrap import bootstrap  # noqa: E402
 from powbureau.services.imports import ImportOptions, import_list  # noqa: E402
 from powbureau.services.users import add_user, ensure_operator  # noqa: E402
+from powbureau.store.db import empty_schema  # noqa: E402
 
 OPERATOR = Actor("operator", "admin")
 PASSWORD = secrets.token_urlsafe(16)  # a throwaway user of a throwaway database
@@ -49,17 +50,6 @@ def write_csv(path: Path, rows) -> None:  # noqa: ANN001
         w = csv.writer(f)
         w.writerow(HEADER)
         w.writerows(rows)
-
-
-def fresh_pg(url: str) -> str:
-    from sqlalchemy import create_engine, text
-
-    eng = create_engine(url)
-    with eng.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    eng.dispose()
-    return url
 
 
 def seed(url: str, tmp: Path, n: int) -> list[str]:
@@ -158,7 +148,7 @@ def main() -> None:
     a = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="powbureau-storm-"))
     os.environ["XDG_CONFIG_HOME"] = str(tmp / "config")  # the throwaway audit key stays with the throwaway database
-    url = fresh_pg(a.pg) if a.pg else f"sqlite:///{tmp / 'bureau.db'}"
+    url = empty_schema(a.pg) if a.pg else f"sqlite:///{tmp / 'bureau.db'}"
     backend = "PostgreSQL" if a.pg else "SQLite"
     env = {**os.environ, "POWBUREAU_DB": url, "POWBUREAU_SECRET": secrets.token_urlsafe(32)}
     server = importer = None

@@ -35,33 +35,47 @@ def _private_config_home(tmp_path_factory):
         os.environ["XDG_CONFIG_HOME"] = old
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _absolute_pythonpath():
+    """Make a relative ``PYTHONPATH`` (``PYTHONPATH=src``, as run from a worktree) absolute for the whole run, so
+    the CLI subprocesses that tests start in their temporary folders import this checkout's code, not whatever
+    the virtualenv's editable install points at."""
+    old = os.environ.get("PYTHONPATH")
+    if old:
+        os.environ["PYTHONPATH"] = os.pathsep.join(str(Path(p).resolve()) for p in old.split(os.pathsep) if p)
+    yield
+    if old is not None:
+        os.environ["PYTHONPATH"] = old
+
+
 @pytest.fixture(params=["sqlite", "postgres"])
 def db_url(request, tmp_path) -> str:
     """A fresh, empty database URL: SQLite in a temp folder, and PostgreSQL when ``POWBUREAU_TEST_PG`` is set
-    (``./test`` starts a throwaway cluster); the PostgreSQL case is skipped, with its reason, otherwise."""
+    (``./test`` starts a throwaway cluster; each pytest-xdist worker has its own database in it, tests/fresh.py);
+    the PostgreSQL case is skipped, with its reason, otherwise."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'bureau.db'}"
-    url = os.environ.get("POWBUREAU_TEST_PG")
-    if not url:
+    base = os.environ.get("POWBUREAU_TEST_PG")
+    if not base:
         pytest.skip("POWBUREAU_TEST_PG not set: run ./test to start a throwaway PostgreSQL")
-    from sqlalchemy import create_engine, text
+    from fresh import pg_empty
 
-    eng = create_engine(url)
-    with eng.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    eng.dispose()
-    return url
+    return pg_empty(base)
 
 
 @pytest.fixture
 def bureau(db_url):
-    """A migrated ``Bureau`` on ``db_url`` with the operator account created."""
-    from powbureau.services.bootstrap import bootstrap
-    from powbureau.services.users import ensure_operator
+    """A migrated ``Bureau`` on ``db_url`` with the operator account (and the initial ``admin``) created: a copy
+    of a template built once per test process (tests/fresh.py), as ``bootstrap`` + ``ensure_operator`` make it."""
+    from fresh import pg_copy, sqlite_copy
 
-    b = bootstrap(db_url)
-    ensure_operator(b.uow)
+    from powbureau.services.bootstrap import bootstrap
+
+    if db_url.startswith("sqlite"):
+        url = sqlite_copy(Path(db_url.removeprefix("sqlite:///")), operator=True)
+    else:
+        url = pg_copy(os.environ["POWBUREAU_TEST_PG"], operator=True)
+    b = bootstrap(url)
     yield b
     b.uow.engine.dispose()
 

@@ -30,7 +30,7 @@ from custody_world import add_person  # noqa: E402
 from powbureau.domain.errors import PowBureauError  # noqa: E402
 from powbureau.domain.roles import ROLES, Actor  # noqa: E402
 from powbureau.services import custody, exchanges, linkage, registry  # noqa: E402
-from powbureau.services.bootstrap import bootstrap  # noqa: E402
+from fresh import fresh_bureau  # noqa: E402
 from powbureau.store.tables import candidate_pairs  # noqa: E402
 
 ACTORS = {role: Actor(f"u.{role}", role) for role in ROLES}
@@ -60,7 +60,7 @@ class NeverRules(RuleBasedStateMachine):
     @initialize()
     def setup(self):
         self.dir = tempfile.TemporaryDirectory()
-        self.bureau = bootstrap(f"sqlite:///{self.dir.name}/b.db")
+        self.bureau = fresh_bureau(self.dir.name)  # a copy of the migrated template
         uow = self.bureau.uow
         mk = [("name_full", "백광혁", "self_declared"), ("language", "ko", "observation")]
         self.people = [add_person(self.bureau, "detainee", mk, ("registered", "interned")) for _ in range(3)]

@@ -69,6 +69,19 @@ def test_other_person_creates_a_linked_third_party_found_in_both_scripts(bureau,
     assert len(registry.search(bureau.uow, OPERATOR, "Монгуш Айдыс")) == 1
 
 
+def test_search_over_many_carriers_drops_only_those_found_through_another_mans_document(bureau, paek):
+    """Four men carry a copy of the same ID: Ri's is judged another man's, Kim's forged, Pak's and Paek's are not
+    judged. The one search reads all four carriers at once and drops exactly Ri and Kim (and finds the holder)."""
+    others = {name: add_person(bureau, "detainee", [("name_full", name, "self_declared", "interview:2")])
+              for name in ("리성철", "김철수", "박영호")}
+    docs = {pid: add(bureau, pid) for pid in (paek, *others.values())}
+    ri, kim, pak = others["리성철"], others["김철수"], others["박영호"]
+    holder = documents.judge_document(bureau.uow, REGISTRAR, docs[ri]["id"], "other_person", "photo")["holder_id"]
+    documents.judge_document(bureau.uow, REGISTRAR, docs[kim]["id"], "forged", "wrong font")
+    found = {h.person_id for h in registry.search(bureau.uow, OPERATOR, "Mongush Aidys", limit=100)}
+    assert {paek, pak, holder} <= found and not found & {ri, kim}, found
+
+
 def test_reversal_to_bearer_puts_the_claims_back_and_forged_takes_them_away(bureau, paek):
     d = add(bureau, paek)
     documents.judge_document(bureau.uow, REGISTRAR, d["id"], "other_person", "photo does not fit")

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from fresh import fresh_bureau
 from custody_world import ADMIN, ALL, MEDIC, NEGOTIATOR, REGISTRAR, T0, add_person, build, counterpart_list, wish
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -18,7 +19,6 @@ from powbureau.domain.errors import (
 )
 from powbureau.domain.wish import is_verified_return
 from powbureau.services import custody, exchanges, registry
-from powbureau.services.bootstrap import bootstrap
 from powbureau.store import custody_repo
 
 
@@ -184,7 +184,7 @@ class ServiceMachine(RuleBasedStateMachine):
         import tempfile
 
         self.dir = tempfile.TemporaryDirectory()
-        self.bureau = bootstrap(f"sqlite:///{self.dir.name}/b.db")
+        self.bureau = fresh_bureau(self.dir.name)  # a copy of the migrated template
         self.people = [add_person(self.bureau, "detainee", [("name_full", n, "self_declared"),
                                                             ("language", "ko", "observation")], ("registered",
                                                                                                  "interned"))

@@ -35,7 +35,6 @@ from ..names.latin import latinize
 from . import disclosure, paging
 
 FINAL_STATUSES = frozenset({"repatriated", "released", "transferred_to_power", "deceased", "returned"})
-HANDED_OVER = HANDOVER_STATUSES  # one set, defined in domain/lifecycle.py
 #: Languages the bureau's own staff speak (no interpreter needed); ``POWBUREAU_STAFF_LANGUAGES`` overrides.
 DEFAULT_STAFF_LANGUAGES = ("uk", "ru", "en")
 
@@ -256,7 +255,7 @@ def wish_view(w: wish_rules.RepatriationWish) -> dict:
 
 
 def _handed_over(conn: Connection, person: dict) -> bool:
-    return person["status"] in HANDED_OVER
+    return person["status"] in HANDOVER_STATUSES
 
 
 def record_wish(uow: UnitOfWork, actor: Actor, person_id: str, kind: str, interview_id: str, *,

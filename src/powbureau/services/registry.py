@@ -197,8 +197,10 @@ def search(uow: UnitOfWork, actor: Actor, text: str, *, kind: str | None = None,
         if _fuzzy_ok(text, [s.value for s in fstmts[pid] if s.prop in SEARCH_NAME_PROPS]):
             ranked[pid] = n - 0.5
     with uow.read() as conn:  # found only through a document judged another man's: that man is found, not him
-        for pid in _carrying_documents(conn, list(ranked)):
-            counting, _, excluded = _counting(conn, repo.statements_for(conn, [pid])[pid])
+        carriers = repo.statements_for(conn, sorted(_carrying_documents(conn, list(ranked))))
+        judged = judged_documents(conn, [s for ss in carriers.values() for s in ss])
+        for pid, ss in carriers.items():
+            counting, _, excluded = _counting(conn, ss, judged)
             nm = [s.value for s in counting if s.prop in SEARCH_NAME_PROPS]
             if excluded and not any(search_keys(v) & qset for v in nm) and pid not in dict(fuzzy):
                 del ranked[pid]
@@ -319,10 +321,12 @@ def show(uow: UnitOfWork, actor: Actor, person_id: str) -> PersonView:
     )
 
 
-def _counting(conn: Connection, ss: list[Statement]) -> tuple[list[Statement], set[str], set[str]]:
+def _counting(conn: Connection, ss: list[Statement], judged: dict | None = None,
+              ) -> tuple[list[Statement], set[str], set[str]]:
     """(statements that count toward the person, ids settled by a ``bearer`` judgement, ids excluded because their
-    document was judged another person's or forged) — ``domain.documents.statement_status``."""
-    judged = judged_documents(conn, ss)
+    document was judged another person's or forged) — ``domain.documents.statement_status``. ``judged``: the
+    ``judged_documents`` of (at least) ``ss``, when the caller read them for many persons at once."""
+    judged = judged_documents(conn, ss) if judged is None else judged
     status = {s.id: statement_status(s.person_id, s.source_kind, s.source_ref, judged) for s in ss}
     excluded = {i for i, st in status.items() if st == "excluded"}
     return ([s for s in ss if s.id not in excluded], {i for i, st in status.items() if st == "settled"}, excluded)

@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, func, insert, or_, select, update
 
 from ..domain.exchange import (
     Check, Eligibility, Exchange, ExecutionRecord, IncomingEntry, MedicalDecision, OutgoingEntry, Reconciliation,
@@ -117,27 +117,45 @@ def verification_row(wish_id: str, v: Verification) -> dict:
 
 def same_person(conn: Connection, person_ids: Iterable[str]) -> dict[str, frozenset[str]]:
     """Each id's cluster over accepted same-person links (latest judgement of the pair = ``match``),
-    transitively, the id itself included. A later ``no_match`` or ``unsure`` on a pair re-splits it: the merge is
-    a view over revisable judgements, never a destructive merge."""
-    latest: dict[tuple[str, str], str] = {}
-    for left, right, judgement in conn.execute(
-            select(judgements.c.left_id, judgements.c.right_id, judgements.c.judgement).order_by(judgements.c.id)):
-        latest[(left, right) if left <= right else (right, left)] = judgement
+    transitively, the id itself included; the members of each cluster are keys too. A later ``no_match`` or
+    ``unsure`` on a pair re-splits it: the merge is a view over revisable judgements, never a destructive merge.
+
+    Reads only the judgements touching the clusters, frontier by frontier (every judgement of a pair touches both
+    its ends, so the latest judgement of each pair met is exact), never the whole table."""
+    ids = list(dict.fromkeys(person_ids))
+    latest: dict[tuple[str, str], tuple[int, str]] = {}  # pair -> (judgement id, judgement) of its latest row
     adj: dict[str, set[str]] = defaultdict(set)
-    for (a, b), j in latest.items():
-        if j == "match":
-            adj[a].add(b)
-            adj[b].add(a)
+    seen = set(ids)
+    frontier = sorted(seen)
+    while frontier:
+        pairs = set()
+        for k in range(0, len(frontier), 500):
+            chunk = frontier[k : k + 500]
+            for jid, left, right, judgement in conn.execute(
+                    select(judgements.c.id, judgements.c.left_id, judgements.c.right_id, judgements.c.judgement)
+                    .where(or_(judgements.c.left_id.in_(chunk), judgements.c.right_id.in_(chunk)))):
+                pair = (left, right) if left <= right else (right, left)
+                if pair not in latest or jid > latest[pair][0]:
+                    latest[pair] = (jid, judgement)
+                pairs.add(pair)
+        reached = set()
+        for a, b in pairs:
+            if latest[(a, b)][1] == "match":
+                adj[a].add(b)
+                adj[b].add(a)
+                reached.update((a, b))
+        frontier = sorted(reached - seen)
+        seen.update(frontier)
     out: dict[str, frozenset[str]] = {}
-    for pid in person_ids:
+    for pid in ids:
         if pid in out:
             continue
-        seen, todo = {pid}, [pid]
+        members, todo = {pid}, [pid]
         while todo:
-            for n in adj[todo.pop()] - seen:
-                seen.add(n)
+            for n in adj[todo.pop()] - members:
+                members.add(n)
                 todo.append(n)
-        cluster = frozenset(seen)
+        cluster = frozenset(members)
         for member in cluster:
             out[member] = cluster
     return out

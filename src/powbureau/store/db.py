@@ -94,3 +94,21 @@ def migrate(engine: Engine) -> None:
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
+
+
+def empty_schema(url: str) -> str:
+    """Drop the ``public`` schema of the PostgreSQL database at ``url`` with everything in it (tables, sequences,
+    the Alembic version) and create it empty; returns ``url``. For the tests and benchmarks, on a throwaway
+    database only. Raises ``ValueError`` for a URL that is not PostgreSQL's."""
+    from sqlalchemy import text
+
+    if not url.startswith("postgresql"):
+        raise ValueError(f"empty_schema empties PostgreSQL databases only, not {url.split(':', 1)[0]}")
+    engine = create_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+    finally:
+        engine.dispose()
+    return url
