@@ -32,7 +32,7 @@ def test_cli_disable_ends_sessions_refuses_sign_in_and_is_admin_only(tmp_path, p
     bureau = bootstrap(run.env["POWBUREAU_DB"])
     users.reset_password(bureau.uow, Actor("operator", "admin"), "kim", PASSWORD)
     monkeypatch.setenv("POWBUREAU_SECRET", "s" * 48)
-    with TestClient(create_app(bureau), follow_redirects=False) as web:
+    with TestClient(create_app(bureau), follow_redirects=False, headers={"Accept-Language": "en"}) as web:
         assert sign_in(web, "kim").status_code == 303
         p = run("user", "disable", "kim", "--json")
         assert p.returncode == 0, p.stderr

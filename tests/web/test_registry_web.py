@@ -216,8 +216,11 @@ def test_cli_show_gives_who_when_and_why_of_a_retraction(world, tmp_path, monkey
                                  source_ref="rumour")
     registry.retract_statement(uow, Actor("kim", "registrar"), sid, "rank insignia say private")
     monkeypatch.setenv("POWBUREAU_DB", str(uow.engine.url))
+    from powbureau.cli._common import console
+
+    monkeypatch.setattr(console, "width", 250)  # the console is made once per process, before COLUMNS could apply
     runner = CliRunner()
-    out = runner.invoke(app, ["show", world.paek], env={"COLUMNS": "250"})
+    out = runner.invoke(app, ["show", world.paek])
     assert out.exit_code == 0, out.output
     assert "retracted by kim on" in out.output and "rank insignia say private" in out.output
     out = runner.invoke(app, ["show", world.paek, "--json"])
