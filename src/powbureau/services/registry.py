@@ -329,6 +329,7 @@ def add_statement(
     Raises ``NotFound``, ``ValidationFailed`` (unknown property, empty or over-long value), ``PermissionDenied``."""
     require(actor, "medical.write" if prop in RESTRICTED_PROPERTIES else "person.write")
     value = check_value(prop, value)
+    check_text("source_ref", source_ref)
     s = Statement(
         person_id=person_id, prop=prop, value=value.strip(), source_kind=source_kind, source_ref=source_ref,
         recorded_by=actor.name, recorded_at=datetime.now(UTC), original=value,
@@ -351,6 +352,13 @@ def add_statement(
     return s.id
 
 
+def check_text(prop: str, text: str) -> None:
+    """Refuse free text (a provenance, a retraction's reason) holding control characters such as a NUL byte,
+    which PostgreSQL cannot store. Raises ``ValidationFailed`` naming ``prop``."""
+    if any(ord(ch) < 32 and ch not in "\t\n\r" for ch in text):
+        raise ValidationFailed(Msg("{prop}: the value holds control characters (e.g. a NUL byte); remove them", prop=prop))
+
+
 def check_value(prop: str, value: str) -> str:
     """The cleaned ``value`` of ``prop`` as a statement may hold it: dates are real, not in the future and kept
     at their precision (ISO), countries are ISO 3166 alpha-2, no control characters. Raises ``ValidationFailed``."""
@@ -359,8 +367,7 @@ def check_value(prop: str, value: str) -> str:
     from ..domain.dates import parse_written_date
     from ..io.properties import check_country
 
-    if any(ord(ch) < 32 and ch not in "\t\n\r" for ch in value):
-        raise ValidationFailed(Msg("{prop}: the value holds control characters (e.g. a NUL byte); remove them", prop=prop))
+    check_text(prop, value)
     value = value.strip()
     if prop in ("birth_date", "capture_date"):
         pd = parse_written_date(value, date_order=None)
@@ -377,6 +384,7 @@ def retract_statement(uow: UnitOfWork, actor: Actor, statement_id: str, reason: 
     """Retract a statement (never delete it), with a reason; with ``person_id``, only one of his. Raises
     ``NotFound``, ``ValidationFailed`` (no reason, already retracted), ``PermissionDenied`` (medical statements:
     ``medical.write``; others: ``person.write``)."""
+    check_text("reason", reason)
     with uow.transaction() as conn:
         row = conn.execute(select(statements).where(statements.c.id == statement_id)).mappings().first()
         if row is None or (person_id is not None and row["person_id"] != person_id):
