@@ -66,3 +66,24 @@ def test_one_record_is_not_linked_to_two_unannounced_arrivals(browser_for, world
     assert "is already linked to unannounced arrival number 2" in b.get(f"/exchanges/{x}").text
     lines = exchanges.show(world.bureau.uow, OPERATOR, x)["reconciliation"]["lines"]
     assert [ln["person_id"] for ln in lines if ln["outcome"] == "unknown_arrival"].count(executed.bondarenko) == 1
+
+
+def test_registering_a_man_by_hand_rematches_the_enquiry_that_seeks_him(browser_for, world):
+    """POST /persons registered a man without re-matching the open enquiries (``enquiry_hooks`` says a
+    registration does): a mother's enquiry about him stayed "open", nobody proposed him (GC III Art. 122(7))."""
+    from powbureau.domain.roles import Actor
+    from powbureau.services import enquiries
+    from powbureau.services.enquiry_match import state_of
+
+    e = enquiries.register_enquiry(world.bureau.uow, Actor("registrar", "registrar"),
+                                   {"channel": "letter", "names": ["Ткаченко Андрій"], "birth_date": "1990"})
+    with world.bureau.uow.read() as conn:
+        assert state_of(conn, e["id"])[0] == "open"
+    b = browser_for("registrar")
+    r = b.post("/persons", data={"kind": "detainee", "surname": "Ткаченко", "given_names": "Андрій",
+                                 "name_original": "Ткаченко Андрій", "birth_date": "1990",
+                                 "csrf_token": csrf_of(b.get("/persons/new").text)})
+    assert r.status_code == 303
+    with world.bureau.uow.read() as conn:
+        assert state_of(conn, e["id"])[0] == "possible_hit"
+    assert registry.verify_audit(world.bureau.uow, OPERATOR).problems == []

@@ -127,5 +127,8 @@ def register_arrival(uow: UnitOfWork, actor: Actor, exchange_id: str, index: int
         crepo.update_execution(conn, ex)
         audit.append(conn, actor=actor.name, action="exchange.register_arrival", target=ex.id,
                      detail={"arrival": index + 1, "description": description, "person": pid, "created": created})
+        from .enquiry_hooks import after_persons_changed  # an enquiry may seek him (GC III Art. 122(7))
+
+        after_persons_changed(conn, actor.name, [pid], f"exchange {ex.id}: arrived unannounced")
     return {"person_id": pid, "created": created}
 
