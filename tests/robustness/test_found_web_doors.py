@@ -7,6 +7,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -16,7 +17,7 @@ from web.conftest import (  # noqa: E402, F401  (the web tests' fixtures, reused
 from web.test_arrivals_web import executed  # noqa: E402, F401
 
 from powbureau.services import exchanges, registry  # noqa: E402
-from powbureau.store.tables import retractions, statements  # noqa: E402
+from powbureau.store.tables import persons, retractions, statements  # noqa: E402
 
 
 def _count(bureau, table) -> int:
@@ -87,3 +88,29 @@ def test_registering_a_man_by_hand_rematches_the_enquiry_that_seeks_him(browser_
     with world.bureau.uow.read() as conn:
         assert state_of(conn, e["id"])[0] == "possible_hit"
     assert registry.verify_audit(world.bureau.uow, OPERATOR).problems == []
+
+
+@pytest.mark.parametrize("field,value", [
+    ("surname", "Kim\x1b[2J\x1b[31m"),          # a terminal escape: `powbureau show` would replay it
+    ("given_names", "Andrii\u202eusrever"),     # a right-to-left override: the names after it read backwards
+    ("captured_at", "Hill 203\u2066"),
+])
+def test_registration_refuses_control_and_bidi_characters(browser_for, world, field, value):
+    """POST /persons refused only the NUL byte: an escape sequence or a bidi override was stored in a name, while
+    adding the same value as a statement is refused."""
+    b = browser_for("registrar")
+    before = _count(world.bureau, persons)
+    r = b.post("/persons", data={"kind": "detainee", "surname": "Kim", field: value,
+                                 "csrf_token": csrf_of(b.get("/persons/new").text)})
+    assert r.status_code == 422 and "control characters" in r.text
+    assert _count(world.bureau, persons) == before
+
+
+def test_a_statement_with_a_bidi_override_is_refused(browser_for, world):
+    b = browser_for("registrar")
+    page = b.get(f"/persons/{world.ivanov}")
+    before = _count(world.bureau, statements)
+    r = b.post(f"/persons/{world.ivanov}/statements", data={
+        "property": "alias", "value": "Petro\u202eokNI", "source_kind": "observation",
+        "csrf_token": csrf_of(page.text)})
+    assert r.status_code == 422 and _count(world.bureau, statements) == before

@@ -69,8 +69,13 @@ def check_values(kind: str, values: Mapping[str, str]) -> list:
     problems: list[Problem] = []
     if not (filled.get("surname") or filled.get("name_full")):
         problems.append(Problem("surname", "give his surname, or his name as he writes it in his own script"))
+    from .registry import has_control
+
     for p, v in filled.items():
-        if len(v) > MAX_VALUE_LENGTH:
+        if has_control(v):
+            problems.append(Problem(p, "the value holds control characters (e.g. a NUL byte, a terminal escape or "
+                                       "a right-to-left override); remove them"))
+        elif len(v) > MAX_VALUE_LENGTH:
             problems.append(Problem(p, f"{len(v)} characters is longer than the limit of {MAX_VALUE_LENGTH}"))
     if problems:
         raise RegistrationRefused(problems)

@@ -352,10 +352,22 @@ def add_statement(
     return s.id
 
 
+#: Bidirectional embedding, override and isolate controls: in a name they make the text after it read backwards
+#: (Unicode TR 9; the "Trojan Source" spoof). Letters' own direction needs none of them.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def has_control(text: str) -> bool:
+    """True when ``text`` holds a control character (a NUL byte, a terminal escape; tab and line breaks aside)
+    or a bidirectional override (``BIDI_CONTROLS``)."""
+    return any((ord(ch) < 32 and ch not in "\t\n\r") or ord(ch) == 127 or ch in BIDI_CONTROLS for ch in text)
+
+
 def check_text(prop: str, text: str) -> None:
-    """Refuse free text (a provenance, a retraction's reason) holding control characters such as a NUL byte,
-    which PostgreSQL cannot store. Raises ``ValidationFailed`` naming ``prop``."""
-    if any(ord(ch) < 32 and ch not in "\t\n\r" for ch in text):
+    """Refuse free text (a value, a provenance, a retraction's reason) holding control characters such as a NUL
+    byte (PostgreSQL cannot store it), a terminal escape or a bidi override (``has_control``). Raises
+    ``ValidationFailed`` naming ``prop``."""
+    if has_control(text):
         raise ValidationFailed(Msg("{prop}: the value holds control characters (e.g. a NUL byte); remove them", prop=prop))
 
 
