@@ -114,3 +114,22 @@ def test_a_statement_with_a_bidi_override_is_refused(browser_for, world):
         "property": "alias", "value": "Petro\u202eokNI", "source_kind": "observation",
         "csrf_token": csrf_of(page.text)})
     assert r.status_code == 422 and _count(world.bureau, statements) == before
+
+
+@pytest.mark.parametrize("extra", [
+    {"enquirer_name": "Ma\x00ria"}, {"names": "Ива\x00нов"}, {"enquirer_contact": "+380\x1b[31m"},
+    {"names": "Ivan\u202evonaV"}, {"birth_date": "2999"}, {"last_seen_date": "2999-01-01"},
+])
+def test_an_enquiry_with_a_nul_byte_or_a_future_date_is_refused(browser_for, world, extra):
+    """POST /enquiries/new took an enquirer's name or a sought name holding a NUL byte (a 500 on PostgreSQL),
+    an escape sequence or a bidi override, and a birth date or last-seen date in 2999."""
+    from powbureau.store.tables_enquiries import enquiries
+
+    c = browser_for("registrar")
+    before = _count(world.bureau, enquiries)
+    r = c.post("/enquiries/new", data={"enquirer_name": "Maria", "enquirer_language": "uk", "channel": "letter",
+                                       "names": "Иванов Пётр", **extra,
+                                       "csrf_token": csrf_of(c.get("/enquiries/new").text)})
+    assert r.status_code == 422
+    assert "control characters" in r.text or "in the future" in r.text
+    assert _count(world.bureau, enquiries) == before
