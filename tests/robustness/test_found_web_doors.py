@@ -133,3 +133,19 @@ def test_an_enquiry_with_a_nul_byte_or_a_future_date_is_refused(browser_for, wor
     assert r.status_code == 422
     assert "control characters" in r.text or "in the future" in r.text
     assert _count(world.bureau, enquiries) == before
+
+
+def test_a_judgement_reason_with_a_nul_byte_is_refused(browser_for, world):
+    """POST /enquiries/{id}/judge stored a reason holding a NUL byte (a 500 on PostgreSQL)."""
+    from powbureau.domain.roles import Actor
+    from powbureau.services import enquiries
+    from powbureau.store.tables_enquiries import enquiry_judgements
+
+    e = enquiries.register_enquiry(world.bureau.uow, Actor("registrar", "registrar"),
+                                   {"channel": "letter", "names": ["Иванов Пётр Сергеевич"], "birth_date": "1990"})
+    target = f"person:{world.ivanov}"
+    assert target in {c["target"] for c in e["candidates"]}
+    c = browser_for("registrar")
+    c.post(f"/enquiries/{e['id']}/judge", data={"target": target, "judgement": "confirmed", "reason": "same\x00man",
+                                                "csrf_token": csrf_of(c.get(f"/enquiries/{e['id']}").text)})
+    assert _count(world.bureau, enquiry_judgements) == 0
