@@ -149,3 +149,21 @@ def test_a_judgement_reason_with_a_nul_byte_is_refused(browser_for, world):
     c.post(f"/enquiries/{e['id']}/judge", data={"target": target, "judgement": "confirmed", "reason": "same\x00man",
                                                 "csrf_token": csrf_of(c.get(f"/enquiries/{e['id']}").text)})
     assert _count(world.bureau, enquiry_judgements) == 0
+
+
+def test_an_over_long_enquiry_field_is_refused_not_cut(browser_for, world):
+    """POST /enquiries/new cut every field to 500 characters before the check: a 600-character name (or a second
+    name after a long first one) was silently shortened or dropped and the enquiry stored."""
+    from powbureau.store.tables_enquiries import enquiries
+
+    c = browser_for("registrar")
+    for names in ("N" * 600, "Иванов Пётр Сергеевич " * 22 + "\nKim Chol Su"):
+        r = c.post("/enquiries/new", data={"channel": "letter", "names": names,
+                                           "csrf_token": csrf_of(c.get("/enquiries/new").text)})
+        assert r.status_code in (303, 422)
+        if r.status_code == 303:  # kept: then every name as written
+            view = c.get(f"/api/enquiries/{r.headers['location'].rsplit('/', 1)[1]}").json()
+            assert "Kim Chol Su" in str(view), "the second name was dropped"
+        else:
+            assert "longer than" in r.text
+    assert _count(world.bureau, enquiries) <= 1
