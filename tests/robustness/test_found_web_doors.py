@@ -167,3 +167,12 @@ def test_an_over_long_enquiry_field_is_refused_not_cut(browser_for, world):
         else:
             assert "longer than" in r.text
     assert _count(world.bureau, enquiries) <= 1
+
+
+def test_a_huge_offset_on_the_sent_log_is_a_named_error_not_a_500(browser_for, world):
+    """GET /notifications/sent?offset=99999999999999999999 reached SQLite as an integer too large (OverflowError,
+    500); every paged list shares ``web.paging.Offset``."""
+    b = browser_for("registrar")
+    r = b.get("/notifications/sent?offset=99999999999999999999")
+    assert r.status_code == 422
+    assert b.get("/notifications/sent?offset=0").status_code == 200
