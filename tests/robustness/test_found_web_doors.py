@@ -176,3 +176,15 @@ def test_a_huge_offset_on_the_sent_log_is_a_named_error_not_a_500(browser_for, w
     r = b.get("/notifications/sent?offset=99999999999999999999")
     assert r.status_code == 422
     assert b.get("/notifications/sent?offset=0").status_code == 200
+
+
+@pytest.mark.parametrize("method,url", [("get", "/review/99999999999999999999"),
+                                        ("get", "/api/review/99999999999999999999"),
+                                        ("post", "/review/99999999999999999999")])
+def test_a_huge_review_pair_number_is_a_named_error_not_a_500(browser_for, world, method, url):
+    """The reconcile page links its ambiguous rows to /review/{pair}; a pair number beyond 64 bits reached SQLite
+    (OverflowError, 500)."""
+    b = browser_for("registrar")
+    data = {"data": {"judgement": "match", "reason": "x", "csrf_token": csrf_of(b.get("/persons/new").text)}} \
+        if method == "post" else {}
+    assert getattr(b, method)(url, **data).status_code == 422
