@@ -188,3 +188,23 @@ def test_a_huge_review_pair_number_is_a_named_error_not_a_500(browser_for, world
     data = {"data": {"judgement": "match", "reason": "x", "csrf_token": csrf_of(b.get("/persons/new").text)}} \
         if method == "post" else {}
     assert getattr(b, method)(url, **data).status_code == 422
+
+
+def test_an_unannounced_arrival_registered_rematches_the_enquiry_that_seeks_him(browser_for, world, executed):
+    """/exchanges/{id}/arrivals/{n}/register made a new own-personnel record and returned him without re-matching
+    the enquiries: his mother's enquiry stayed "open" although he had just crossed to us."""
+    from powbureau.domain.roles import Actor
+    from powbureau.services import enquiries
+    from powbureau.services.enquiry_match import state_of
+
+    e = enquiries.register_enquiry(world.bureau.uow, Actor("registrar", "registrar"),
+                                   {"channel": "hotline", "names": ["Ткаченко Андрій"], "side": "own"})
+    b = browser_for("registrar")
+    x = executed.exchange
+    r = b.post(f"/exchanges/{x}/arrivals/1/register", data={
+        "surname": "Tkachenko", "given_names": "Andrii", "name_original": "Ткаченко Андрій",
+        "csrf_token": csrf_of(b.get(f"/exchanges/{x}").text)})
+    assert r.status_code == 303
+    with world.bureau.uow.read() as conn:
+        assert state_of(conn, e["id"])[0] == "possible_hit"
+    assert registry.verify_audit(world.bureau.uow, OPERATOR).problems == []
