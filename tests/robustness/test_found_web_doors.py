@@ -208,3 +208,22 @@ def test_an_unannounced_arrival_registered_rematches_the_enquiry_that_seeks_him(
     with world.bureau.uow.read() as conn:
         assert state_of(conn, e["id"])[0] == "possible_hit"
     assert registry.verify_audit(world.bureau.uow, OPERATOR).problems == []
+
+
+def test_a_medical_statement_is_not_echoed_into_the_readable_session_cookie(browser_for, world):
+    """POST /persons/{id}/statements flashed "Recorded for …: diagnosis = <value>"; flashes live in the session
+    cookie, which is signed but readable (base64 JSON, sent over plain HTTP unless POWBUREAU_COOKIE_SECURE=1), so
+    the diagnosis left the server in a cookie. Medical details only for medical roles (GC III Art. 30-31)."""
+    import base64
+
+    m = browser_for("medical")
+    r = m.post(f"/persons/{world.ivanov}/statements", data={
+        "property": "diagnosis", "value": "open femur fracture", "source_kind": "observation",
+        "csrf_token": csrf_of(m.get(f"/persons/{world.ivanov}").text)})
+    assert r.status_code == 303
+    cookie = next(v for k, v in r.headers.multi_items() if k == "set-cookie")
+    payload = cookie.split("=", 1)[1].split(".", 1)[0]
+    text = base64.b64decode(payload + "=" * (-len(payload) % 4)).decode("utf-8", "replace")
+    assert "Recorded for" in text  # the flash is there, and says what was recorded
+    assert "femur" not in text
+    assert "open femur fracture" in m.get(f"/persons/{world.ivanov}").text  # on his page, for the medical reader
