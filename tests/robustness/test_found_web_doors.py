@@ -227,3 +227,23 @@ def test_a_medical_statement_is_not_echoed_into_the_readable_session_cookie(brow
     assert "Recorded for" in text  # the flash is there, and says what was recorded
     assert "femur" not in text
     assert "open femur fracture" in m.get(f"/persons/{world.ivanov}").text  # on his page, for the medical reader
+
+
+def test_a_medical_retraction_reason_is_not_echoed_into_the_session_cookie(browser_for, world):
+    """The retraction's flash repeated its reason, and a medical statement's reason carries the medical detail
+    ("not a fracture: a bruise") into the readable session cookie."""
+    import base64
+
+    from powbureau.domain.roles import Actor
+
+    sid = registry.add_statement(world.bureau.uow, Actor("medical", "medical"), world.ivanov, "diagnosis",
+                                 "fracture", source_kind="observation", source_ref="exam")
+    m = browser_for("medical")
+    r = m.post(f"/persons/{world.ivanov}/statements/{sid}/retract", data={
+        "reason": "not a fracture: a deep bruise", "csrf_token": csrf_of(m.get(f"/persons/{world.ivanov}").text)})
+    assert r.status_code == 303
+    cookie = next(v for k, v in r.headers.multi_items() if k == "set-cookie")
+    payload = cookie.split("=", 1)[1].split(".", 1)[0]
+    text = base64.b64decode(payload + "=" * (-len(payload) % 4)).decode("utf-8", "replace")
+    assert "Retracted for" in text and "bruise" not in text
+    assert _count(world.bureau, retractions) == 1

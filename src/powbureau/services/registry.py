@@ -392,8 +392,9 @@ def check_value(prop: str, value: str) -> str:
 
 
 def retract_statement(uow: UnitOfWork, actor: Actor, statement_id: str, reason: str, *,
-                      person_id: str | None = None) -> None:
-    """Retract a statement (never delete it), with a reason; with ``person_id``, only one of his. Raises
+                      person_id: str | None = None) -> str:
+    """Retract a statement (never delete it), with a reason; with ``person_id``, only one of his. Returns the
+    retracted statement's property (a caller echoing the reason must not echo a medical one). Raises
     ``NotFound``, ``ValidationFailed`` (no reason, already retracted), ``PermissionDenied`` (medical statements:
     ``medical.write``; others: ``person.write``)."""
     check_text("reason", reason)
@@ -409,6 +410,7 @@ def retract_statement(uow: UnitOfWork, actor: Actor, statement_id: str, reason: 
         repo.add_retraction(conn, Retraction(statement_id, reason, actor.name, datetime.now(UTC)))
         audit.append(conn, actor=actor.name, action="statement.retract", target=row["person_id"],
                      detail={"statement": statement_id, "reason": reason}, covers=[("retractions", statement_id)])
+    return row["prop"]
 
 
 def change_status(

@@ -142,14 +142,14 @@ def retract(request: Request, person_id: str, statement_id: str, actor: ActorDep
     uow = request.app.state.bureau.uow
     who = _name(request, actor, person_id)
     try:
-        registry.retract_statement(uow, actor, statement_id, reason.strip(), person_id=person_id)
+        prop = registry.retract_statement(uow, actor, statement_id, reason.strip(), person_id=person_id)
     except ValidationFailed as exc:
         flash(request, "error", _t(request, N_("Nothing was retracted for %(who)s: %(reason)s."), who=who,
                                    reason=exc.message))
     else:
         flash(request, "ok", _t(request, N_("Retracted for %(who)s, with your reason: %(reason)s. It stays on his "
                                          "page struck through; add the right value if you know it."), who=who,
-                                reason=reason.strip()))
+                                reason="…" if prop in RESTRICTED_PROPERTIES else reason.strip()))
     return RedirectResponse(f"/persons/{person_id}#h-statements", status_code=303)
 
 
