@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from .messages import Msg
 from dataclasses import dataclass
+from datetime import date
 
 from .dates import PartialDate, parse_written_date
 from .errors import IllegalTransition, ValidationFailed
@@ -86,7 +87,14 @@ class Enquiry:
     reference: str = ""
 
 
+#: Bidirectional embedding, override and isolate controls (Unicode TR 9): never part of a name or an address.
+_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
 def _text(name: str, value: str | None) -> str:
+    if any(ord(ch) < 32 and ch not in "\t\n\r" or ord(ch) == 127 or ch in _BIDI for ch in value or ""):
+        raise ValidationFailed(Msg("{prop}: the value holds control characters (e.g. a NUL byte); remove them",
+                                   prop=name))
     value = " ".join((value or "").split())
     if len(value) > MAX_TEXT:
         raise ValidationFailed(Msg("{name}: {count} characters is longer than {MAX_TEXT}; shorten it", name=name, count=len(value), MAX_TEXT=MAX_TEXT))
@@ -97,9 +105,13 @@ def _date(name: str, value: str | None) -> PartialDate | None:
     if not value or not value.strip():
         return None
     try:
-        return parse_written_date(value.strip())
+        pd = parse_written_date(value.strip())
     except ValidationFailed as exc:
         raise ValidationFailed(Msg("{name}: {message}", name=name, message=exc.message)) from None
+    if pd.earliest() > date.today():  # nobody was born, or last seen, in the future
+        raise ValidationFailed(Msg("{prop}: {value!r} is in the future; check the date", prop=name,
+                                   value=value.strip()))
+    return pd
 
 
 def _consent(value: str | bool | None) -> bool:

@@ -103,6 +103,10 @@ def register_arrival(uow: UnitOfWork, actor: Actor, exchange_id: str, index: int
             record, rc = identify_arrival(ex.execution, ex.reconciliation, index, pid, actor.name)
         else:
             pid = person_id
+            twice = [i for i, a in enumerate(known) if a.person_id == pid]
+            if twice:  # one man crosses once: a second arrival is someone else
+                raise Conflict(f"{_who(conn, pid)} is already linked to unannounced arrival number {twice[0] + 1} "
+                               f"({known[twice[0]].description}); register this arrival as a new record instead")
             p = repo.get_person(conn, pid)
             if p is None or p["kind"] != "own_personnel":
                 raise ValidationFailed(f"{_who(conn, pid)} is not one of our own personnel; link an arrival to an "
@@ -123,5 +127,8 @@ def register_arrival(uow: UnitOfWork, actor: Actor, exchange_id: str, index: int
         crepo.update_execution(conn, ex)
         audit.append(conn, actor=actor.name, action="exchange.register_arrival", target=ex.id,
                      detail={"arrival": index + 1, "description": description, "person": pid, "created": created})
+        from .enquiry_hooks import after_persons_changed  # an enquiry may seek him (GC III Art. 122(7))
+
+        after_persons_changed(conn, actor.name, [pid], f"exchange {ex.id}: arrived unannounced")
     return {"person_id": pid, "created": created}
 

@@ -241,6 +241,9 @@ def judge_candidate(uow: UnitOfWork, actor: Actor, enquiry_id: str, target: str,
         raise ValidationFailed(Msg("judgement {judgement!r} is not one of {items}", judgement=judgement, items=', '.join(JUDGEMENTS)))
     if not reason.strip() or len(reason) > 500:
         raise ValidationFailed(Msg("a judgement needs a reason (at most 500 characters): say why it is or is not him"))
+    from .registry import check_text
+
+    check_text("reason", reason)
     with uow.transaction() as conn:
         _get(conn, enquiry_id)
         cands = {r.target: r for r in conn.execute(select(enquiry_candidates)

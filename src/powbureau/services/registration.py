@@ -69,8 +69,13 @@ def check_values(kind: str, values: Mapping[str, str]) -> list:
     problems: list[Problem] = []
     if not (filled.get("surname") or filled.get("name_full")):
         problems.append(Problem("surname", "give his surname, or his name as he writes it in his own script"))
+    from .registry import has_control
+
     for p, v in filled.items():
-        if len(v) > MAX_VALUE_LENGTH:
+        if has_control(v):
+            problems.append(Problem(p, "the value holds control characters (e.g. a NUL byte, a terminal escape or "
+                                       "a right-to-left override); remove them"))
+        elif len(v) > MAX_VALUE_LENGTH:
             problems.append(Problem(p, f"{len(v)} characters is longer than the limit of {MAX_VALUE_LENGTH}"))
     if problems:
         raise RegistrationRefused(problems)
@@ -108,7 +113,8 @@ def register_person(uow: UnitOfWork, actor: Actor, kind: str, values: Mapping[st
 
     He starts in his kind's initial status (a detainee ``captured``; ``status`` moves him on). Every value
     becomes a statement of ``source_kind`` whose ``source_ref`` reads ``registered by <user>`` unless given.
-    One transaction, audited (``person.register``, statements covered). Raises ``PermissionDenied`` (not
+    One transaction, audited (``person.register``, statements covered); the enquiries he may answer are
+    matched again (``enquiry_hooks.after_persons_changed``). Raises ``PermissionDenied`` (not
     ``person.write``), ``RegistrationRefused`` (a ``ValidationFailed`` naming each wrong value)."""
     require(actor, "person.write")
     if source_kind not in SOURCE_KINDS:
@@ -122,6 +128,9 @@ def register_person(uow: UnitOfWork, actor: Actor, kind: str, values: Mapping[st
         audit.append(conn, actor=actor.name, action="person.register", target=pid,
                      detail={"kind": kind, "properties": sorted({s.prop for s in stmts}), "source": ref},
                      covers=[("statements", s.id) for s in stmts])
+        from .enquiry_hooks import after_persons_changed  # an enquiry may seek him (GC III Art. 122(7))
+
+        after_persons_changed(conn, actor.name, [pid], f"registration of {kind} …{pid[-6:]}")
     return pid
 
 

@@ -350,6 +350,7 @@ def add_statement(
     Raises ``NotFound``, ``ValidationFailed`` (unknown property, empty or over-long value), ``PermissionDenied``."""
     require(actor, "medical.write" if prop in RESTRICTED_PROPERTIES else "person.write")
     value = check_value(prop, value)
+    check_text("source_ref", source_ref)
     s = Statement(
         person_id=person_id, prop=prop, value=value.strip(), source_kind=source_kind, source_ref=source_ref,
         recorded_by=actor.name, recorded_at=datetime.now(UTC), original=value,
@@ -372,6 +373,25 @@ def add_statement(
     return s.id
 
 
+#: Bidirectional embedding, override and isolate controls: in a name they make the text after it read backwards
+#: (Unicode TR 9; the "Trojan Source" spoof). Letters' own direction needs none of them.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def has_control(text: str) -> bool:
+    """True when ``text`` holds a control character (a NUL byte, a terminal escape; tab and line breaks aside)
+    or a bidirectional override (``BIDI_CONTROLS``)."""
+    return any((ord(ch) < 32 and ch not in "\t\n\r") or ord(ch) == 127 or ch in BIDI_CONTROLS for ch in text)
+
+
+def check_text(prop: str, text: str) -> None:
+    """Refuse free text (a value, a provenance, a retraction's reason) holding control characters such as a NUL
+    byte (PostgreSQL cannot store it), a terminal escape or a bidi override (``has_control``). Raises
+    ``ValidationFailed`` naming ``prop``."""
+    if has_control(text):
+        raise ValidationFailed(Msg("{prop}: the value holds control characters (e.g. a NUL byte); remove them", prop=prop))
+
+
 def check_value(prop: str, value: str) -> str:
     """The cleaned ``value`` of ``prop`` as a statement may hold it: dates are real, not in the future and kept
     at their precision (ISO), countries are ISO 3166 alpha-2, no control characters. Raises ``ValidationFailed``."""
@@ -380,8 +400,7 @@ def check_value(prop: str, value: str) -> str:
     from ..domain.dates import parse_written_date
     from ..io.properties import check_country
 
-    if any(ord(ch) < 32 and ch not in "\t\n\r" for ch in value):
-        raise ValidationFailed(Msg("{prop}: the value holds control characters (e.g. a NUL byte); remove them", prop=prop))
+    check_text(prop, value)
     value = value.strip()
     if prop in ("birth_date", "capture_date"):
         pd = parse_written_date(value, date_order=None)
@@ -394,10 +413,12 @@ def check_value(prop: str, value: str) -> str:
 
 
 def retract_statement(uow: UnitOfWork, actor: Actor, statement_id: str, reason: str, *,
-                      person_id: str | None = None) -> None:
-    """Retract a statement (never delete it), with a reason; with ``person_id``, only one of his. Raises
+                      person_id: str | None = None) -> str:
+    """Retract a statement (never delete it), with a reason; with ``person_id``, only one of his. Returns the
+    retracted statement's property (a caller echoing the reason must not echo a medical one). Raises
     ``NotFound``, ``ValidationFailed`` (no reason, already retracted), ``PermissionDenied`` (medical statements:
     ``medical.write``; others: ``person.write``)."""
+    check_text("reason", reason)
     with uow.transaction() as conn:
         row = conn.execute(select(statements).where(statements.c.id == statement_id)).mappings().first()
         if row is None or (person_id is not None and row["person_id"] != person_id):
@@ -410,6 +431,7 @@ def retract_statement(uow: UnitOfWork, actor: Actor, statement_id: str, reason: 
         repo.add_retraction(conn, Retraction(statement_id, reason, actor.name, datetime.now(UTC)))
         audit.append(conn, actor=actor.name, action="statement.retract", target=row["person_id"],
                      detail={"statement": statement_id, "reason": reason}, covers=[("retractions", statement_id)])
+    return row["prop"]
 
 
 def change_status(

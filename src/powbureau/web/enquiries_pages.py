@@ -82,7 +82,8 @@ def new_page(request: Request, actor: ActorDep) -> Response:
 async def new_submit(request: Request, actor: ActorDep) -> Response:
     """Take one enquiry (``services.enquiries.register_enquiry``) and show it with its first candidates."""
     form = await request.form()
-    values = {k: str(form.get(k) or "")[:500] for k in FIELDS}
+    # no cut here: the domain refuses an over-long field by name (a cut would drop a name silently)
+    values = {k: str(form.get(k) or "")[:6000] for k in FIELDS}
     values["consent"] = form.get("consent") == "yes"
     body = {**values, "names": [n for n in values["names"].splitlines() if n.strip()][:10]}
     try:

@@ -11,7 +11,10 @@ from fastapi import Query, Request, Response
 from ..services.paging import DEFAULT_LIMIT, MAX_LIMIT, Page, cut
 
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"items per page (at most {MAX_LIMIT})")]
-Offset = Annotated[int, Query(ge=0, description="items to skip (the next page starts at offset + limit)")]
+#: At most 10**12: a bigger offset would overflow the database's 64-bit integer (and no list is that long).
+MAX_OFFSET = 10**12
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET,
+                              description="items to skip (the next page starts at offset + limit)")]
 TOTAL_HEADER = "X-Total-Count"
 
 

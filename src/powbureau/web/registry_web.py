@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 
 from ..domain.countries import COUNTRY_NAMES
 from ..domain.errors import ValidationFailed
-from ..domain.roles import Actor
+from ..domain.roles import RESTRICTED_PROPERTIES, Actor
 from ..services import registration, registry
 from .api import ERRORS
 from .auth import current_actor
@@ -129,7 +129,8 @@ def add_statement(
         flash(request, "ok", _t(request, N_("Recorded for %(who)s: %(property)s = %(value)s. A wrong statement is "
                                          "never edited: retract it with a reason and add the right one."),
                                 who=_name(request, actor, person_id), property=prop.replace("_", " "),
-                                value=value.strip()))
+                                # a flash lives in the readable session cookie: never a medical detail in it
+                                value="…" if prop in RESTRICTED_PROPERTIES else value.strip()))
     return RedirectResponse(f"/persons/{person_id}#h-statements", status_code=303)
 
 
@@ -141,14 +142,14 @@ def retract(request: Request, person_id: str, statement_id: str, actor: ActorDep
     uow = request.app.state.bureau.uow
     who = _name(request, actor, person_id)
     try:
-        registry.retract_statement(uow, actor, statement_id, reason.strip(), person_id=person_id)
+        prop = registry.retract_statement(uow, actor, statement_id, reason.strip(), person_id=person_id)
     except ValidationFailed as exc:
         flash(request, "error", _t(request, N_("Nothing was retracted for %(who)s: %(reason)s."), who=who,
                                    reason=exc.message))
     else:
         flash(request, "ok", _t(request, N_("Retracted for %(who)s, with your reason: %(reason)s. It stays on his "
                                          "page struck through; add the right value if you know it."), who=who,
-                                reason=reason.strip()))
+                                reason="…" if prop in RESTRICTED_PROPERTIES else reason.strip()))
     return RedirectResponse(f"/persons/{person_id}#h-statements", status_code=303)
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
@@ -20,6 +20,8 @@ from .i18n import Msg
 from .pages import flash, render
 from .paging import Limit, Offset, next_url
 
+#: A review pair's number as the database can hold it (a bigger one would overflow SQLite's 64-bit integer).
+PairId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 router = APIRouter(include_in_schema=False)
 api = APIRouter(prefix="/api", tags=["review"], responses=ERRORS)
 ActorDep = Annotated[Actor, Depends(current_actor)]
@@ -55,7 +57,7 @@ def queue_page(request: Request, actor: ActorDep, all: bool = False) -> Response
 
 
 @router.get("/review/{pair_id}", response_class=HTMLResponse)
-def pair_page(request: Request, pair_id: int, actor: ActorDep) -> Response:
+def pair_page(request: Request, pair_id: PairId, actor: ActorDep) -> Response:
     """One pair side by side with its evidence and judgement history."""
     item = linkage.review_item(request.app.state.bureau.uow, actor, pair_id)
     return render(request, "review/pair.html", {"item": item, "rows": _rows(item),
@@ -63,7 +65,7 @@ def pair_page(request: Request, pair_id: int, actor: ActorDep) -> Response:
 
 
 @router.post("/review/{pair_id}")
-def decide(request: Request, pair_id: int, actor: ActorDep,
+def decide(request: Request, pair_id: PairId, actor: ActorDep,
            judgement: Annotated[str, Form(max_length=16)], reason: Annotated[str, Form(max_length=500)] = "") -> Response:
     """Record a judgement (match / no_match / unsure) and go back to the queue."""
     try:
@@ -93,10 +95,10 @@ def api_queue(request: Request, response: Response, actor: ActorDep, all: bool =
 
 
 @api.get("/review/{pair_id}", summary="One pair side by side with its per-field evidence")
-def api_pair(request: Request, actor: ActorDep, pair_id: int) -> dict:
+def api_pair(request: Request, actor: ActorDep, pair_id: PairId) -> dict:
     return linkage.review_item(request.app.state.bureau.uow, actor, pair_id)
 
 
 @api.post("/review/{pair_id}", summary="Judge a pair (a revisable edge, never a merge)")
-def api_decide(request: Request, actor: ActorDep, pair_id: int, body: JudgementIn) -> dict:
+def api_decide(request: Request, actor: ActorDep, pair_id: PairId, body: JudgementIn) -> dict:
     return linkage.judge(request.app.state.bureau.uow, actor, pair_id, body.judgement, body.reason).__dict__
