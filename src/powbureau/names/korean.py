@@ -118,6 +118,9 @@ def cyr_to_latin(piece: str) -> str:
 
 
 # ---- the surname table ----------------------------------------------------------------------------------
+_NO_HANGUL: frozenset[str] = frozenset()
+
+
 class SurnameTable:
     """Korean surnames (``data/korean_surnames.tsv``) indexed by Hangul, folded Latin and Cyrillic form."""
 
@@ -138,14 +141,16 @@ class SurnameTable:
                 self.by_latin.setdefault(fold(form), set()).add(han)
             for form in cyrs:
                 self.by_cyr.setdefault(form.lower(), set()).add(han)
+        self._latin = {k: frozenset(v) for k, v in self.by_latin.items()}
+        self._cyr = {k: frozenset(v) for k, v in self.by_cyr.items()}
 
     def latin(self, token: str) -> frozenset[str]:
         """Hangul surnames a Latin token can spell ('Paik' -> {백}); empty when none."""
-        return frozenset(self.by_latin.get(fold(token), ()))
+        return self._latin.get(fold(token), _NO_HANGUL)
 
     def cyrillic(self, token: str) -> frozenset[str]:
         """Hangul surnames a Cyrillic token can spell ('Пэк' -> {백}); empty when none."""
-        return frozenset(self.by_cyr.get(token.lower(), ()))
+        return self._cyr.get(token.lower(), _NO_HANGUL)
 
     def spellings(self, han: str) -> list[str]:
         """The Latin spellings listed for a Hangul surname (RR first)."""
