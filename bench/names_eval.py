@@ -7,10 +7,8 @@ from __future__ import annotations
 
 import argparse
 import csv
-import importlib
 import json
 import os
-import pkgutil
 import sys
 import time
 from collections import defaultdict
@@ -21,8 +19,8 @@ from rapidfuzz.distance import Levenshtein
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-import powbureau.names as names_pkg  # noqa: E402
 from powbureau.names import chinese, korean, name_keys, similarity, token_keys  # noqa: E402
+from powbureau.names.caches import clear_caches  # noqa: E402
 from powbureau.names import compare as cmp_mod  # noqa: E402
 from powbureau.names.compare import compare_names  # noqa: E402
 from powbureau.names.scripts import detect_script  # noqa: E402
@@ -133,16 +131,6 @@ def opensanctions(path: Path) -> tuple[list[tuple[list[str], list[str], bool]], 
         else:
             skipped += 1
     return out, skipped
-
-
-def clear_caches() -> None:
-    """Empty every cache of powbureau.names except the table loaders (for the cold speed figure): every
-    name, token, syllable and pair is then computed anew, as in a fresh process with its tables loaded."""
-    for info in pkgutil.iter_modules(names_pkg.__path__):
-        mod = importlib.import_module(f"powbureau.names.{info.name}")
-        for fn in vars(mod).values():
-            if hasattr(fn, "cache_clear") and fn.cache_info().maxsize != 1:
-                fn.cache_clear()
 
 
 def main() -> None:

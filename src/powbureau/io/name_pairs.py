@@ -14,12 +14,15 @@ from pathlib import Path
 
 from ..domain.errors import NotFound, ValidationFailed
 from ..names import MATCH_THRESHOLD, compare_names
+from ..names.caches import clear_caches, parsed_names_cached
 from .csv_safe import safe_cell
 
 ENCODINGS = ("utf-8-sig", "utf-16", "cp949", "cp1251")
 CHUNK_ROWS = 5_000
 """Rows read, scored and written at a time; memory holds one chunk, never the file."""
 _READ_BYTES = 1 << 20
+CACHE_NAMES = 30_000
+"""Parsed names kept in the matcher's caches before they are emptied between chunks (flat memory)."""
 
 
 @dataclass
@@ -71,7 +74,8 @@ def score_pairs_file(src: Path, out: Path, progress: Callable[[int], None] | Non
     ``names.compare_names`` and write it to ``out`` with ``score`` (0..1, four decimals) and ``is_match``
     (1/0) added, ``chunk_rows`` rows at a time. Blank rows are skipped; a bad row (wrong number of fields,
     an empty name) is written with empty score/is_match and listed in ``bad_rows``. ``progress(n)`` is
-    called after each chunk with the rows done so far.
+    called after each chunk with the rows done so far. Between chunks the matcher's caches are emptied
+    once they hold more than ``CACHE_NAMES`` parsed names, so memory does not grow with the file.
 
     Raises ``NotFound`` (no input file), ``ValidationFailed`` (undecodable, empty, or no name_a/name_b
     column in the header) before anything is written, and ``OSError`` when ``out`` cannot be written."""
@@ -116,7 +120,9 @@ def score_pairs_file(src: Path, out: Path, progress: Callable[[int], None] | Non
                 done += len(chunk)
                 if progress:
                     progress(done)
+                if parsed_names_cached() > CACHE_NAMES:
+                    clear_caches()
     return summary
 
 
-__all__ = ["CHUNK_ROWS", "ENCODINGS", "MATCH_THRESHOLD", "PairsSummary", "detect_encoding", "score_pairs_file"]
+__all__ = ["CACHE_NAMES", "CHUNK_ROWS", "ENCODINGS", "MATCH_THRESHOLD", "PairsSummary", "detect_encoding", "score_pairs_file"]
