@@ -3,7 +3,8 @@
 Pairs are built from the labelled sets' names (../shared/data/crossscript_names, never copied into the repo),
 recombined so that every pair's strings are new: each name gets a numbered extra given name or a
 swapped order, so no parse or pair cache helps. Each size runs in a fresh child process through the CLI's
-scoring function (``io.name_pairs.score_pairs_file``); peak RSS is that child's ru_maxrss.
+scoring function (``io.name_pairs.score_pairs_file``); peak RSS is that child's ru_maxrss, also printed
+every 100,000 rows.
 Usage: python bench/names_score_pairs.py [--sizes 100000,1000000] [--keep]"""
 
 from __future__ import annotations
@@ -69,7 +70,14 @@ import json, resource, sys, time
 from pathlib import Path
 from powbureau.io.name_pairs import score_pairs_file
 t0 = time.perf_counter(); c0 = time.process_time()
-s = score_pairs_file(Path(sys.argv[1]), Path(sys.argv[2]))
+mark = [100_000]
+def progress(n):
+    if n >= mark[0]:
+        mark[0] += 100_000
+        cpu = time.process_time() - c0
+        print(f"  ... {n:>9,} rows: {n / cpu:,.0f} pairs/s (cpu), peak RSS "
+              f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB", file=sys.stderr, flush=True)
+s = score_pairs_file(Path(sys.argv[1]), Path(sys.argv[2]), progress=progress)
 print(json.dumps({"wall": time.perf_counter() - t0, "cpu": time.process_time() - c0, "rows": s.rows,
                   "scored": s.scored, "matches": s.matches, "bad": len(s.bad_rows),
                   "rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
@@ -91,8 +99,8 @@ def main() -> None:
         t0 = time.perf_counter()
         make_pairs(src, n)
         gen = time.perf_counter() - t0
-        p = subprocess.run([sys.executable, "-c", _CHILD, str(src), str(out)], capture_output=True, text=True,
-                           env=env, check=True)
+        p = subprocess.run([sys.executable, "-c", _CHILD, str(src), str(out)], stdout=subprocess.PIPE, text=True,
+                           env=env, check=True)  # the child's checkpoints (every 100,000 rows) go to stderr
         r = json.loads(p.stdout.strip().splitlines()[-1])
         with out.open(encoding="utf-8", newline="") as fh:
             unsafe = sum(1 for row in csv.reader(fh) for c in row if c[:1] in "=+-@")
