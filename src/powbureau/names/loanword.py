@@ -26,6 +26,9 @@ _LATIN = [
     ("j", "C", True), ("h", "H", True), ("w", "P", True), ("y", "", True),
 ]
 _VOWEL = set("aeiouy")
+_BY_FIRST: dict[str, list[tuple[str, str, bool]]] = {}
+for _grp, _cls, _opt in _LATIN:  # same order as _LATIN, looked up by the letter a group starts with
+    _BY_FIRST.setdefault(_grp[0], []).append((_grp, _cls, _opt))
 
 
 @lru_cache(maxsize=100_000)
@@ -48,7 +51,7 @@ def _units(latin: str) -> list[tuple[str, bool]]:
         if c in "aeiou":
             i += 1
             continue
-        for grp, cls, opt in _LATIN:
+        for grp, cls, opt in _BY_FIRST.get(c, ()):
             if latin.startswith(grp, i):
                 nxt = latin[i + len(grp): i + len(grp) + 1]
                 if grp == "r" and (not nxt or nxt not in _VOWEL):
