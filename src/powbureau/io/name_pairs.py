@@ -37,7 +37,8 @@ class PairsSummary:
 
 
 def detect_encoding(path: Path) -> str:
-    """The first of ``ENCODINGS`` that decodes every byte of ``path``, read in 1 MiB blocks (flat memory).
+    """The first of ``ENCODINGS`` that decodes every byte of ``path``, read in 1 MiB blocks (flat memory);
+    UTF-16 only with its byte-order mark.
 
     Raises ``NotFound`` when the file is missing and ``ValidationFailed`` when no encoding decodes it."""
     if not path.is_file():
@@ -50,7 +51,7 @@ def detect_encoding(path: Path) -> str:
                     dec.decode(block)
                 dec.decode(b"", final=True)
             return enc
-        except UnicodeDecodeError:
+        except UnicodeError:  # also UTF-16 without a BOM: then it is not read as UTF-16
             continue
     raise ValidationFailed(f"{path}: cannot decode the file; save it as UTF-8")  # pragma: no cover
 
