@@ -183,6 +183,8 @@ def _compare_tokens(pa: ParsedName, pb: ParsedName) -> NameComparison:
         if len(many) < 2:
             continue
         for i, t in enumerate(one):
+            if t.role == "initial" or len(t.skel) < 6:
+                continue  # only a token of six letters or more is matched against two or three joined
             for n in (2, 3):
                 for j in range(len(many) - n + 1):
                     group = many[j:j + n]
