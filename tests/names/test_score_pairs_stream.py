@@ -61,3 +61,24 @@ def test_missing_file_and_missing_columns_are_refused_before_writing(tmp_path):
     with pytest.raises(ValidationFailed, match=r"missing column\(s\) name_a, name_b"):
         score_pairs_file(bad, out)
     assert not out.exists()
+
+
+def test_a_failure_half_way_leaves_no_output_and_keeps_an_older_one(tmp_path, monkeypatch):
+    src = tmp_path / "p.csv"
+    src.write_text(ROWS, encoding="utf-8")
+    out = tmp_path / "scored.csv"
+    out.write_text("an older result\n", encoding="utf-8")
+    calls = []
+
+    def failing(a, b):  # noqa: ANN001, ANN202
+        calls.append(a)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return real(a, b)
+
+    real = name_pairs.compare_names
+    monkeypatch.setattr(name_pairs, "compare_names", failing)
+    with pytest.raises(KeyboardInterrupt):
+        score_pairs_file(src, out, chunk_rows=1)
+    assert out.read_text(encoding="utf-8") == "an older result\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["p.csv", "scored.csv"]  # no .part file left behind

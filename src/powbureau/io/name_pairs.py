@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -94,35 +95,41 @@ def score_pairs_file(src: Path, out: Path, progress: Callable[[int], None] | Non
                                    f"name_a and name_b (found: {', '.join(header) or 'nothing'})")
         ia, ib = header.index("name_a"), header.index("name_b")
         width = len(header)
-        with out.open("w", encoding="utf-8", newline="") as fout:
-            writer = csv.writer(fout)
-            writer.writerow([safe_cell(c) for c in header + ["score", "is_match"]])
-            done = 0
-            for chunk in _chunks(reader, reader.line_num, chunk_rows):
-                rows_out: list[list[str]] = []
-                for line, row in chunk:
-                    if not any(cell.strip() for cell in row):
-                        continue
-                    problem = None
-                    if len(row) != width:
-                        problem = f"expected {width} fields, found {len(row)}"
-                    elif not row[ia].strip() or not row[ib].strip():
-                        problem = "name_a or name_b is empty"
-                    if problem:
-                        summary.bad_rows.append({"line": line, "error": problem})
-                        rows_out.append([safe_cell(c) for c in (row + [""] * width)[:width]] + ["", ""])
-                        continue
-                    c = compare_names(row[ia], row[ib])
-                    summary.matches += c.is_match
-                    summary.scored += 1
-                    rows_out.append([safe_cell(x) for x in row] + [f"{c.score:.4f}", "1" if c.is_match else "0"])
-                writer.writerows(rows_out)
-                summary.rows += len(rows_out)
-                done += len(chunk)
-                if progress:
-                    progress(done)
-                if parsed_names_cached() > CACHE_NAMES:
-                    clear_caches()
+        part = out.with_name(f".{out.name}.part")  # renamed onto ``out`` only when every row is written
+        try:
+            with part.open("w", encoding="utf-8", newline="") as fout:
+                writer = csv.writer(fout)
+                writer.writerow([safe_cell(c) for c in header + ["score", "is_match"]])
+                done = 0
+                for chunk in _chunks(reader, reader.line_num, chunk_rows):
+                    rows_out: list[list[str]] = []
+                    for line, row in chunk:
+                        if not any(cell.strip() for cell in row):
+                            continue
+                        problem = None
+                        if len(row) != width:
+                            problem = f"expected {width} fields, found {len(row)}"
+                        elif not row[ia].strip() or not row[ib].strip():
+                            problem = "name_a or name_b is empty"
+                        if problem:
+                            summary.bad_rows.append({"line": line, "error": problem})
+                            rows_out.append([safe_cell(c) for c in (row + [""] * width)[:width]] + ["", ""])
+                            continue
+                        c = compare_names(row[ia], row[ib])
+                        summary.matches += c.is_match
+                        summary.scored += 1
+                        rows_out.append([safe_cell(x) for x in row] + [f"{c.score:.4f}", "1" if c.is_match else "0"])
+                    writer.writerows(rows_out)
+                    summary.rows += len(rows_out)
+                    done += len(chunk)
+                    if progress:
+                        progress(done)
+                    if parsed_names_cached() > CACHE_NAMES:
+                        clear_caches()
+        except BaseException:
+            part.unlink(missing_ok=True)
+            raise
+        os.replace(part, out)
     return summary
 
 
