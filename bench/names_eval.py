@@ -19,7 +19,8 @@ from rapidfuzz.distance import Levenshtein
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from powbureau.names import chinese, korean, latin, name_keys, parse, similarity, token_keys  # noqa: E402  # noqa: E402
+from powbureau.names import chinese, korean, name_keys, similarity, token_keys  # noqa: E402
+from powbureau.names.caches import clear_caches  # noqa: E402
 from powbureau.names import compare as cmp_mod  # noqa: E402
 from powbureau.names.compare import compare_names  # noqa: E402
 from powbureau.names.scripts import detect_script  # noqa: E402
@@ -130,14 +131,6 @@ def opensanctions(path: Path) -> tuple[list[tuple[list[str], list[str], bool]], 
         else:
             skipped += 1
     return out, skipped
-
-
-def clear_caches() -> None:
-    """Empty every parse/compare cache (for the cold speed figure)."""
-    for fn in (compare_names, parse.parse_name, similarity.token_sim, chinese.sino_korean_match,
-               chinese.to_hangul, chinese._splits, korean.hangul_segments, korean.latin_segments, korean.cyr_segments,
-               latin.latinize, latin.skeleton, korean.fold):
-        fn.cache_clear()
 
 
 def main() -> None:

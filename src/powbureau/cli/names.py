@@ -5,16 +5,14 @@ Mounted as ``powbureau names``; every command takes ``--json`` and exits non-zer
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from ..domain.errors import NotFound, PowBureauError, ValidationFailed
-from ..io.csv_safe import safe_cell
+from ..domain.errors import PowBureauError
+from ..io.name_pairs import score_pairs_file
 from ..names import MATCH_THRESHOLD, compare_names, variants
 from ._common import console, err_console, fail, print_json
 
@@ -73,36 +71,6 @@ def show_variants(
         console.print("[yellow]could not romanize:[/yellow] " + " ".join(v["failed"]))
 
 
-def _read(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    if not path.is_file():
-        raise NotFound(f"{path}: file not found; give the path of a CSV file with columns name_a,name_b")
-    raw = path.read_bytes()
-    for enc in ("utf-8-sig", "utf-16", "cp949", "cp1251"):
-        try:
-            text = raw.decode(enc)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - cp1251 decodes any byte string
-        raise ValidationFailed(f"{path}: cannot decode the file; save it as UTF-8")
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise ValidationFailed(f"{path}: the file is empty; line 1 must be a header with name_a,name_b") from None
-    header = [h.strip() for h in header]
-    missing = [c for c in ("name_a", "name_b") if c not in header]
-    if missing:
-        raise ValidationFailed(f"{path}, line 1: missing column(s) {', '.join(missing)}; the header must name "
-                               f"name_a and name_b (found: {', '.join(header) or 'nothing'})")
-    rows = []
-    start = reader.line_num
-    for row in reader:
-        rows.append((start + 1, row))
-        start = reader.line_num
-    return header, rows
-
-
 @app.command("score-pairs")
 def score_pairs(
     pairs: Path = typer.Argument(..., help="CSV with columns name_a,name_b (other columns are kept)."),
@@ -112,45 +80,23 @@ def score_pairs(
     """Score every pair of a CSV; writes the rows with ``score`` (0..1) and ``is_match`` (1/0) added.
 
     A bad row (wrong number of fields, an empty name) is reported with its line number, written with
-    empty score/is_match, and does not stop the rest."""
-    try:
-        header, rows = _read(pairs)
-    except PowBureauError as exc:
-        fail(exc.message)
-    ia, ib = header.index("name_a"), header.index("name_b")
-    errors: list[dict] = []
-    matches = 0
-    out_rows: list[list[str]] = []
-    with Progress(TextColumn("scoring pairs"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+    empty score/is_match, and does not stop the rest. The file is streamed in chunks
+    (``io.name_pairs.score_pairs_file``): memory stays flat however many pairs it holds."""
+    with Progress(TextColumn("scoring pairs"), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=err_console, transient=True, disable=json_out) as bar:
-        task = bar.add_task("score", total=len(rows))
-        for line, row in rows:
-            bar.advance(task)
-            if not any(cell.strip() for cell in row):
-                continue
-            problem = None
-            if len(row) != len(header):
-                problem = f"expected {len(header)} fields, found {len(row)}"
-            elif not row[ia].strip() or not row[ib].strip():
-                problem = "name_a or name_b is empty"
-            if problem:
-                errors.append({"line": line, "error": problem})
-                out_rows.append((row + [""] * len(header))[: len(header)] + ["", ""])
-                continue
-            c = compare_names(row[ia], row[ib])
-            matches += c.is_match
-            out_rows.append(row + [f"{c.score:.4f}", "1" if c.is_match else "0"])
-    try:
-        with out.open("w", encoding="utf-8", newline="") as fh:
-            w = csv.writer(fh)
-            w.writerow([safe_cell(c) for c in header + ["score", "is_match"]])
-            w.writerows([[safe_cell(c) for c in r] for r in out_rows])
-    except OSError as exc:
-        fail(f"{out}: cannot write the output file ({exc.strerror}); choose another --out path")
+        task = bar.add_task("score", total=None)
+        try:
+            result = score_pairs_file(pairs, out, progress=lambda n: bar.update(task, completed=n))
+        except PowBureauError as exc:
+            fail(exc.message)
+        except OSError as exc:
+            fail(f"{out}: cannot write the output file ({exc.strerror}); choose another --out path")
+    errors = result.bad_rows
+    matches = result.matches
     for e in errors:
         err_console.print(f"{pairs}, line {e['line']}: {e['error']} (row skipped)", markup=False,
                           highlight=False)
-    summary = {"input": str(pairs), "output": str(out), "rows": len(out_rows), "scored": len(out_rows) - len(errors),
+    summary = {"input": str(pairs), "output": str(out), "rows": result.rows, "scored": result.scored,
                "matches": matches, "bad_rows": errors, "threshold": MATCH_THRESHOLD}
     if json_out:
         print_json(summary)

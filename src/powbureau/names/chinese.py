@@ -141,13 +141,20 @@ def _splits(word: str, n: int) -> tuple[tuple[str, ...], ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=100_000)
+def _first_readings(word: str) -> frozenset[str]:
+    """The Hangul syllables a pinyin word's first syllable can be read as (every table prefix of it)."""
+    table = sino_readings()
+    return frozenset(h for k in range(1, min(6, len(word)) + 1) for h in table.get(word[:k], ()))
+
+
 @lru_cache(maxsize=50_000)
 def sino_korean_match(hangul: str, words: tuple[str, ...]) -> bool:
     """True when every Hangul syllable is a Sino-Korean reading of the pinyin syllable in its place
     (왕희지 / wang xizhi: 왕 ∈ wang, 희 ∈ xi, 지 ∈ zhi), the words cut into syllables every possible way."""
     table = sino_readings()
-    if not hangul or not words:
-        return False
+    if not hangul or not words or hangul[0] not in _first_readings(words[0]):
+        return False  # the first syllable cannot fit: no cut of the words can
 
     def fits(pos: int, w: int) -> bool:
         if w == len(words):

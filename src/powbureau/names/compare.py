@@ -183,6 +183,8 @@ def _compare_tokens(pa: ParsedName, pb: ParsedName) -> NameComparison:
         if len(many) < 2:
             continue
         for i, t in enumerate(one):
+            if t.role == "initial" or len(t.skel) < 6:
+                continue  # only a token of six letters or more is matched against two or three joined
             for n in (2, 3):
                 for j in range(len(many) - n + 1):
                     group = many[j:j + n]
@@ -286,9 +288,11 @@ def _pinyin_words(latin: str) -> tuple[str, ...]:
     return tuple(w for w in _WORDS.split(latin.lower().translate(_NO_APOS)) if w)
 
 
-def _compare_mandarin(ph: ParsedName, pl: ParsedName) -> NameComparison | None:
+def _compare_mandarin(ph: ParsedName, pl: ParsedName, korean_result: NameComparison | None = None
+                      ) -> NameComparison | None:
     """A Chinese name in Hangul (Korean orthography for Mandarin, or the Sino-Korean reading of its
-    characters) against its pinyin: every syllable must fit (sources in ``chinese``)."""
+    characters) against its pinyin: every syllable must fit (sources in ``chinese``). ``korean_result``
+    is the Korean comparison of the two names when the caller has it already (computed here otherwise)."""
     words = _pinyin_words(pl.normalized)
     if not 1 < len(words) <= 4:
         return None
@@ -298,7 +302,7 @@ def _compare_mandarin(ph: ParsedName, pl: ParsedName) -> NameComparison | None:
         return _result(0.95, [PartResult("name", ph.original, pl.original, 0.95,
                                          "Chinese name: Korean orthography for Mandarin (pinyin)")],
                        "Chinese name written in Hangul from its Mandarin sound")
-    if "-" in pl.normalized or (pl.korean and ph.korean and _compare_korean(ph, pl).is_match):
+    if "-" in pl.normalized or (pl.korean and ph.korean and (korean_result or _compare_korean(ph, pl)).is_match):
         return None  # pinyin does not hyphenate given names; a hyphen marks Korean or Wade-Giles
     if chinese.sino_korean_match(han, words) or chinese.sino_korean_match(han, rot):
         return _result(0.9, [PartResult("name", ph.original, pl.original, 0.9,
@@ -391,21 +395,21 @@ def _compare_one(a: str, b: str) -> NameComparison:
             if p.failed:
                 what += f": cannot romanize {' '.join(p.failed)!r}"
             return _result(0.0, [PartResult("name", a, b, 0.0, what)], what)
+    kor = _compare_korean(pa, pb) if pa.korean and pb.korean else None  # the same either way round
     if pa.script == "hangul" and pb.script == "latin":
-        found = _compare_mandarin(pa, pb)
+        found = _compare_mandarin(pa, pb, kor)
         if found:
             return found
     elif pb.script == "hangul" and pa.script == "latin":
-        found = _compare_mandarin(pb, pa)
+        found = _compare_mandarin(pb, pa, kor)
         if found:
             return found
     loan = None
     if {pa.script, pb.script} == {"hangul", "latin"}:
         ph, pl = (pa, pb) if pa.script == "hangul" else (pb, pa)
         loan = _compare_loanword(ph, pl)
-    if pa.korean and pb.korean:
-        res = _compare_korean(pa, pb)
-        return loan if loan and loan.score > res.score else res
+    if kor is not None:
+        return loan if loan and loan.score > kor.score else kor
     if loan:
         return loan
     if pa.script == pb.script == "other":

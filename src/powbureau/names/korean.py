@@ -9,6 +9,8 @@ import re
 from functools import lru_cache
 from importlib import resources
 
+from .rules import apply_rules, compile_rules
+
 _INITIALS = ["g", "kk", "n", "d", "tt", "r", "m", "b", "pp", "s", "ss", "", "j", "jj", "ch", "k", "t", "p",
              "h"]
 _VOWELS = ["a", "ae", "ya", "yae", "eo", "e", "yeo", "ye", "o", "wa", "wae", "oe", "yo", "u", "wo", "we",
@@ -68,6 +70,8 @@ _FOLD = [
     (re.compile(r"h(?![aeiouwy])"), ""),
     (re.compile(r"(.)\1+"), r"\1"),
 ]
+_FOLD_RULES = compile_rules(_FOLD[1:])
+_NOT_AZ = _FOLD[0][0]
 
 
 @lru_cache(maxsize=300_000)
@@ -81,9 +85,9 @@ def fold(piece: str) -> str:
     s = piece.lower()
     for rx, rep in _FOLD_PIECE_START:
         s = rx.sub(rep, s)
-    for rx, rep in _FOLD:
-        s = rx.sub(rep, s)
-    return s.replace("C", "c")
+    if not (s.isascii() and s.isalpha()):
+        s = _NOT_AZ.sub("", s)
+    return apply_rules(_FOLD_RULES, s).replace("C", "c")
 
 
 def loosen(key: str) -> str:
@@ -114,6 +118,9 @@ def cyr_to_latin(piece: str) -> str:
 
 
 # ---- the surname table ----------------------------------------------------------------------------------
+_NO_HANGUL: frozenset[str] = frozenset()
+
+
 class SurnameTable:
     """Korean surnames (``data/korean_surnames.tsv``) indexed by Hangul, folded Latin and Cyrillic form."""
 
@@ -134,14 +141,16 @@ class SurnameTable:
                 self.by_latin.setdefault(fold(form), set()).add(han)
             for form in cyrs:
                 self.by_cyr.setdefault(form.lower(), set()).add(han)
+        self._latin = {k: frozenset(v) for k, v in self.by_latin.items()}
+        self._cyr = {k: frozenset(v) for k, v in self.by_cyr.items()}
 
     def latin(self, token: str) -> frozenset[str]:
         """Hangul surnames a Latin token can spell ('Paik' -> {백}); empty when none."""
-        return frozenset(self.by_latin.get(fold(token), ()))
+        return self._latin.get(fold(token), _NO_HANGUL)
 
     def cyrillic(self, token: str) -> frozenset[str]:
         """Hangul surnames a Cyrillic token can spell ('Пэк' -> {백}); empty when none."""
-        return frozenset(self.by_cyr.get(token.lower(), ()))
+        return self._cyr.get(token.lower(), _NO_HANGUL)
 
     def spellings(self, han: str) -> list[str]:
         """The Latin spellings listed for a Hangul surname (RR first)."""
@@ -216,12 +225,13 @@ _CONS = [
     (re.compile(r"h(?![aeiouwyAOEQUYXVZI])"), ""),
     (re.compile(r"([CsktplmnN])\1+"), r"\1"),
 ]
+_CONS_RULES = compile_rules(_CONS)
 Segments = tuple[object, ...]
 
 
+@lru_cache(maxsize=100_000)
 def _segment(s: str) -> Segments | None:
-    for rx, rep in _CONS:
-        s = rx.sub(rep, s)
+    s = apply_rules(_CONS_RULES, s)
     out: list[object] = []
     i = 0
     while i < len(s):
@@ -292,10 +302,9 @@ def cyr_segments(pieces: tuple[str, ...]) -> frozenset[Segments]:
     return frozenset({seg}) if seg is not None else frozenset()
 
 
+@lru_cache(maxsize=4_096)
 def _fold_cons(cluster: str, before_vowel: bool) -> str:
-    s = cluster + ("a" if before_vowel else "")
-    for rx, rep in _CONS:
-        s = rx.sub(rep, s)
+    s = apply_rules(_CONS_RULES, cluster + ("a" if before_vowel else ""))
     return s[:-1] if before_vowel else s
 
 

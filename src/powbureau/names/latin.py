@@ -11,6 +11,7 @@ from functools import lru_cache
 import icu
 
 from . import cyrillic, korean
+from .rules import apply_rules, compile_rules
 from .scripts import detect_script
 
 _ANY_LATIN = icu.Transliterator.createInstance("Any-Latin; Latin-ASCII")
@@ -77,6 +78,7 @@ _SKEL_RULES = [
     (re.compile(r"(?<=[aeiou])ie"), "e"),
     (re.compile(r"(?<=.)(ei|ii|ie|ai)$"), "i"),
 ]
+_SKEL = compile_rules(_SKEL_RULES)
 
 
 @lru_cache(maxsize=300_000)
@@ -87,10 +89,7 @@ def skeleton(latin: str) -> str:
     sound: sh/sch/sz/š -> S, ch/tch/cz/č -> C, kh/h/g -> H (Ukrainian Г = h, Russian Г = g), ts/tz/z,
     w -> v, y/j -> i, doubled letters, initial ie/ye -> e, and the -ei/-ii/-iy/-yi endings. Upper-case
     letters in the result are placeholders for these classes."""
-    s = latin
-    for rx, rep in _SKEL_RULES:
-        s = rx.sub(rep, s)
-    return s
+    return apply_rules(_SKEL, latin)
 
 
 # National transliterations of Russian (and other Cyrillic) names, rewritten towards the English/BGN-like

@@ -26,6 +26,9 @@ _LATIN = [
     ("j", "C", True), ("h", "H", True), ("w", "P", True), ("y", "", True),
 ]
 _VOWEL = set("aeiouy")
+_BY_FIRST: dict[str, list[tuple[str, str, bool]]] = {}
+for _grp, _cls, _opt in _LATIN:  # same order as _LATIN, looked up by the letter a group starts with
+    _BY_FIRST.setdefault(_grp[0], []).append((_grp, _cls, _opt))
 
 
 @lru_cache(maxsize=100_000)
@@ -48,7 +51,7 @@ def _units(latin: str) -> list[tuple[str, bool]]:
         if c in "aeiou":
             i += 1
             continue
-        for grp, cls, opt in _LATIN:
+        for grp, cls, opt in _BY_FIRST.get(c, ()):
             if latin.startswith(grp, i):
                 nxt = latin[i + len(grp): i + len(grp) + 1]
                 if grp == "r" and (not nxt or nxt not in _VOWEL):
@@ -79,8 +82,8 @@ def _units(latin: str) -> list[tuple[str, bool]]:
 
 
 @lru_cache(maxsize=100_000)
-def latin_pattern(latin: str) -> re.Pattern[str] | None:
-    """The regular expression of Hangul consonant classes a lower-case ASCII token can be written as."""
+def _merged_units(latin: str) -> tuple[tuple[str, bool], ...] | None:
+    """The consonant-class units of a token, doubled letters and ll/rr merged into one sound; None for none."""
     units = _units(latin)
     if not units:
         return None
@@ -90,6 +93,44 @@ def latin_pattern(latin: str) -> re.Pattern[str] | None:
             merged[-1] = (cls, merged[-1][1] and opt)  # doubled letters and ll/rr are one sound
         else:
             merged.append((cls, opt))
+    return tuple(merged)
+
+
+def _run_ends(key: str, i: int, cls: str) -> range:
+    """Ends j > i of a run key[i:j] of letters of ``cls`` (one or more), as a range."""
+    j = i
+    while j < len(key) and key[j] in cls:
+        j += 1
+    return range(i + 1, j + 1)
+
+
+def _units_fit(units: tuple[tuple[str, bool], ...], key: str) -> bool:
+    """True when ``key`` is exactly the units in order: each unit one or more letters of its class (``K+S``:
+    K's then S's), an optional unit possibly absent. Same answer as ``latin_pattern(...).fullmatch(key)``,
+    computed over the set of reachable positions instead of a compiled regular expression."""
+    states = {0}
+    for cls, opt in units:
+        if not cls:
+            continue
+        new = set(states) if opt else set()
+        for i in states:
+            if cls == "K+S":
+                for k in _run_ends(key, i, "K"):
+                    new.update(_run_ends(key, k, "S"))
+            else:
+                new.update(_run_ends(key, i, cls))
+        states = new
+        if not states:
+            return False
+    return len(key) in states
+
+
+@lru_cache(maxsize=100_000)
+def latin_pattern(latin: str) -> re.Pattern[str] | None:
+    """The regular expression of Hangul consonant classes a lower-case ASCII token can be written as."""
+    merged = _merged_units(latin)
+    if merged is None:
+        return None
     parts = []
     for cls, opt in merged:
         if not cls:
@@ -105,10 +146,10 @@ def latin_pattern(latin: str) -> re.Pattern[str] | None:
 def token_fits(hangul: str, latin: str) -> bool:
     """True when a Hangul token can be the loanword spelling of a Latin token (스미스 / smith)."""
     key = hangul_key(hangul)
-    pat = latin_pattern(latin)
-    if not key or pat is None or len(latin) < 2:
+    units = _merged_units(latin)
+    if not key or units is None or len(latin) < 2:
         return False
-    return pat.fullmatch(key) is not None
+    return _units_fit(units, key)
 
 
 def names_fit(hangul: list[str], latin: list[str]) -> str | None:

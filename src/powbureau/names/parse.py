@@ -164,10 +164,39 @@ def _turkic_patronymics(out: list[Token]) -> list[Token]:
     return res
 
 
+_NO_GROUPS: frozenset[NameGroup] = frozenset()
+_NO_ALTS: frozenset[str] = frozenset()
+
+
+@lru_cache(maxsize=200_000)
+def _token_data(raw: str, az: bool) -> tuple[str, str, str, str, bool, frozenset[str], frozenset[NameGroup], bool]:
+    """What one raw token gives wherever it stands: (raw with digits read as letters, its Latin key as
+    read, the key after the abd/al- rules, skeleton, consonantal, other skeletons, given-name groups,
+    failed); ``az`` says the name has Azerbaijani letters. Initials get no groups or other skeletons;
+    a token with no Latin key gives '' keys and ``failed`` unless it has no letters at all."""
+    if any(c.isdigit() for c in raw) and any(c.isalpha() for c in raw):
+        raw = raw.translate(_LEET).replace("9", "g").replace("8", "b")
+    lat0 = latinize(raw)
+    if not lat0:
+        return raw, "", "", "", False, _NO_ALTS, _NO_GROUPS, detect_script(raw) != "empty"
+    lat = "abdul" if lat0 in _ABD else lat0
+    cons = any("\u0590" <= c <= "\u08ff" or "\u3040" <= c <= "\u30ff" for c in raw)
+    if cons and lat.startswith("al") and len(lat) > 4 and any("\u0600" <= c <= "\u06ff" for c in raw):
+        lat = lat[2:]  # the Arabic article written together with the name (التكريتي)
+    sk = skeleton(lat)
+    if len(lat) == 1:
+        return raw, lat0, lat, sk, cons, _NO_ALTS, _NO_GROUPS, False
+    table = given_names()
+    alts = _alts(raw, lat, az)
+    groups = table.lookup(sk)
+    if not groups and alts:
+        groups = frozenset(g for a in alts for g in table.lookup(a))
+    return raw, lat0, lat, sk, cons, alts, groups, False
+
+
 def _tokens(norm: str) -> tuple[list[Token], list[str]]:
     """Core tokens of a normalized name (titles and particles dropped, initials split, the token after
     bin/ibn marked as a father's name, East Slavic patronymics by suffix) and the tokens that failed."""
-    table = given_names()
     out: list[Token] = []
     failed: list[str] = []
     raws = [r for r in _SPLIT.split(norm.translate(_APOS)) if r and r != "-"]
@@ -178,32 +207,21 @@ def _tokens(norm: str) -> tuple[list[Token], list[str]]:
         else:
             expanded.append(r)
     nasab_next = False
-    az = any(c in _AZ_LETTERS for c in norm)
+    az = not _AZ_LETTERS.isdisjoint(norm)
+    last = len(expanded) - 1
     for k, raw in enumerate(expanded):
-        if any(c.isdigit() for c in raw) and any(c.isalpha() for c in raw):
-            raw = raw.translate(_LEET).replace("9", "g").replace("8", "b")
-        lat = latinize(raw)
-        if not lat:
-            if detect_script(raw) not in ("empty",):
+        raw, lat0, lat, sk, cons, alts, groups, bad = _token_data(raw, az)
+        if not lat0:
+            if bad:
                 failed.append(raw)
             continue
-        if lat in NASAB and 0 < k < len(expanded) - 1:
+        if lat0 in NASAB and 0 < k < last:
             nasab_next = True
             continue
-        if lat in PARTICLES or lat in TITLES:
+        if lat0 in PARTICLES or lat0 in TITLES:
             continue
-        if lat in _ABD:
-            lat = "abdul"
-        cons = any("\u0590" <= c <= "\u08ff" or "\u3040" <= c <= "\u30ff" for c in raw)
-        if cons and lat.startswith("al") and len(lat) > 4 and any("\u0600" <= c <= "\u06ff" for c in raw):
-            lat = lat[2:]  # the Arabic article written together with the name (التكريتي)
-        sk = skeleton(lat)
         role = "initial" if len(lat) == 1 else ("patronymic" if nasab_next else "other")
         nasab_next = False
-        alts = _alts(raw, lat, az) if role != "initial" else frozenset()
-        groups = table.lookup(sk) if role != "initial" else frozenset()
-        if not groups and alts:
-            groups = frozenset(g for a in alts for g in table.lookup(a))
         out.append(Token(raw, lat, sk, role, groups, cons, alts))
     out = _turkic_patronymics(out)
     if len(out) >= 2:
@@ -212,6 +230,14 @@ def _tokens(norm: str) -> tuple[list[Token], list[str]]:
             if kind == "f" or (kind == "m" and len(out) >= 3 and i > 0):
                 out[i] = replace(t, role="patronymic")
     return out, failed
+
+
+@lru_cache(maxsize=100_000)
+def _hangul_given_keys(giv: str) -> frozenset[str]:
+    """Folded keys of a Hangul given name: syllable by syllable, whole, and with ㄹ after a consonant read ㄴ."""
+    rr = korean.romanize(giv)
+    return frozenset({"".join(korean.fold(korean.rr_syllable(c)) for c in giv), korean.fold(rr),
+                      korean.fold(_ASSIMILATE.sub("n", rr))})
 
 
 def _korean_readings(norm: str, script: str) -> tuple[KoreanReading, ...]:
@@ -234,11 +260,9 @@ def _korean_readings(norm: str, script: str) -> tuple[KoreanReading, ...]:
                 cands.append((s[0], s[1:]))
         out = []
         for sur, giv in cands:
-            rr = korean.romanize(giv)
-            keys = frozenset({"".join(korean.fold(korean.rr_syllable(c)) for c in giv), korean.fold(rr),
-                              korean.fold(_ASSIMILATE.sub("n", rr))})
-            out.append(KoreanReading(sur, frozenset({sur}), korean.fold(korean.romanize(sur)), giv, keys,
-                                     korean.hangul_segments(giv), giv, False, "surname_first"))
+            out.append(KoreanReading(sur, frozenset({sur}), korean.fold(korean.romanize(sur)), giv,
+                                     _hangul_given_keys(giv), korean.hangul_segments(giv), giv, False,
+                                     "surname_first"))
         return tuple(out)
     if script not in ("latin", "cyrillic"):
         return ()
@@ -252,6 +276,9 @@ def _korean_readings(norm: str, script: str) -> tuple[KoreanReading, ...]:
         ends = ends[:1]
     for idx, order in ends:
         sur = toks[idx]
+        han = tab.latin(latinize(sur)) if script == "latin" else tab.cyrillic(sur)
+        if not han:
+            continue  # no Korean surname at this end (checked first: it rules out most names at once)
         given = toks[1:] if idx == 0 else toks[:-1]
         pieces = [p for g in given for p in g.split("-") if p]
         if not 1 <= len(pieces) <= 3:
@@ -261,8 +288,7 @@ def _korean_readings(norm: str, script: str) -> tuple[KoreanReading, ...]:
         if script == "latin":
             pieces = [latinize(p) for p in pieces]
             sur = latinize(sur)
-            han = tab.latin(sur)
-            if not han or not all(korean.latin_piece_ok(p) for p in pieces):
+            if not all(korean.latin_piece_ok(p) for p in pieces):
                 continue
             if sum(len(p) for p in pieces) > 12:
                 continue
@@ -270,8 +296,7 @@ def _korean_readings(norm: str, script: str) -> tuple[KoreanReading, ...]:
             out.append(KoreanReading(toks[idx], han, korean.fold(sur), " ".join(given), frozenset({key}),
                                      korean.latin_segments(tuple(pieces)), None, False, order))
         else:
-            han = tab.cyrillic(sur)
-            if not han or any(len(p) > 5 for p in pieces):
+            if any(len(p) > 5 for p in pieces):
                 continue
             key = "".join(korean.fold(korean.cyr_to_latin(p)) for p in pieces)
             out.append(KoreanReading(sur, han, korean.fold(korean.cyr_to_latin(sur)), " ".join(given),

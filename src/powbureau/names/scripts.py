@@ -16,6 +16,8 @@ SCRIPTS = ("latin", "hangul", "cyrillic", "mixed", "other", "empty")
 _CYR_TO_LAT = dict(zip("АВЕКМНОРСТУХІЈЅаеорсухіјѕ", "ABEKMHOPCTYXIJSaeopcyxijs", strict=True))
 _LAT_TO_CYR = {v: k for k, v in _CYR_TO_LAT.items()}
 _SPACE = re.compile(r"\s+")
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
+_CYRILLIC = re.compile(r"[\u0400-\u052f\u1c80-\u1c8f\ua640-\ua69f]")
 
 
 def _char_script(ch: str) -> str | None:
@@ -40,6 +42,8 @@ def detect_script(text: str) -> str:
 
     ``mixed`` means letters of two or more scripts (e.g. a Cyrillic Ш typed inside a Latin surname);
     ``empty`` means no letter at all. Digits and punctuation are ignored."""
+    if text.isascii():
+        return "latin" if _ASCII_LETTER.search(text) else "empty"
     seen: set[str] = set()
     for ch in text:
         s = _char_script(ch)
@@ -81,6 +85,8 @@ def normalize(text: str) -> str:
     text = _SPACE.sub(" ", text).strip()
     if not text:
         return ""
+    if not _CYRILLIC.search(text):
+        return text  # no Cyrillic letter: no token mixes Latin and Cyrillic
     return " ".join(_fold_token(t) for t in text.split(" "))
 
 

@@ -21,6 +21,9 @@ class NameGroup:
     kind: str
 
 
+_NONE: frozenset[NameGroup] = frozenset()
+
+
 class GivenNames:
     """Given-name groups keyed by skeleton; ``lookup('Sasha')`` -> {alexander/dim, alexandra/dim}."""
 
@@ -43,6 +46,7 @@ class GivenNames:
                     key = skeleton(lat)
                     if key:
                         self.by_skel.setdefault(key, set()).add(NameGroup(group, gender, kind))
+        self._frozen: dict[str, frozenset[NameGroup]] = {k: frozenset(v) for k, v in self.by_skel.items()}
 
     def fits_initial(self, groups: frozenset[NameGroup], letter: str) -> bool:
         """True when some form of one of ``groups`` starts with ``letter`` (A. for Oleksandr/Aleksandr)."""
@@ -54,7 +58,7 @@ class GivenNames:
 
     def lookup(self, skel: str) -> frozenset[NameGroup]:
         """The groups a skeleton belongs to; empty when it is not in the table."""
-        return frozenset(self.by_skel.get(skel, ()))
+        return self._frozen.get(skel, _NONE)
 
 
 @lru_cache(maxsize=1)
