@@ -97,3 +97,17 @@ def test_the_upload_route_alone_takes_files_over_the_normal_body_limit(browser_f
     assert "Person Number0" in r.text
     token = csrf_of(r.text)
     assert b.post("/search", data={"q": "x" * (1024 * 1024 + 10), "csrf_token": token}).status_code == 413
+
+
+def test_checking_the_mapping_shows_each_column_with_its_own_choice(browser_for, world):
+    """Found by a new user: "check the mapping" showed every column as the same property (the inner loop's index
+    hid the column's), so the import that followed refused every header as mapped twice."""
+    b = browser_for("registrar")
+    page = _upload(b, "kpa_list.csv", GOOD).text
+    r = _confirm(b, page, action="preview", map_0="external_id", map_1="surname", map_2="given_name")
+    assert r.status_code == 200, r.text
+    for col, prop in ((0, "external_id"), (1, "surname"), (2, "given_name")):
+        select_html = re.search(rf'<select id="map_{col}".*?</select>', r.text, re.S).group(0)
+        assert re.findall(r'<option value="([a-z_]+)" selected>', select_html) == [prop]
+    r = _confirm(b, r.text, map_0="external_id", map_1="surname", map_2="given_name")
+    assert re.search(r'id="imported">2<', r.text) and re.search(r'id="rejected">0<', r.text)
