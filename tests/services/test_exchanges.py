@@ -150,6 +150,30 @@ def test_execution_reconciles_planned_vs_actual_and_updates_statuses(world, tmp_
         exchanges.transition(uow, NEGOTIATOR, x["id"], "cancel", reason="too late")
 
 
+def test_a_registered_prisoner_not_yet_interned_is_exchanged_when_he_verified_his_return(world, tmp_path):
+    """Found by a new user: the page listed a registered (not interned) man as eligible, the exchange was agreed,
+    and execution was refused (registered -> repatriated was not a legal move). A handover before internment is
+    lawful (Art. 109-110); it stays gated by his verified consent only."""
+    uow = world.bureau.uow
+    fresh = add_person(world.bureau, "detainee", [("name_full", "정성민", "self_declared"),
+                                                  ("serving_power", "KP", "self_declared")], ("registered",))
+    other = add_person(world.bureau, "detainee", [("name_full", "한은철", "self_declared"),
+                                                  ("serving_power", "KP", "self_declared")], ("registered",))
+    wish(world.bureau, fresh, "return")
+    wish(world.bureau, other, "return", verify=False)
+    with pytest.raises(RefoulementRefused):
+        registry.change_status(uow, ADMIN, other, "repatriated", place="Checkpoint 4")
+    x = exchanges.create(uow, NEGOTIATOR, "RU")
+    exchanges.add_outgoing(uow, NEGOTIATOR, x["id"], fresh)
+    with pytest.raises(RefoulementRefused):
+        exchanges.add_outgoing(uow, NEGOTIATOR, x["id"], other)
+    exchanges.transition(uow, NEGOTIATOR, x["id"], "propose")
+    exchanges.transition(uow, NEGOTIATOR, x["id"], "agree")
+    assert exchanges.execute(uow, NEGOTIATOR, x["id"], crossed=[fresh], place="Checkpoint 4")["state"] == "executed"
+    assert registry.show(uow, ADMIN, fresh).status == "repatriated"
+    assert registry.show(uow, ADMIN, other).status == "registered"
+
+
 def test_seriously_wounded_are_flagged_and_not_counted_one_for_one(world):
     uow = world.bureau.uow
     wish(world.bureau, world.ivanov, "return")

@@ -84,10 +84,10 @@ def test_registrar_changes_status_through_the_form(browser_for, world):
 def test_illegal_transition_comes_back_as_a_message(browser_for, world):
     b = browser_for("registrar")
     token = csrf_of(b.get(f"/persons/{world.paek}").text)
-    r = b.post(f"/persons/{world.paek}/status", data={"to_status": "repatriated", "place": "X",
+    r = b.post(f"/persons/{world.paek}/status", data={"to_status": "captured", "place": "X",
                                                        "csrf_token": token})
     assert r.status_code == 303
-    assert "cannot go from registered to repatriated" in b.get(f"/persons/{world.paek}").text
+    assert "cannot go from registered to captured" in b.get(f"/persons/{world.paek}").text
 
 
 def test_role_without_status_change_sees_no_form_and_is_refused_403(browser_for, world):

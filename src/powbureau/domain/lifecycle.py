@@ -1,7 +1,9 @@
 """Status life cycle of a person; only legal transitions are allowed.
 
 Detainees: captured → registered → interned ⇄ hospitalised / transferring → repatriated, released,
-transferred_to_power, escaped, deceased; status_in_doubt while a tribunal decides (GC III Art. 5)."""
+transferred_to_power, escaped, deceased; status_in_doubt while a tribunal decides (GC III Art. 5). A registered
+prisoner may also be handed over before he is interned (an exchange soon after capture, the direct repatriation of
+the seriously wounded, Art. 109-110): every handover status stays gated by his verified consent (``require_consent``)."""
 
 from __future__ import annotations
 
@@ -15,7 +17,8 @@ from .errors import IllegalTransition, ValidationFailed
 DETAINEE_TRANSITIONS: dict[str, frozenset[str]] = {
     "captured": frozenset({"registered", "status_in_doubt", "hospitalised", "escaped", "deceased"}),
     "status_in_doubt": frozenset({"registered", "released", "hospitalised", "deceased"}),
-    "registered": frozenset({"interned", "hospitalised", "transferring", "status_in_doubt", "escaped", "deceased"}),
+    "registered": frozenset({"interned", "hospitalised", "transferring", "status_in_doubt", "escaped", "deceased",
+                              "repatriated", "released", "transferred_to_power"}),
     "interned": frozenset(
         {"hospitalised", "transferring", "repatriated", "released", "transferred_to_power", "escaped", "deceased"}
     ),
