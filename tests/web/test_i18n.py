@@ -333,3 +333,29 @@ def test_the_template_catalogue_holds_every_message_of_the_code():
         template = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(f) if m.id}
     missing = sorted(found - template)
     assert not missing, f"{len(missing)} messages not extracted (run pybabel extract/update): {missing[:10]}"
+
+
+@pytest.mark.parametrize(("lang", "expected", "english"), [
+    ("uk", "Північна Корея", "Democratic People's Republic of Korea"),
+    ("ko", "북한", "Democratic People's Republic of Korea"),
+    ("en", "Democratic People's Republic of Korea", None),
+])
+def test_country_names_follow_the_page_language(client, world, lang, expected, english):
+    """Found by a new user: country names stayed English on Ukrainian pages (the Power on which he depends, the
+    issuer list of the document form). Codes stay in the store; CLDR names (Babel) on the page."""
+    from powbureau.services import registry
+    from .conftest import OPERATOR
+
+    registry.add_statement(world.bureau.uow, OPERATOR, world.paek, "serving_power", "KP",
+                           source_kind="self_declared", source_ref="interview 1")
+    client.headers["accept-language"] = lang
+    sign_in(client, "registrar")
+    import html
+
+    page = html.unescape(client.get(f"/persons/{world.paek}").text)
+    facts = page.split('id="issuing_state"')[0]
+    assert expected in facts
+    if english:
+        assert english not in facts
+    form = re.search(r'<select id="issuing_state".*?</select>', page, re.S)
+    assert form is None or expected in form.group(0)

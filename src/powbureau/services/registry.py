@@ -317,6 +317,8 @@ def show(uow: UnitOfWork, actor: Actor, person_id: str) -> PersonView:
             "carried": [d["line"] for d in docs["found"] if not d["counts_for_bearer"]],
             "countries": {prop: [country_name(s.value) for s in view.properties[prop].all]
                           for prop in ("serving_power", "nationality") if prop in view.properties},
+            "country_codes": {prop: [s.value for s in view.properties[prop].all]
+                              for prop in ("serving_power", "nationality") if prop in view.properties},
         },
     )
 

@@ -42,6 +42,7 @@ COOKIE_MAX_AGE = 365 * 24 * 3600
 _current: contextvars.ContextVar[str] = contextvars.ContextVar("powbureau_lang", default=DEFAULT)
 
 
+from ..domain.countries import COUNTRY_NAMES, country_name  # noqa: E402
 from ..domain.messages import Day, Msg, N_  # noqa: E402 - N_ re-exported for the web modules
 
 SESSION_LANG = "lang"  # the switcher's choice for this session (signed in)
@@ -189,6 +190,26 @@ def ldate(value: object, with_time: bool = False) -> str:
     return format_date(parsed, "medium", locale=locale)
 
 
+def country(code: str | None) -> str:
+    """The name of the state with ISO 3166-1 alpha-2 ``code`` in the page's language: the UN short form of
+    ``domain.countries`` in English, Babel's (CLDR) territory name in uk, ru and ko, else the English name or the
+    code itself."""
+    if not code:
+        return ""
+    key = code.strip().upper()
+    lang = current()
+    if lang != "en":
+        name = Locale.parse(lang).territories.get(key)
+        if name:
+            return name
+    return country_name(key)
+
+
+def countries() -> list[tuple[str, str]]:
+    """Every state of ``domain.countries.COUNTRY_NAMES`` as ``(code, name in the page's language)``, by name."""
+    return sorted(((c, country(c)) for c in COUNTRY_NAMES), key=lambda kv: kv[1])
+
+
 def install(env: Environment) -> None:
     """Add the i18n extension, the gettext callables and the helpers to ``env``."""
     env.add_extension("jinja2.ext.i18n")
@@ -197,7 +218,9 @@ def install(env: Environment) -> None:
     env.globals["current_language"] = current
     env.filters["ldate"] = ldate
     env.globals["tr"] = tr
+    env.globals["country"] = country
+    env.globals["countries_by_name"] = countries
 
 
-__all__ = ["COOKIE", "DEFAULT", "LANGUAGES", "N_", "Msg", "api_language_of", "install", "language_of", "ldate",
+__all__ = ["COOKIE", "countries", "country", "DEFAULT", "LANGUAGES", "N_", "Msg", "api_language_of", "install", "language_of", "ldate",
            "tr", "use_locale"]
