@@ -78,7 +78,7 @@ def test_wish_verify_list_execute_and_refusals(served, sign_in):
     dlg.select_option("#wish_id", label=dlg.locator("#wish_id option", has_text=kim["name"]).inner_text())
     dlg.click("text=Verify wish")
     dlg.wait_for_url(f"{base}/wishes")
-    assert "wish verified" in dlg.inner_text(".flash.ok")
+    assert "verified: return" in dlg.inner_text(".flash.ok")
     assert "verified by delegate" in dlg.locator("tr", has_text=kim["name"]).inner_text()
     shot(dlg, "04-wish-verified-by-delegate")
 

@@ -216,7 +216,8 @@ def test_service_sentences_reach_the_page_translated():
         ko = i18n.tr(said)
     assert "등록 면담" in ko and "Lee Soo-jin" in ko and "2026" in ko and "interview" not in ko
     with i18n.use_locale("ru"):
-        assert i18n.tr(Msg("wish verified: {kind}", kind="return")) == "пожелание подтверждено: вернуться"
+        assert i18n.tr(Msg("wish of {name} verified: {kind}", name="Ли (…ABC123)", kind="return")) == \
+            "пожелание Ли (…ABC123) подтверждено: вернуться"
         # a code is translated by its label, a user who happens to be called "registrar" keeps his name
         assert i18n.tr(Msg("{name} ({role})", name="registrar", role="registrar")) == "registrar (регистратор)"
         assert "дек" in i18n.tr(Msg("{list}, imported by {user} on {day}", list="L", user="kim",

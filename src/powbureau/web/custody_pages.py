@@ -20,6 +20,7 @@ from ..services import custody, exchanges, notify
 from ..services.paging import DEFAULT_LIMIT, MAX_LIMIT, cut
 from .auth import current_actor
 from .i18n import Msg, N_
+from .present import person_label
 from .pages import flash, render
 from .paging import Offset, nav
 
@@ -34,6 +35,14 @@ def _uow(request: Request):  # noqa: ANN202
 
 def _back(path: str) -> Response:
     return RedirectResponse(path, status_code=303)
+
+
+def _who(request: Request, actor: Actor, person_id: str) -> str:
+    """A person as messages name him: his name and short id (``web.present.person_label``)."""
+    from ..services import registration
+
+    names = registration.display_names(request.app.state.bureau.uow, actor, [person_id])
+    return person_label(names.get(person_id), person_id)
 
 
 def _try(request: Request, ok: str, fn, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
@@ -88,9 +97,12 @@ def record_interview(
     present: Annotated[str, Form(max_length=1000)] = "",
 ) -> Response:
     """Record an interview; a wish or private interview leads on to the wishes page with it selected."""
-    r = _try(request, N_("interview {id} recorded ({purpose}, {language})"), custody.record_interview,
+    r = _try(request, "", custody.record_interview,
              _uow(request), actor, person_id, purpose=purpose, language=language, where=where,
              interpreter=interpreter or None, supplied_by=supplied_by or None, present=_split(present))
+    if r:
+        flash(request, "ok", Msg("interview with {name} recorded ({purpose}, {language})",
+                                 name=_who(request, actor, person_id), purpose=r["purpose"], language=r["language"]))
     if r and r["purpose"] in ("wish", "icrc_private"):
         return _back(f"/wishes?interview={r['id']}")
     return _back("/interviews")
@@ -153,7 +165,8 @@ def verify_wish(
     """The delegate verifies a wish in his private interview."""
     r = _try(request, "", custody.verify_wish, _uow(request), actor, wish_id, interview_id)
     if r:
-        flash(request, "ok", Msg("wish verified: {kind}", kind=r["wish"]["kind"]))
+        flash(request, "ok", Msg("wish of {name} verified: {kind}", kind=r["wish"]["kind"],
+                                 name=_who(request, actor, r["wish"]["person_id"])))
     return _back("/wishes")
 
 
@@ -196,7 +209,8 @@ def exchange_page(request: Request, exchange_id: str, actor: ActorDep, offset: O
 def add_outgoing(request: Request, exchange_id: str, actor: ActorDep,
                  person_id: Annotated[str, Form(max_length=26)]) -> Response:
     """List a detainee; refused (with the reasons) unless his latest wish is a verified return."""
-    _try(request, N_("added to the outgoing list"), exchanges.add_outgoing, _uow(request), actor, exchange_id, person_id)
+    if _try(request, "", exchanges.add_outgoing, _uow(request), actor, exchange_id, person_id) is not None:
+        flash(request, "ok", Msg("{name} added to the outgoing list", name=_who(request, actor, person_id)))
     return _back(f"/exchanges/{exchange_id}")
 
 
@@ -204,8 +218,8 @@ def add_outgoing(request: Request, exchange_id: str, actor: ActorDep,
 def withdraw(request: Request, exchange_id: str, actor: ActorDep, person_id: Annotated[str, Form(max_length=26)],
              reason: Annotated[str, Form(max_length=500)] = "") -> Response:
     """Take a detainee off the outgoing list."""
-    _try(request, N_("withdrawn from the outgoing list"), exchanges.remove_outgoing, _uow(request), actor, exchange_id,
-         person_id, reason)
+    if _try(request, "", exchanges.remove_outgoing, _uow(request), actor, exchange_id, person_id, reason) is not None:
+        flash(request, "ok", Msg("{name} withdrawn from the outgoing list", name=_who(request, actor, person_id)))
     return _back(f"/exchanges/{exchange_id}")
 
 
