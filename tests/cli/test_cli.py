@@ -41,6 +41,7 @@ def test_bad_input_gives_one_line_error_and_non_zero_exit(cli):
     (cli.tmp / "x.csv").write_text("external_id,favourite\n1,red\n")
     p = cli("import", "x.csv", "--kind", "detainees", ok=False)
     assert p.returncode != 0 and "favourite" in p.stderr
+    assert "--map 'favourite=ignore'" in p.stderr  # the CLI keeps its own advice (the web page words its menu)
     p = cli("import", "x.csv", "--kind", "prisoners", ok=False)
     assert p.returncode != 0 and "detainees" in p.stderr
     p = cli("--as", "nobody", "search", "Kim", ok=False)

@@ -51,6 +51,7 @@ def test_unknown_column_is_a_fatal_error_listing_the_properties(tmp_path: Path) 
     assert message.startswith("row 1, column shoe_size: unknown column — map it with --map 'shoe_size=PROPERTY' "
                               "(properties: external_id, name_full, surname,")
     assert message.endswith("or leave it out with --map 'shoe_size=ignore'")
+    assert parsed.errors[0].code == "unknown_column" and parsed.errors[0].column == "shoe_size"  # a page words its own
 
 
 def test_ignore_drops_a_column_on_purpose(tmp_path: Path) -> None:

@@ -146,3 +146,24 @@ def test_audit_chain_covers_enquiries(bureau):
     from powbureau.services.registry import verify_audit
 
     assert verify_audit(uow, OPERATOR)
+
+
+def test_the_list_is_paged_and_filtered_by_the_latest_state_in_the_database(bureau):
+    uow = bureau.uow
+    made = [enq.register_enquiry(uow, OPERATOR, {**MOTHER, "reference": f"R-{i}", "names": [f"Особа {i}"]})
+            for i in range(5)]
+    enq.answer_enquiry(uow, OPERATOR, made[1]["id"])  # open -> answered: its latest event decides
+    enq.answer_enquiry(uow, OPERATOR, made[3]["id"])
+    first = enq.list_enquiries(uow, OPERATOR, limit=2)
+    assert first.total == 5 and len(first) == 2 and first.next_offset == 2
+    whole = [r["id"] for r in enq.list_enquiries(uow, OPERATOR)]
+    rest = enq.list_enquiries(uow, OPERATOR, limit=2, offset=2) + enq.list_enquiries(uow, OPERATOR, limit=2,
+                                                                                         offset=4)
+    assert [r["id"] for r in first + rest] == whole and len(set(whole)) == 5
+    answered = enq.list_enquiries(uow, OPERATOR, state="answered", limit=1)
+    assert answered.total == 2 and answered[0]["state"] == "answered" and answered[0]["outcome"] == "not_yet_found"
+    opened = enq.list_enquiries(uow, OPERATOR, state="open", limit=10, offset=1)
+    assert opened.total == 3 and len(opened) == 2 and {r["state"] for r in opened} == {"open"}
+    assert {r["reference"] for r in enq.list_enquiries(uow, OPERATOR, state="open")} == {"R-0", "R-2", "R-4"}
+    with pytest.raises(ValidationFailed):
+        enq.list_enquiries(uow, OPERATOR, limit=10**9)

@@ -227,3 +227,18 @@ def test_the_api_answer_names_the_other_enquiries_of_the_case(world, client):
     case = client.get(f"/api/enquiries/{ids[1]}/case", auth=("auditor", PASSWORD)).json()
     assert case["case_id"] == ids[0] and [x["id"] for x in case["enquiries"]] == ids
     assert client.get(f"/api/enquiries/{ids[0]}/reply", auth=("registrar", PASSWORD)).status_code == 409
+
+
+def test_the_list_page_shows_a_page_of_the_state_and_the_true_total(world, browser_for):
+    uow = world.bureau.uow
+    c = browser_for("registrar")
+    made = [enq_service.register_enquiry(uow, REGISTRAR, {"channel": "hotline", "names": [f"Шукаємо {i:03d}"],
+                                                          "enquirer_language": "uk"}) for i in range(103)]
+    enq_service.answer_enquiry(uow, REGISTRAR, made[0]["id"])
+    page = c.get("/enquiries?state=open").text
+    assert "of 102" in page and page.count("Шукаємо ") == 100
+    assert "Шукаємо 000" not in page and "Шукаємо 102" in page  # newest first; the answered one left out
+    second = c.get("/enquiries?state=open&offset=100").text
+    assert "Шукаємо 001" in second and second.count("Шукаємо ") == 2
+    answered = c.get("/enquiries?state=answered").text
+    assert "Шукаємо 000" in answered and answered.count("Шукаємо ") == 1

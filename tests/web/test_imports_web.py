@@ -111,3 +111,19 @@ def test_checking_the_mapping_shows_each_column_with_its_own_choice(browser_for,
         assert re.findall(r'<option value="([a-z_]+)" selected>', select_html) == [prop]
     r = _confirm(b, r.text, map_0="external_id", map_1="surname", map_2="given_name")
     assert re.search(r'id="imported">2<', r.text) and re.search(r'id="rejected">0<', r.text)
+
+
+def test_an_unknown_column_is_explained_as_the_page_maps_it_not_with_cli_flags(browser_for):
+    b = browser_for("registrar")
+    page = _upload(b, "dva.csv", "dva_id,name_full,birth_date\nD-1,Pak Song,1998\n").text
+    assert "column dva_id: unknown column — choose its property in that column's menu below" in page
+    assert "--map" not in page
+    r = _confirm(b, page)  # importing anyway: the full report words it the same way
+    assert r.status_code == 422
+    errors = re.search(r'<ul id="errors">(.*?)</ul>', r.text, re.S).group(1)
+    assert "column dva_id: unknown column — choose its property" in errors.replace("&#39;", "'")
+    assert "--map" not in errors
+    uk = b.post("/imports", data={"kind": "detainees", "label": "", "csrf_token": csrf_of(b.get("/imports").text)},
+                files={"file": ("dva.csv", b"dva_id,name_full\nD-1,Pak Song\n", "text/csv")},
+                headers={"accept-language": "uk"}).text
+    assert "стовпець dva_id: невідомий стовпець — виберіть його властивість у меню цього стовпця" in uk

@@ -146,3 +146,16 @@ def test_enquiry_replies_are_due_and_link_to_the_enquiry(browser_for, interned):
     with pytest.raises(Exception, match="may not enquiry.read"):
         notify.enquiry_summary(uow, Actor("n", "negotiator"))
     assert 'id="todo-enquiries"' not in browser_for("negotiator").get("/").text
+
+
+def test_a_person_with_two_due_items_has_both_rows_and_one_capture_card_box(browser_for, interned):
+    notify.record_event(interned.bureau.uow, OPERATOR, interned.paek, "seriously_ill", datetime.now(UTC).date(),
+                        "Camp 3 infirmary")
+    due = [d for d in notify.due(interned.bureau.uow, OPERATOR) if d["person_id"] == interned.paek]
+    assert len(due) >= 2  # his capture card and his health report are both owed
+    page = browser_for("registrar").get("/notifications").text
+    rows = [r for r in page.split("<tr")[1:] if interned.paek in r]
+    assert len(rows) == len(due)  # every due row is still shown
+    assert page.count(f'name="person_ids" value="{interned.paek}"') == 1
+    boxes = re.findall(r'name="person_ids" value="([0-9A-Z]{26})"', page)
+    assert len(boxes) == len(set(boxes))

@@ -82,7 +82,8 @@ def resolve_columns(headers: list[str], ctx: ReadContext, header_line: int | Non
             else:
                 errors.append(RowError(header_line, header, "unknown column — map it with "
                                        f"--map '{header}=PROPERTY' (properties: {known_properties_text()}) "
-                                       f"or leave it out with --map '{header}=ignore'", fatal=True))
+                                       f"or leave it out with --map '{header}=ignore'", fatal=True,
+                                       code="unknown_column"))
         columns.append(Column(i, header, prop))
     props = [c.property for c in columns if c.property and c.property != IGNORE]
     for prop in dict.fromkeys(props):

@@ -75,6 +75,9 @@ class RowError:
     fatal: bool = False
     cells: tuple[str, ...] | None = None
     unit: str = "row"
+    #: A stable name of the problem for an entry point that words its own advice ("" when none is needed):
+    #: ``unknown_column`` (``column`` names the header; ``message`` carries the CLI's ``--map`` advice).
+    code: str = ""
 
     def __str__(self) -> str:
         where = []

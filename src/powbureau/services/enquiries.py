@@ -11,7 +11,7 @@ from dataclasses import fields
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select
 
 from ..domain.countries import country_name
 from ..domain.enquiry import JUDGEMENTS, Enquiry, PersonFacts, disclose, new_enquiry, next_state
@@ -27,7 +27,7 @@ from ..store.tables import list_rows, lists
 from ..store.tables_enquiries import enquiries, enquiry_answers, enquiry_candidates, enquiry_events, \
     enquiry_judgements, enquiry_keys
 from ..store.uow import UnitOfWork
-from . import enquiry_match as em
+from . import enquiry_match as em, paging
 from .imports import _errors_message
 
 NAME_COLUMNS = ("name_full", "surname", "given_name")
@@ -168,22 +168,37 @@ def _intake(conn: Connection, batch: list[tuple[int, Enquiry]], actor: Actor, re
     return ids
 
 
-def _summary(conn: Connection, row) -> dict:  # noqa: ANN001
-    state, outcome = em.state_of(conn, row.id)
+def _summary(conn: Connection, row, state: tuple[str, str | None] | None = None) -> dict:  # noqa: ANN001
+    state_, outcome = state if state is not None else em.state_of(conn, row.id)
     sought, enquirer = json.loads(row.sought), json.loads(row.enquirer)
-    return {"id": row.id, "channel": row.channel, "reference": row.reference, "state": state, "outcome": outcome,
+    return {"id": row.id, "channel": row.channel, "reference": row.reference, "state": state_, "outcome": outcome,
             "names": sought["names"], "enquirer": enquirer.get("name", ""),
             "relationship": enquirer.get("relationship", ""), "language": row.language,
             "received_at": row.received_at.isoformat()}
 
 
-def list_enquiries(uow: UnitOfWork, actor: Actor, *, state: str | None = None, limit: int = 100) -> list[dict]:
-    """Enquiries, newest first (``state`` filters: open, possible_hit, answered, closed). ``enquiry.read``."""
+def list_enquiries(uow: UnitOfWork, actor: Actor, *, state: str | None = None, limit: int = 100,
+                   offset: int = 0) -> list[dict]:
+    """Enquiries, newest first, as a ``paging.Page`` (items ``offset``..``offset+limit``, at most
+    ``paging.MAX_LIMIT``, and ``total``, the count of the whole filtered list). ``state`` filters (open,
+    possible_hit, answered, closed) on each enquiry's latest event, as ``enquiry_match.state_of`` reads it (none
+    yet: open); the database filters, sorts and cuts. Raises ``ValidationFailed`` for a page out of range,
+    ``PermissionDenied`` (``enquiry.read``)."""
     require(actor, "enquiry.read")
+    last = (select(enquiry_events.c.enquiry_id, func.max(enquiry_events.c.id).label("event_id"))
+            .group_by(enquiry_events.c.enquiry_id).subquery())
+    ev = enquiry_events.alias("ev")
+    current = func.coalesce(ev.c.state, "open")
+    q = (select(enquiries, current.label("state_"), ev.c.outcome.label("outcome_"))
+         .select_from(enquiries.outerjoin(last, last.c.enquiry_id == enquiries.c.id)
+                      .outerjoin(ev, ev.c.id == last.c.event_id)))
+    if state is not None:
+        q = q.where(current == state)
     with uow.read() as conn:
-        rows = conn.execute(select(enquiries).order_by(enquiries.c.received_at.desc(), enquiries.c.id.desc()))
-        out = [_summary(conn, r) for r in rows]
-    return [r for r in out if state is None or r["state"] == state][:limit]
+        found, total = paging.rows(conn, q, limit=limit, offset=offset,
+                                   order=(enquiries.c.received_at.desc(), enquiries.c.id.desc()))
+        out = [_summary(conn, r, (r.state_, r.outcome_)) for r in found]
+    return paging.page(out, total, limit=limit, offset=offset)
 
 
 def _get(conn: Connection, enquiry_id: str):  # noqa: ANN202

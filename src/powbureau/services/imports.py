@@ -252,7 +252,9 @@ def preview_import(uow: UnitOfWork, actor: Actor, path: Path, kind: str, *, mapp
     """Look at the list at ``path`` before importing it (``list.import``): ``format``, ``encoding`` (and whether
     it was ``encoding_detected``), ``delimiter``, ``columns`` (each ``header``, the ``property`` it feeds with
     ``mapping`` applied and the ``detected`` one without), ``head`` (the header row and the first ``rows`` rows
-    as written), ``header_errors`` (file-wide problems that refuse the import until the mapping fixes them) and
+    as written), ``header_errors`` (file-wide problems that refuse the import until the mapping fixes them, as
+    text), ``header_problems`` (the same as ``{code, column, line, text}``: ``code`` ``unknown_column`` lets an
+    entry point word its own advice) and
     ``already`` (the earlier import of the same content, or None). Writes nothing. Raises ``ValidationFailed``
     for an unreadable file or an unknown kind, ``PermissionDenied``."""
     require(actor, "list.import")
@@ -269,5 +271,7 @@ def preview_import(uow: UnitOfWork, actor: Actor, path: Path, kind: str, *, mapp
                     for c in stream.columns],
         "head": read_head(path, encoding=encoding, limit=rows),
         "header_errors": [str(e) for e in stream.header_errors],
+        "header_problems": [{"code": e.code, "column": e.column, "line": e.line, "text": str(e)}
+                            for e in stream.header_errors],
         "already": None if prev is None else {k: prev[k] for k in ("id", "label", "imported_at", "imported_by")},
     }

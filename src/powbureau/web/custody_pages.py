@@ -259,6 +259,10 @@ def notifications_page(request: Request, actor: ActorDep, offset: Offset = 0) ->
     """What is due and overdue (capture cards, health reports, death notices, enquiry replies), 100 a page, with
     the export to the CTA and the capture-card form (``web/notify_pages.py``)."""
     items = notify.due(_uow(request), actor, limit=DEFAULT_LIMIT, offset=offset)
+    seen: set[str] = set()
+    for i in items:  # one capture-card tick-box per person, on his first row: person_ids never repeats
+        i["card_box"] = bool(i["person_id"]) and i["person_id"] not in seen
+        seen.add(i["person_id"])
     return render(request, "custody/notifications.html", {
         "items": items, "nav": nav(request, items), "due_total": items.total,
         "overdue": items.overdue, "health_box": HEALTH_BOX,

@@ -19,7 +19,6 @@ from ..domain.errors import Busy, PermissionDenied, PowBureauError, ValidationFa
 from ..domain.notifications import DeadlinePolicy
 from ..domain.roles import Actor
 from ..services import enquiries, enquiry_replies, tracing
-from ..services.paging import cut
 from . import uploads
 from .auth import current_actor
 from .i18n import N_
@@ -55,8 +54,8 @@ def list_page(request: Request, actor: ActorDep, state: Annotated[str, Query(max
     """Enquiries newest first, 100 a page; ``state`` filters (open, possible_hit, answered, closed)."""
     if state and state not in STATES:
         raise ValidationFailed(Msg("state {value!r} is not one of {allowed}", value=state, allowed=", ".join(STATES)))
-    items = enquiries.list_enquiries(request.app.state.bureau.uow, actor, state=state or None, limit=10**9)
-    page = cut(items, limit=PAGE, offset=offset)
+    page = enquiries.list_enquiries(request.app.state.bureau.uow, actor, state=state or None, limit=PAGE,
+                                    offset=offset)
     for r in page:
         r["due"] = _due(r["received_at"]) if r["state"] in ("open", "possible_hit") else ""
     return render(request, "enquiries/list.html", {"items": page, "state": state, "states": STATES,

@@ -48,10 +48,13 @@ def _preview_page(request: Request, actor: Actor, token: str, kind: str, label: 
     path = uploads.upload_path(token, actor.name)
     preview = imports.preview_import(request.app.state.bureau.uow, actor, path, kind, mapping=mapping,
                                      rows=PREVIEW_ROWS)
+    # the header problems as the page words them: an unknown column's advice is its menu below, not --map
+    known = {h["text"]: h for h in preview["header_problems"]}
     return render(request, "imports/preview.html", {
         "token": token, "kind": kind, "source_label": label, "p": preview, "chosen": chosen or {},
         "choices": imports.import_choices(actor), "skip_invalid": skip_invalid, "problem": problem,
-        "details": details or [],
+        "header_problems": preview["header_problems"],
+        "details": [known.get(d, {"code": "", "text": d}) for d in details or []],
     }, status=status)
 
 
