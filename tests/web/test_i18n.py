@@ -359,3 +359,38 @@ def test_country_names_follow_the_page_language(client, world, lang, expected, e
         assert english not in facts
     form = re.search(r'<select id="issuing_state".*?</select>', page, re.S)
     assert form is None or expected in form.group(0)
+
+
+ENGLISH_DOCUMENT_WORDS = ("military ID", "belongs to the bearer", "issued to another person", "owner unknown",
+                          "not yet judged", "with the prisoner (Art. 18)", "identity disc", ">forged<")
+
+
+def test_a_document_on_a_ukrainian_person_page_speaks_ukrainian(client, world):
+    """Found by a new user: the document's type, its custody, the judgement options and its state, and the names
+    table's "Recorded as" stayed English (raw codes) on Ukrainian pages; so did the judgement's flash."""
+    import html
+
+    from powbureau.services import documents
+
+    from .conftest import OPERATOR
+
+    doc = documents.add_document(world.bureau.uow, OPERATOR, world.paek, doc_type="military_id",
+                                 issuing_state="RU", number="АК 4417290",
+                                 claims=[("name_full", "Монгуш Айдыс Сергеевич")], found_place="Camp 1")
+    client.headers["accept-language"] = "uk"
+    sign_in(client, "registrar")
+    raw = client.get(f"/persons/{world.paek}").text
+    page = html.unescape(raw)
+    assert "військовий квиток АК 4417290" in page and "у військовополоненого (ст. 18)" in page
+    assert "ще не вирішено" in page
+    judge = re.search(r'<select id="judgement-[^"]*".*?</select>', page, re.S).group(0)
+    for word in ("належить пред'явникові", "виданий іншій особі", "підроблений", "власник невідомий"):
+        assert word in judge
+    assert "повне ім'я" in page or "повне ім’я" in page
+    section = re.search(r'<section id="documents".*?</section>', page, re.S).group(0)
+    assert not [w for w in ENGLISH_DOCUMENT_WORDS if w in section] and "name full" not in page
+    assert "військовий квиток АК 4417290 (Росія)" in page  # the names' source: the document, in Ukrainian
+    r = client.post(f"/documents/{doc['id']}/judge", data={"person_id": world.paek, "judgement": "forged",
+                                                           "reason": "фото не збігається", "csrf_token": csrf_of(raw)},
+                    follow_redirects=True)
+    assert r.status_code == 200 and "підроблений" in r.text and ": forged" not in r.text

@@ -127,6 +127,10 @@ CODE_PARAMS = frozenset({"kind", "status", "from_status", "to_status", "current"
                          "judgement", "wanted", "role", "verifier", "outcome", "side"})
 
 
+#: A ``Msg`` parameter named ``country`` holds a state's English name; the page shows it in its language.
+_CODES_BY_NAME = {name: code for code, name in COUNTRY_NAMES.items()}
+
+
 def _param(value: object, lang: str, key: str = "") -> object:
     from .present import VOCABULARY, label
 
@@ -140,6 +144,8 @@ def _param(value: object, lang: str, key: str = "") -> object:
         return format_decimal(value, locale=lang)
     if isinstance(value, (date, datetime)):
         return ldate(value, isinstance(value, datetime))
+    if key == "country" and isinstance(value, str) and value in _CODES_BY_NAME:  # English name → page's language
+        return country(_CODES_BY_NAME[value])
     if key in CODE_PARAMS and isinstance(value, str) and value and label(value) in VOCABULARY:
         return gettext(label(value))
     return value

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from ..domain.messages import Msg
 from .i18n import N_
 
 _HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
@@ -40,6 +41,25 @@ def label(word: str | None) -> str:
     return SOURCE_LABELS.get(word, word.replace("_", " "))
 
 
+def event_label(ref: str | None) -> str:
+    """What a notification arose from, in words, from its ``event_ref``: ``status:2`` → "change of status no. 2",
+    ``event:1`` → "recorded event no. 1", ``enquiry:<id>`` → "enquiry …<last six>", with ", week N" for a weekly
+    health report (``<ref>#weekN``); any other reference is shown as written."""
+    text = ref or ""
+    out: str
+    base, _, week = text.partition("#week")
+    kind, _, ident = base.partition(":")
+    if kind == "status" and ident.isdigit():
+        out = Msg("change of status no. {n}", n=ident)
+    elif kind == "event" and ident.isdigit():
+        out = Msg("recorded event no. {n}", n=ident)
+    elif kind == "enquiry" and ident:
+        out = Msg("enquiry …{id}", id=ident[-6:])
+    else:
+        return text
+    return Msg("{event}, week {n}", event=out, n=week) if week.isdigit() else out
+
+
 def person_label(name: str | None, person_id: str) -> str:
     """How a message names a person: ``백광혁 (…7Q2K9M)`` (his name and the last six characters of his id)."""
     return f"{name or '?'} (…{person_id[-6:]})"
@@ -65,6 +85,7 @@ VOCABULARY: tuple[str, ...] = (
     N_("capture place"),
     N_("captured"),
     N_("closed"),
+    N_("confirmed"),
     N_("counterpart list"),
     N_("crossed"),
     N_("death notice"),
@@ -108,6 +129,7 @@ VOCABULARY: tuple[str, ...] = (
     N_("proposed"),
     N_("rank"),
     N_("registered"),
+    N_("rejected"),
     N_("registrar"),
     N_("registration"),
     N_("released"),
