@@ -394,3 +394,37 @@ def test_a_document_on_a_ukrainian_person_page_speaks_ukrainian(client, world):
                                                            "reason": "фото не збігається", "csrf_token": csrf_of(raw)},
                     follow_redirects=True)
     assert r.status_code == 200 and "підроблений" in r.text and ": forged" not in r.text
+
+
+def test_a_refusal_says_in_words_what_the_user_may_not_do(client, world):
+    """Found by a new user: the negotiator's 403 page named the raw permission ``wish.read``. Every permission has
+    its words; the page says them in the reader's language (the CLI keeps the code)."""
+    from powbureau.domain.roles import PERMISSIONS
+    from powbureau.web.present import PERMISSION_WORDS
+
+    assert set(PERMISSION_WORDS) == set(PERMISSIONS)
+    client.headers["accept-language"] = "uk"
+    sign_in(client, "negotiator")
+    r = client.get("/wishes")
+    assert r.status_code == 403 and "не має права читати бажання щодо репатріації" in r.text
+    assert "wish.read" not in r.text
+
+
+def test_the_notifications_page_shows_rule_and_event_in_ukrainian(client, world):
+    """Found by a new user: the rule column stayed English and the event column showed ``status:2``."""
+    from powbureau.services import registry
+
+    from .conftest import OPERATOR
+
+    registry.change_status(world.bureau.uow, OPERATOR, world.paek, "interned", place="Camp 3")  # a card is due
+    client.headers["accept-language"] = "uk"
+    sign_in(client, "registrar")
+    page = html_text(client.get("/notifications").text)
+    assert "ЖК III ст. 70: картка полоненого протягом тижня" in page and "зміна статусу №" in page
+    assert "GC III Art. 70: capture card" not in page and not re.search(r">status:\d+<", page)
+
+
+def html_text(text: str) -> str:
+    import html
+
+    return html.unescape(text)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 from powbureau.domain.roles import Actor
@@ -97,7 +98,7 @@ def test_role_without_status_change_sees_no_form_and_is_refused_403(browser_for,
     r = b.post(f"/persons/{world.paek}/status",
                data={"to_status": "interned", "place": "Camp 5", "csrf_token": csrf_of(page)})
     assert r.status_code == 403
-    assert "auditor (auditor) may not status.change" in r.text
+    assert "auditor (auditor) may not change a person's status" in html.unescape(r.text)
 
 
 def test_unknown_person_page_is_404(browser_for):

@@ -132,7 +132,7 @@ _CODES_BY_NAME = {name: code for code, name in COUNTRY_NAMES.items()}
 
 
 def _param(value: object, lang: str, key: str = "") -> object:
-    from .present import VOCABULARY, label
+    from .present import PERMISSION_WORDS, VOCABULARY, label
 
     if isinstance(value, Msg):
         return tr(value)
@@ -144,6 +144,8 @@ def _param(value: object, lang: str, key: str = "") -> object:
         return format_decimal(value, locale=lang)
     if isinstance(value, (date, datetime)):
         return ldate(value, isinstance(value, datetime))
+    if key == "permission" and isinstance(value, str) and value in PERMISSION_WORDS:
+        return gettext(PERMISSION_WORDS[value])
     if key == "country" and isinstance(value, str) and value in _CODES_BY_NAME:  # English name → page's language
         return country(_CODES_BY_NAME[value])
     if key in CODE_PARAMS and isinstance(value, str) and value and label(value) in VOCABULARY:

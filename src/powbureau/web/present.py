@@ -41,6 +41,44 @@ def label(word: str | None) -> str:
     return SOURCE_LABELS.get(word, word.replace("_", " "))
 
 
+#: What each permission of ``domain.roles.PERMISSIONS`` lets a user do, in words: a refusal names what he may not
+#: do ("may not read repatriation wishes"), never the code (``wish.read``); the CLI keeps the code.
+PERMISSION_WORDS: dict[str, str] = {
+    "person.read": N_("read the records of persons"),
+    "person.write": N_("register or change persons"),
+    "list.import": N_("import lists"),
+    "status.change": N_("change a person's status"),
+    "medical.read": N_("read medical details"),
+    "medical.write": N_("record medical details"),
+    "interview.write": N_("record interviews"),
+    "interview.read": N_("read interviews"),
+    "interpreter.manage": N_("manage interpreters"),
+    "custody.record": N_("record custody events"),
+    "wish.write": N_("record repatriation wishes"),
+    "wish.verify": N_("verify repatriation wishes"),
+    "wish.read": N_("read repatriation wishes"),
+    "wish_interview.write": N_("record wish interviews"),
+    "wish_interview.read": N_("read wish interviews"),
+    "exchange.read": N_("see exchanges"),
+    "exchange.write": N_("prepare or change exchanges"),
+    "document.write": N_("record documents"),
+    "document.judge": N_("judge whose a document is"),
+    "document.scan.read": N_("see document scans"),
+    "linkage.run": N_("run the name comparison"),
+    "review.decide": N_("decide whether two records are the same person"),
+    "review.read": N_("see the review queue"),
+    "notify.read": N_("see the notifications due"),
+    "notify.export": N_("export notifications to the CTA"),
+    "enquiry.write": N_("record enquiries"),
+    "enquiry.read": N_("read enquiries"),
+    "enquiry.judge": N_("judge enquiry candidates"),
+    "enquiry.answer": N_("answer enquiries"),
+    "audit.read": N_("read the audit log"),
+    "user.manage": N_("manage users"),
+    "profile.write": N_("change his own settings"),
+}
+
+
 def event_label(ref: str | None) -> str:
     """What a notification arose from, in words, from its ``event_ref``: ``status:2`` → "change of status no. 2",
     ``event:1`` → "recorded event no. 1", ``enquiry:<id>`` → "enquiry …<last six>", with ", week N" for a weekly
