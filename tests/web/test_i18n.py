@@ -428,3 +428,17 @@ def html_text(text: str) -> str:
     import html
 
     return html.unescape(text)
+
+
+def test_a_web_registration_names_its_source_in_ukrainian(client, world):
+    """Found by a new user: the names table's source read "registered on the web by registrar" on Ukrainian
+    pages."""
+    client.headers["accept-language"] = "uk"
+    sign_in(client, "registrar")
+    token = csrf_of(client.get("/persons/new").text)
+    r = client.post("/persons", data={"kind": "detainee", "surname": "Ким", "given_names": "Чоль", "register": "1",
+                                      "csrf_token": token})
+    assert r.status_code == 303
+    page = client.get(r.headers["location"]).text
+    assert "зареєстровано у вебінтерфейсі користувачем registrar" in page
+    assert "registered on the web by" not in page
