@@ -105,6 +105,7 @@ def test_home_and_person_pages_in_ukrainian_for_a_registrar(client, world):
     home = client.get("/")
     assert home.status_code == 200 and '<html lang="uk">' in home.text
     assert "Реєстр" in home.text and "Що зробити зараз" in home.text
+    assert "тиждень від" in home.text and "week of" not in home.text  # the charts' bar titles (new user's report)
     person = client.get(f"/persons/{world.paek}")
     assert person.status_code == 200 and "Реєстр" in person.text and "Історія статусу" in person.text
     for page in (home.text, person.text):
