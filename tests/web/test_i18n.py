@@ -391,6 +391,8 @@ def test_a_document_on_a_ukrainian_person_page_speaks_ukrainian(client, world):
     section = re.search(r'<section id="documents".*?</section>', page, re.S).group(0)
     assert not [w for w in ENGLISH_DOCUMENT_WORDS if w in section] and "name full" not in page
     assert "військовий квиток АК 4417290 (Росія)" in page  # the names' source: the document, in Ukrainian
+    conflicts = re.search(r'<section class="conflicts".*?</section>', page, re.S).group(0)
+    assert "прізвище: " in conflicts and " проти " in conflicts and " vs " not in conflicts
     r = client.post(f"/documents/{doc['id']}/judge", data={"person_id": world.paek, "judgement": "forged",
                                                            "reason": "фото не збігається", "csrf_token": csrf_of(raw)},
                     follow_redirects=True)

@@ -124,7 +124,8 @@ def api_language_of(request: Request) -> str:
 #: Parameters of a ``Msg`` that hold a domain code (a status, a wish kind, a role...): shown by their translated
 #: label. Other parameters (names of people and users, places, ids) are shown as given, never translated.
 CODE_PARAMS = frozenset({"kind", "status", "from_status", "to_status", "current", "target", "state", "purpose",
-                         "judgement", "wanted", "role", "verifier", "outcome", "side"})
+                         "judgement", "wanted", "role", "verifier", "outcome", "side", "property",
+                         "source_label"})
 
 
 #: A ``Msg`` parameter named ``country`` holds a state's English name; the page shows it in its language.
