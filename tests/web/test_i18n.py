@@ -445,3 +445,12 @@ def test_a_web_registration_names_its_source_in_ukrainian(client, world):
     page = client.get(r.headers["location"]).text
     assert "зареєстровано у вебінтерфейсі користувачем registrar" in page
     assert "registered on the web by" not in page
+
+
+def test_a_persons_audit_trail_names_actions_in_ukrainian(client, world):
+    """Found while checking the new user's report: the person page's audit trail showed the bare ``person.add``."""
+    client.headers["accept-language"] = "uk"
+    sign_in(client, "auditor")
+    page = client.get(f"/persons/{world.paek}").text
+    assert "<td>person.add</td>" not in page and '<span title="person.add">' in page
+    assert "особу додано" in page

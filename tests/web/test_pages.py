@@ -53,7 +53,7 @@ def test_person_page_shows_every_statement_with_source_conflicts_and_history(bro
     # the document's surname (Kuular) against the self-declared 백 is an identity conflict, highlighted
     assert "Conflicts to review" in html
     # his own statement first (issue 10: an unjudged document never headlines), the document's value beside it
-    assert re.search(r"<li[^>]*>surname: &#39;백&#39; \(self_declared interview 1\) vs "
+    assert re.search(r"<li[^>]*>surname: &#39;백&#39; \(self-declared interview 1\) vs "
                      r"&#39;Kuular&#39; \(document military ID 4471\)", html)
     assert re.search(r'<tr class="[^"]*conflict', html)
     # status history: captured -> registered at Camp 3 by operator
