@@ -105,6 +105,7 @@ def test_home_and_person_pages_in_ukrainian_for_a_registrar(client, world):
     home = client.get("/")
     assert home.status_code == 200 and '<html lang="uk">' in home.text
     assert "Реєстр" in home.text and "Що зробити зараз" in home.text
+    assert "тиждень від" in home.text and "week of" not in home.text  # the charts' bar titles (new user's report)
     person = client.get(f"/persons/{world.paek}")
     assert person.status_code == 200 and "Реєстр" in person.text and "Історія статусу" in person.text
     for page in (home.text, person.text):
@@ -360,3 +361,97 @@ def test_country_names_follow_the_page_language(client, world, lang, expected, e
         assert english not in facts
     form = re.search(r'<select id="issuing_state".*?</select>', page, re.S)
     assert form is None or expected in form.group(0)
+
+
+ENGLISH_DOCUMENT_WORDS = ("military ID", "belongs to the bearer", "issued to another person", "owner unknown",
+                          "not yet judged", "with the prisoner (Art. 18)", "identity disc", ">forged<")
+
+
+def test_a_document_on_a_ukrainian_person_page_speaks_ukrainian(client, world):
+    """Found by a new user: the document's type, its custody, the judgement options and its state, and the names
+    table's "Recorded as" stayed English (raw codes) on Ukrainian pages; so did the judgement's flash."""
+    import html
+
+    from powbureau.services import documents
+
+    from .conftest import OPERATOR
+
+    doc = documents.add_document(world.bureau.uow, OPERATOR, world.paek, doc_type="military_id",
+                                 issuing_state="RU", number="АК 4417290",
+                                 claims=[("name_full", "Монгуш Айдыс Сергеевич")], found_place="Camp 1")
+    client.headers["accept-language"] = "uk"
+    sign_in(client, "registrar")
+    raw = client.get(f"/persons/{world.paek}").text
+    page = html.unescape(raw)
+    assert "військовий квиток АК 4417290" in page and "у військовополоненого (ст. 18)" in page
+    assert "ще не вирішено" in page
+    judge = re.search(r'<select id="judgement-[^"]*".*?</select>', page, re.S).group(0)
+    for word in ("належить пред'явникові", "виданий іншій особі", "підроблений", "власник невідомий"):
+        assert word in judge
+    assert "повне ім'я" in page or "повне ім’я" in page
+    section = re.search(r'<section id="documents".*?</section>', page, re.S).group(0)
+    assert not [w for w in ENGLISH_DOCUMENT_WORDS if w in section] and "name full" not in page
+    assert "військовий квиток АК 4417290 (Росія)" in page  # the names' source: the document, in Ukrainian
+    conflicts = re.search(r'<section class="conflicts".*?</section>', page, re.S).group(0)
+    assert "прізвище: " in conflicts and " проти " in conflicts and " vs " not in conflicts
+    r = client.post(f"/documents/{doc['id']}/judge", data={"person_id": world.paek, "judgement": "forged",
+                                                           "reason": "фото не збігається", "csrf_token": csrf_of(raw)},
+                    follow_redirects=True)
+    assert r.status_code == 200 and "підроблений" in r.text and ": forged" not in r.text
+
+
+def test_a_refusal_says_in_words_what_the_user_may_not_do(client, world):
+    """Found by a new user: the negotiator's 403 page named the raw permission ``wish.read``. Every permission has
+    its words; the page says them in the reader's language (the CLI keeps the code)."""
+    from powbureau.domain.roles import PERMISSIONS
+    from powbureau.web.present import PERMISSION_WORDS
+
+    assert set(PERMISSION_WORDS) == set(PERMISSIONS)
+    client.headers["accept-language"] = "uk"
+    sign_in(client, "negotiator")
+    r = client.get("/wishes")
+    assert r.status_code == 403 and "не має права читати бажання щодо репатріації" in r.text
+    assert "wish.read" not in r.text
+
+
+def test_the_notifications_page_shows_rule_and_event_in_ukrainian(client, world):
+    """Found by a new user: the rule column stayed English and the event column showed ``status:2``."""
+    from powbureau.services import registry
+
+    from .conftest import OPERATOR
+
+    registry.change_status(world.bureau.uow, OPERATOR, world.paek, "interned", place="Camp 3")  # a card is due
+    client.headers["accept-language"] = "uk"
+    sign_in(client, "registrar")
+    page = html_text(client.get("/notifications").text)
+    assert "ЖК III ст. 70: картка полоненого протягом тижня" in page and "зміна статусу №" in page
+    assert "GC III Art. 70: capture card" not in page and not re.search(r">status:\d+<", page)
+
+
+def html_text(text: str) -> str:
+    import html
+
+    return html.unescape(text)
+
+
+def test_a_web_registration_names_its_source_in_ukrainian(client, world):
+    """Found by a new user: the names table's source read "registered on the web by registrar" on Ukrainian
+    pages."""
+    client.headers["accept-language"] = "uk"
+    sign_in(client, "registrar")
+    token = csrf_of(client.get("/persons/new").text)
+    r = client.post("/persons", data={"kind": "detainee", "surname": "Ким", "given_names": "Чоль", "register": "1",
+                                      "csrf_token": token})
+    assert r.status_code == 303
+    page = client.get(r.headers["location"]).text
+    assert "зареєстровано у вебінтерфейсі користувачем registrar" in page
+    assert "registered on the web by" not in page
+
+
+def test_a_persons_audit_trail_names_actions_in_ukrainian(client, world):
+    """Found while checking the new user's report: the person page's audit trail showed the bare ``person.add``."""
+    client.headers["accept-language"] = "uk"
+    sign_in(client, "auditor")
+    page = client.get(f"/persons/{world.paek}").text
+    assert "<td>person.add</td>" not in page and '<span title="person.add">' in page
+    assert "особу додано" in page

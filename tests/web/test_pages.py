@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 from powbureau.domain.roles import Actor
@@ -52,7 +53,7 @@ def test_person_page_shows_every_statement_with_source_conflicts_and_history(bro
     # the document's surname (Kuular) against the self-declared 백 is an identity conflict, highlighted
     assert "Conflicts to review" in html
     # his own statement first (issue 10: an unjudged document never headlines), the document's value beside it
-    assert re.search(r"<li[^>]*>surname: &#39;백&#39; \(self_declared interview 1\) vs "
+    assert re.search(r"<li[^>]*>surname: &#39;백&#39; \(self-declared interview 1\) vs "
                      r"&#39;Kuular&#39; \(document military ID 4471\)", html)
     assert re.search(r'<tr class="[^"]*conflict', html)
     # status history: captured -> registered at Camp 3 by operator
@@ -97,7 +98,7 @@ def test_role_without_status_change_sees_no_form_and_is_refused_403(browser_for,
     r = b.post(f"/persons/{world.paek}/status",
                data={"to_status": "interned", "place": "Camp 5", "csrf_token": csrf_of(page)})
     assert r.status_code == 403
-    assert "auditor (auditor) may not status.change" in r.text
+    assert "auditor (auditor) may not change a person's status" in html.unescape(r.text)
 
 
 def test_unknown_person_page_is_404(browser_for):

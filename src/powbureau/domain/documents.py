@@ -6,39 +6,39 @@ the record says where the original is. Judgements are append-only; the latest on
 
 from __future__ import annotations
 
-from .messages import Msg
+from .messages import Msg, N_
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from .countries import issued_by
+from .countries import country_name, issued_by
 from .errors import ValidationFailed
 
 DOCUMENT_TYPES: dict[str, str] = {
-    "military_id": "military ID",
-    "passport": "passport",
-    "identity_card": "identity card",
-    "identity_disc": "identity disc",
-    "service_record": "service record",
-    "driving_licence": "driving licence",
-    "other": "document",
+    "military_id": N_("military ID"),
+    "passport": N_("passport"),
+    "identity_card": N_("identity card"),
+    "identity_disc": N_("identity disc"),
+    "service_record": N_("service record"),
+    "driving_licence": N_("driving licence"),
+    "other": N_("document"),
 }
 
 #: Where the original is (GC III Art. 18: identity documents are not taken from the prisoner; anything
 #: withdrawn for safety is against a receipt).
 CUSTODY: dict[str, str] = {
-    "with_prisoner": "with the prisoner (Art. 18)",
-    "held_against_receipt": "held by the detaining power against a receipt (Art. 18)",
-    "with_bureau": "with the information bureau",
-    "lost": "lost",
-    "unknown": "unknown",
+    "with_prisoner": N_("with the prisoner (Art. 18)"),
+    "held_against_receipt": N_("held by the detaining power against a receipt (Art. 18)"),
+    "with_bureau": N_("with the information bureau"),
+    "lost": N_("lost"),
+    "unknown": N_("unknown"),
 }
 
 JUDGEMENTS: dict[str, str] = {
-    "bearer": "belongs to the bearer",
-    "other_person": "issued to another person",
-    "forged": "forged",
-    "unknown": "owner unknown",
+    "bearer": N_("belongs to the bearer"),
+    "other_person": N_("issued to another person"),
+    "forged": N_("forged"),
+    "unknown": N_("owner unknown"),
 }
 
 #: Judgements under which the document's claims stop counting toward the bearer's resolved view.
@@ -162,11 +162,13 @@ def statement_status(person_id: str, source_kind: str, source_ref: str,
     return "settled" if owner == person_id else "excluded"
 
 
-def carried_line(doc: Document, judgement: DocumentJudgement | None) -> str:
+def carried_line(doc: Document, judgement: DocumentJudgement | None) -> Msg:
     """What the bearer's page says of a document judged not his: ``carried the Russian military ID of Монгуш
-    Айдыс Сергеевич (judged: issued to another person)``; for any other document, ``carries …`` with its state."""
-    kind = " ".join(x for x in (issued_by(doc.issuing_state), DOCUMENT_TYPES[doc.doc_type]) if x)
-    word = JUDGEMENTS[judgement.judgement] if judgement else "not yet judged"
+    Айдыс Сергеевич (judged: issued to another person)``; for any other document, ``carries …`` with its state.
+    A ``Msg``: the web shows it in the page's language (``country`` is the issuer's name for the translations)."""
+    params = {"issuer": issued_by(doc.issuing_state), "doc_type": Msg(DOCUMENT_TYPES[doc.doc_type]),
+              "holder": doc.holder_name(), "country": country_name(doc.issuing_state),
+              "judgement": Msg(JUDGEMENTS[judgement.judgement] if judgement else N_("not yet judged"))}
     if stops_counting(judgement):
-        return f"carried the {kind} of {doc.holder_name()} (judged: {word})"
-    return f"carries the {kind} in the name of {doc.holder_name()} (judged: {word})"
+        return Msg("carried the {issuer} {doc_type} of {holder} (judged: {judgement})", **params)
+    return Msg("carries the {issuer} {doc_type} in the name of {holder} (judged: {judgement})", **params)

@@ -5,7 +5,7 @@ Deadlines follow GC III Art. 70 (capture card), 120 (deaths), 122(6) (weekly hea
 
 from __future__ import annotations
 
-from .messages import Msg
+from .messages import Msg, N_
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -20,10 +20,10 @@ EVENT_KINDS: tuple[str, ...] = (
 NOTIFICATION_KINDS: tuple[str, ...] = ("capture_card", "health_report", "death_notice", "enquiry_reply")
 
 RULES: dict[str, str] = {
-    "capture_card": "GC III Art. 70: capture card within one week of arrival at a camp, transfer, hospital or sickness",
-    "health_report": "GC III Art. 122(6): health of the seriously ill or wounded, every week",
-    "death_notice": "GC III Art. 120, 122(5): deaths as rapidly as possible (bureau deadline: policy.death_days)",
-    "enquiry_reply": "GC III Art. 122(7): reply to every enquiry (bureau deadline: policy.enquiry_days)",
+    "capture_card": N_("GC III Art. 70: capture card within one week of arrival at a camp, transfer, hospital or sickness"),
+    "health_report": N_("GC III Art. 122(6): health of the seriously ill or wounded, every week"),
+    "death_notice": N_("GC III Art. 120, 122(5): deaths as rapidly as possible (bureau deadline: policy.death_days)"),
+    "enquiry_reply": N_("GC III Art. 122(7): reply to every enquiry (bureau deadline: policy.enquiry_days)"),
 }
 
 #: Events after which a capture card is due again (Art. 70: arrival "even if a transit camp", transfer to

@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from .messages import Msg
 from .roles import Actor, may_see_property
 from .statement import NAME_PROPERTIES, SOURCE_PRIORITY, Statement
 
@@ -41,10 +42,14 @@ class Conflict:
     kind: str
     values: tuple[tuple[str, str, str], ...]  # (value, source_kind, source_ref)
 
-    def describe(self) -> str:
-        """One readable line, e.g. ``surname: 'Ким' (document doc:1) vs '백' (self_declared int:2)``."""
-        parts = " vs ".join(f"{v!r} ({k} {r})" for v, k, r in self.values)
-        return f"{self.prop}: {parts}"
+    def describe(self) -> Msg:
+        """One readable line, e.g. ``surname: 'Ким' (document doc:1) vs '백' (self_declared int:2)``; a ``Msg``
+        whose ``property`` and ``source_label`` the web shows by their translated labels."""
+        parts: Msg | None = None
+        for v, k, r in self.values:
+            one = Msg("{value!r} ({source_label} {ref})", value=v, source_label=k, ref=r)
+            parts = one if parts is None else Msg("{left} vs {right}", left=parts, right=one)
+        return Msg("{property}: {parts}", property=self.prop, parts=parts if parts is not None else "")
 
 
 @dataclass(frozen=True)

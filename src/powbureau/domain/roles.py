@@ -91,8 +91,8 @@ def require(actor: Actor | None, action: str) -> Actor:
         raise KeyError(f"unknown action {action!r}")
     if actor is None or not actor.can(action):
         who = Msg("{name} ({role})", name=actor.name, role=actor.role) if actor else Msg("an anonymous user")
-        raise PermissionDenied(Msg("{who} may not {action}; ask an administrator for a role that may", who=who,
-                                   action=action))
+        raise PermissionDenied(Msg("{who} may not {permission}; ask an administrator for a role that may", who=who,
+                                   permission=action))
     return actor
 
 

@@ -14,6 +14,8 @@ from sqlalchemy import Connection, or_, select
 from ..domain import interview as interview_rules
 from ..domain import provenance as prov
 from ..domain.errors import PermissionDenied
+from ..domain.countries import country_name
+from ..domain.documents import DOCUMENT_TYPES
 from ..domain.messages import Msg
 from ..domain.roles import Actor, require
 from ..store import custody_repo as crepo
@@ -44,6 +46,9 @@ def may(actor: Actor, action: str) -> bool:
     return True
 
 
+_WEB_PREFIX = "registered on the web by "  # web/registry_web.py's source_ref of a web registration
+
+
 def readable_provenance(conn: Connection, actor: Actor, stmts: Iterable[dict]) -> dict[str, str]:
     """statement id → its provenance as a person reads it (``domain.provenance``): the list, its file, the row,
     who imported it and when; the interview, its date and its interpreter (an interview ``actor`` may not read
@@ -56,14 +61,15 @@ def readable_provenance(conn: Connection, actor: Actor, stmts: Iterable[dict]) -
         if list_ids else {}
     ivs = {r["id"]: crepo.to_interview(r) for r in conn.execute(
         select(interviews).where(interviews.c.id.in_(list(iv_ids)))).mappings()} if iv_ids else {}
-    titles: dict[str, str] = {}
+    titles: dict[str, Msg] = {}
     if doc_ids:
         from ..store import documents_repo as drepo
 
         for did in doc_ids:
             d = drepo.get_document(conn, did)
             if d is not None:
-                titles[did] = d.title()
+                titles[did] = Msg("{doc_type} {number} ({country})", doc_type=Msg(DOCUMENT_TYPES[d.doc_type]),
+                                  number=d.number, country=country_name(d.issuing_state))
     out: dict[str, str] = {}
     for s in stmts:
         text = s["source_ref"]
@@ -72,6 +78,8 @@ def readable_provenance(conn: Connection, actor: Actor, stmts: Iterable[dict]) -
             text = prov.describe_list(row["label"], row["filename"], ref[1], row["imported_by"], row["imported_at"])
         elif (did := prov.document_ref(s["source_ref"])) and did in titles:
             text = titles[did]
+        elif isinstance(text, str) and text.startswith(_WEB_PREFIX):
+            text = Msg("registered on the web by {user}", user=text[len(_WEB_PREFIX):])
         if s.get("interview_id") and s["interview_id"] in ivs:
             iv = ivs[s["interview_id"]]
             said = (prov.describe_interview(iv.purpose, iv.when, iv.interpreter, iv.interpreter_supplied_by)

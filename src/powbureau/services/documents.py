@@ -6,7 +6,7 @@ A document judged issued to another person stops describing the bearer and makes
 
 from __future__ import annotations
 
-from ..domain.messages import Msg
+from ..domain.messages import Msg, N_
 import hashlib
 import os
 from collections.abc import Iterable, Sequence
@@ -218,7 +218,7 @@ def document_dict(doc: dd.Document, history: Sequence[dd.DocumentJudgement], hol
         "scan_sha256": doc.scan_sha256, "scan_name": doc.scan_name,
         "recorded_by": doc.recorded_by, "recorded_at": doc.recorded_at.isoformat(),
         "judgement": cur.judgement if cur else None,
-        "judgement_label": dd.JUDGEMENTS[cur.judgement] if cur else "not yet judged",
+        "judgement_label": dd.JUDGEMENTS[cur.judgement] if cur else N_("not yet judged"),
         "counts_for_bearer": not dd.stops_counting(cur),
         "holder_id": holder if cur and cur.judgement == "other_person" else None,
         "line": dd.carried_line(doc, cur),

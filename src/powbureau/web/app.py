@@ -36,7 +36,8 @@ from .auth import (
 )
 from .limits import BodyLimit, max_upload
 from .nav import bar as nav_bar
-from .present import label, lang_of
+from .audit_labels import ACTION_LABELS
+from .present import event_label, label, lang_of
 
 HERE = Path(__file__).parent
 log = logging.getLogger("powbureau.web")
@@ -59,6 +60,8 @@ def templates() -> Jinja2Templates:
     t = Jinja2Templates(directory=str(HERE / "templates"))
     t.env.globals["lang_of"] = lang_of
     t.env.globals["label"] = label
+    t.env.globals["event_label"] = event_label
+    t.env.globals["action_labels"] = ACTION_LABELS  # audit action code → words (the audit log, a person's trail)
     t.env.globals["csrf_token"] = csrf_token
     t.env.globals["nav_bar"] = nav_bar
     i18n.install(t.env)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from markupsafe import Markup, escape
 
 from ..services.home import Chart
-from .i18n import Msg, N_, tr
+from .i18n import Msg, N_, ldate, tr
 from .present import label
 
 #: Colours with a contrast of at least 3:1 on white (WCAG 1.4.11), in a fixed order per series.
@@ -47,8 +47,9 @@ def stacked_bars(chart: Chart, chart_id: str) -> Markup:
                 continue
             h = plot_h * n / top
             y -= h
+            tip = tr(Msg("{series}, week of {week}: {count}", series=Msg(_series(name)), week=ldate(week), count=n))
             parts.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar:.1f}" height="{h:.1f}" fill="{colour(name, k)}">'
-                         f'<title>{escape(tr(Msg("{series}, week of {week}: {count}", series=_series(name), week=week, count=n)))}</title></rect>')
+                         f'<title>{escape(tip)}</title></rect>')
         if i % 2 == 0 or len(weeks) <= 6:
             parts.append(f'<text x="{x + bar / 2:.1f}" y="{TOP + plot_h + 14}" text-anchor="middle" class="tick">'
                          f'{escape(week[5:])}</text>')

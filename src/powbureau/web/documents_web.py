@@ -128,5 +128,6 @@ def judge_form(
     judgement: Annotated[str, Form(max_length=16)], reason: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
     """The person page's judge form (registrar, admin)."""
-    return _back(request, person_id, documents.judge_document, Msg("judgement recorded: {judgement}", judgement=judgement),
+    return _back(request, person_id, documents.judge_document, Msg("judgement recorded: {judgement}", judgement=Msg(dd.JUDGEMENTS[judgement])
+                                                                                   if judgement in dd.JUDGEMENTS else judgement),
                  request.app.state.bureau.uow, actor, document_id, judgement, reason)

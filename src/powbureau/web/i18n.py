@@ -124,11 +124,16 @@ def api_language_of(request: Request) -> str:
 #: Parameters of a ``Msg`` that hold a domain code (a status, a wish kind, a role...): shown by their translated
 #: label. Other parameters (names of people and users, places, ids) are shown as given, never translated.
 CODE_PARAMS = frozenset({"kind", "status", "from_status", "to_status", "current", "target", "state", "purpose",
-                         "judgement", "wanted", "role", "verifier", "outcome", "side"})
+                         "judgement", "wanted", "role", "verifier", "outcome", "side", "property",
+                         "source_label"})
+
+
+#: A ``Msg`` parameter named ``country`` holds a state's English name; the page shows it in its language.
+_CODES_BY_NAME = {name: code for code, name in COUNTRY_NAMES.items()}
 
 
 def _param(value: object, lang: str, key: str = "") -> object:
-    from .present import VOCABULARY, label
+    from .present import PERMISSION_WORDS, VOCABULARY, label
 
     if isinstance(value, Msg):
         return tr(value)
@@ -140,6 +145,10 @@ def _param(value: object, lang: str, key: str = "") -> object:
         return format_decimal(value, locale=lang)
     if isinstance(value, (date, datetime)):
         return ldate(value, isinstance(value, datetime))
+    if key == "permission" and isinstance(value, str) and value in PERMISSION_WORDS:
+        return gettext(PERMISSION_WORDS[value])
+    if key == "country" and isinstance(value, str) and value in _CODES_BY_NAME:  # English name → page's language
+        return country(_CODES_BY_NAME[value])
     if key in CODE_PARAMS and isinstance(value, str) and value and label(value) in VOCABULARY:
         return gettext(label(value))
     return value

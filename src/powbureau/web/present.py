@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from ..domain.messages import Msg
 from .i18n import N_
 
 _HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
@@ -40,6 +41,63 @@ def label(word: str | None) -> str:
     return SOURCE_LABELS.get(word, word.replace("_", " "))
 
 
+#: What each permission of ``domain.roles.PERMISSIONS`` lets a user do, in words: a refusal names what he may not
+#: do ("may not read repatriation wishes"), never the code (``wish.read``); the CLI keeps the code.
+PERMISSION_WORDS: dict[str, str] = {
+    "person.read": N_("read the records of persons"),
+    "person.write": N_("register or change persons"),
+    "list.import": N_("import lists"),
+    "status.change": N_("change a person's status"),
+    "medical.read": N_("read medical details"),
+    "medical.write": N_("record medical details"),
+    "interview.write": N_("record interviews"),
+    "interview.read": N_("read interviews"),
+    "interpreter.manage": N_("manage interpreters"),
+    "custody.record": N_("record custody events"),
+    "wish.write": N_("record repatriation wishes"),
+    "wish.verify": N_("verify repatriation wishes"),
+    "wish.read": N_("read repatriation wishes"),
+    "wish_interview.write": N_("record wish interviews"),
+    "wish_interview.read": N_("read wish interviews"),
+    "exchange.read": N_("see exchanges"),
+    "exchange.write": N_("prepare or change exchanges"),
+    "document.write": N_("record documents"),
+    "document.judge": N_("judge whose a document is"),
+    "document.scan.read": N_("see document scans"),
+    "linkage.run": N_("run the name comparison"),
+    "review.decide": N_("decide whether two records are the same person"),
+    "review.read": N_("see the review queue"),
+    "notify.read": N_("see the notifications due"),
+    "notify.export": N_("export notifications to the CTA"),
+    "enquiry.write": N_("record enquiries"),
+    "enquiry.read": N_("read enquiries"),
+    "enquiry.judge": N_("judge enquiry candidates"),
+    "enquiry.answer": N_("answer enquiries"),
+    "audit.read": N_("read the audit log"),
+    "user.manage": N_("manage users"),
+    "profile.write": N_("change his own settings"),
+}
+
+
+def event_label(ref: str | None) -> str:
+    """What a notification arose from, in words, from its ``event_ref``: ``status:2`` → "change of status no. 2",
+    ``event:1`` → "recorded event no. 1", ``enquiry:<id>`` → "enquiry …<last six>", with ", week N" for a weekly
+    health report (``<ref>#weekN``); any other reference is shown as written."""
+    text = ref or ""
+    out: str
+    base, _, week = text.partition("#week")
+    kind, _, ident = base.partition(":")
+    if kind == "status" and ident.isdigit():
+        out = Msg("change of status no. {n}", n=ident)
+    elif kind == "event" and ident.isdigit():
+        out = Msg("recorded event no. {n}", n=ident)
+    elif kind == "enquiry" and ident:
+        out = Msg("enquiry …{id}", id=ident[-6:])
+    else:
+        return text
+    return Msg("{event}, week {n}", event=out, n=week) if week.isdigit() else out
+
+
 def person_label(name: str | None, person_id: str) -> str:
     """How a message names a person: ``백광혁 (…7Q2K9M)`` (his name and the last six characters of his id)."""
     return f"{name or '?'} (…{person_id[-6:]})"
@@ -65,6 +123,7 @@ VOCABULARY: tuple[str, ...] = (
     N_("capture place"),
     N_("captured"),
     N_("closed"),
+    N_("confirmed"),
     N_("counterpart list"),
     N_("crossed"),
     N_("death notice"),
@@ -108,6 +167,7 @@ VOCABULARY: tuple[str, ...] = (
     N_("proposed"),
     N_("rank"),
     N_("registered"),
+    N_("rejected"),
     N_("registrar"),
     N_("registration"),
     N_("released"),
