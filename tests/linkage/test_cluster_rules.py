@@ -11,7 +11,7 @@ import numpy as np
 from powbureau.linkage import LinkRecord, cluster
 from powbureau.linkage.dedupe import CandidatePair
 from powbureau.linkage.explain import FieldEvidence
-from powbureau.linkage.vectors import birth_typo, births_contradict
+from powbureau.linkage.vectors import _typo_one, birth_typo, births_contradict
 
 
 def _o(text: str) -> int:
@@ -63,3 +63,18 @@ def test_name_guard_keeps_two_people_sharing_a_surname_apart():
     recs2 = [LinkRecord("j1", ("Jayden Bennett",), "2017-01-11"), LinkRecord("j2", ("Bennett",), "2017-01-11"),
              LinkRecord("j3", ("Jayaned Bennett",), "2017-01-11")]
     assert ("j1", "j2", "j3") in cluster(recs2, [_pair("j1", "j2"), _pair("j2", "j3", 0.98)])
+
+
+def test_one_pair_slip_check_says_what_the_vector_rule_says():
+    # the clustering guard's plain-Python check (vectors._typo_one) must agree with birth_typo on every kind of
+    # slip (a digit, two transposed digits, a decade, day and month swapped) and on near misses
+    rng = np.random.default_rng(7)
+    base = rng.integers(date(1880, 1, 1).toordinal(), date(2005, 1, 1).toordinal(), 20000)
+    off = rng.choice([0, 1, 3, 10, 365, 3287, 3652, 3660, 3653 * 9, 36525], len(base)) + rng.integers(-3, 4, len(base))
+    swapped = [date(d.year, d.day, d.month).toordinal() if d.day <= 12 else d.toordinal() + 3652
+               for d in map(date.fromordinal, base.tolist())]
+    a = np.concatenate([base, base])
+    b = np.concatenate([base + off, np.array(swapped)])
+    ref = birth_typo(a, b)
+    assert ref.sum() > 1000 and (~ref).sum() > 1000  # both answers well represented
+    assert [bool(x) for x in ref] == [_typo_one(int(x), int(y)) for x, y in zip(a.tolist(), b.tolist())]

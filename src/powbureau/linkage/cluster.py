@@ -13,12 +13,11 @@ from datetime import date
 
 from powbureau.linkage.dedupe import CandidatePair
 
-import numpy as np
 from rapidfuzz.distance import JaroWinkler
 
 from powbureau.linkage.records import LinkRecord, P_DAY, P_NONE, birth_interval
 from powbureau.linkage.namecmp import agreement, is_initial_only, tokens_of
-from powbureau.linkage.vectors import _one_part, birth_typo, births_contradict
+from powbureau.linkage.vectors import _one_part, _typo_one, births_contradict
 
 
 def _year_of(o: int) -> int:
@@ -57,8 +56,8 @@ def _unexplained_contradiction(a: list[tuple[int, int, int]], b: list[tuple[int,
 
 
 def _slip(x: tuple[int, int, int], y: tuple[int, int, int]) -> bool:
-    """Two exact birth days a miswritten digit or decade apart (``vectors.birth_typo``)."""
-    return x[2] == P_DAY and y[2] == P_DAY and x != y and bool(birth_typo(np.array([x[0]]), np.array([y[0]]))[0])
+    """Two exact birth days a miswritten digit or decade apart (``vectors.birth_typo``, cached per pair of days)."""
+    return x[2] == P_DAY and y[2] == P_DAY and x != y and _typo_one(int(x[0]), int(y[0]))
 
 
 def _full_names(r: LinkRecord) -> frozenset[tuple[str, ...]]:

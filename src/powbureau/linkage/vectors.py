@@ -117,8 +117,20 @@ def _year(o: int) -> int:
 
 @lru_cache(maxsize=200_000)
 def _typo_one(lo_a: int, lo_b: int) -> bool:
-    """``birth_typo`` for one pair of ordinals (cached; the clustering guard asks it many times)."""
-    return bool(birth_typo(np.array([lo_a]), np.array([lo_b]))[0])
+    """``birth_typo`` for one pair of ordinals, in plain Python (cached; the clustering guard asks it many times,
+    and numpy on one element costs more than the test itself); the same rule step by step."""
+    a, b = date.fromordinal(lo_a), date.fromordinal(lo_b)
+    da4 = [a.year // 10 ** k % 10 for k in range(4)]
+    db4 = [b.year // 10 ** k % 10 for k in range(4)]
+    diff_pos = [x != y for x, y in zip(da4, db4)]
+    ndiff = sum(diff_pos)
+    transposed = ndiff == 2 and sorted(da4) == sorted(db4)
+    adjacent = any(diff_pos[k] and diff_pos[k + 1] for k in range(3))
+    md = abs(((a.month - 1) * 30.44 + a.day) - ((b.month - 1) * 30.44 + b.day))
+    md = min(md, 365.25 - md)
+    near_md = md <= TYPO_DAYS or (a.month == b.day and a.day == b.month)
+    decade = abs(abs(lo_a - lo_b) - 3652) <= TYPO_DAYS
+    return bool(((ndiff == 1) or (transposed and adjacent)) and near_md or decade)
 
 
 def birth_levels(a: Prepared, b: Prepared, i: np.ndarray, j: np.ndarray) -> np.ndarray:

@@ -9,7 +9,7 @@ from ..domain.messages import Msg
 import json
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -110,7 +110,7 @@ def dedupe_clusters(recs: list[LinkRecord], pairs: list[CandidatePair], latest: 
     for p in pairs:
         if p.score >= threshold and not p.initial_only and p.may_cluster \
                 and tuple(sorted((p.left, p.right))) not in latest:
-            edges.append(replace(p, decision="match"))
+            edges.append(p.with_decision("match"))
     for (left, right), j in latest.items():
         if j == "match":
             edges.append(CandidatePair(left, right, 1.0, 0.0, "accepted", "accepted by a reviewer", ()))
