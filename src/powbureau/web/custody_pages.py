@@ -20,7 +20,7 @@ from ..services import custody, exchanges, notify
 from ..services.paging import DEFAULT_LIMIT, MAX_LIMIT, cut
 from .auth import current_actor
 from .i18n import Msg, N_
-from .present import person_label
+from .present import person_named
 from .pages import flash, render
 from .paging import Offset, nav
 
@@ -38,11 +38,8 @@ def _back(path: str) -> Response:
 
 
 def _who(request: Request, actor: Actor, person_id: str) -> str:
-    """A person as messages name him: his name and short id (``web.present.person_label``)."""
-    from ..services import registration
-
-    names = registration.display_names(request.app.state.bureau.uow, actor, [person_id])
-    return person_label(names.get(person_id), person_id)
+    """A person as messages name him: his name and short id (``web.present.person_named``)."""
+    return person_named(request.app.state.bureau.uow, actor, person_id)
 
 
 def _try(request: Request, ok: str, fn, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202

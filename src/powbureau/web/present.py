@@ -103,6 +103,14 @@ def person_label(name: str | None, person_id: str) -> str:
     return f"{name or '?'} (…{person_id[-6:]})"
 
 
+def person_named(uow, actor, person_id: str) -> str:  # noqa: ANN001 - UnitOfWork, Actor
+    """``person_label`` of ``person_id`` with his name read through ``services.registration.display_names``
+    (``person.read``; raises ``PermissionDenied`` without it)."""
+    from ..services import registration
+
+    return person_label(registration.display_names(uow, actor, [person_id]).get(person_id), person_id)
+
+
 # What ``label`` returns for the domain's codes (statuses, kinds, roles, properties, sources, exchange states and
 # actions, wish kinds, interview purposes, notification kinds, outcomes, judgements): listed here so that
 # ``pybabel extract`` puts them in the catalogues; the templates translate them with ``_(label(code))``.

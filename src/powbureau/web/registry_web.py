@@ -20,7 +20,7 @@ from .api import ERRORS
 from .auth import current_actor
 from .i18n import N_, gettext, language_of, use_locale
 from .pages import flash, render
-from .present import person_label
+from .present import person_named
 
 router = APIRouter(include_in_schema=False)
 ActorDep = Annotated[Actor, Depends(current_actor)]
@@ -49,8 +49,8 @@ def _t(request: Request, message: str, **values: str) -> str:
 
 
 def _name(request: Request, actor: Actor, person_id: str) -> str:
-    names = registration.display_names(request.app.state.bureau.uow, actor, [person_id])
-    return person_label(names.get(person_id), person_id)
+    """A person as messages name him: his name and short id (``web.present.person_named``)."""
+    return person_named(request.app.state.bureau.uow, actor, person_id)
 
 
 def _form(request: Request, actor: Actor, values: dict[str, str], *, kind: str = "detainee",
